@@ -1,0 +1,372 @@
+//! The lead (线索): an investor contact captured by an officer, and the one parser that decides
+//! whether a lead is valid ([`LeadDraft::parse`]). The capture form parses what was typed; the
+//! server runs every lead it receives through the same parser ([`Lead::normalized`]).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::contact::{parse_email, parse_mobile, parse_wechat};
+use crate::credit_code::parse_credit_code;
+use crate::origin::parse_country;
+use crate::{
+    text, FieldError, FieldErrorKind, IndustryChain, IndustrySegment, LeadField, MoneyUnit, Origin,
+    OriginKind, Province, Wan,
+};
+
+/// The version of the consent text (PIPL notice) the capture form shows. Bump it whenever the
+/// wording in the translation files changes, so every lead records what its contact agreed to.
+pub const CONSENT_TEXT_VERSION: &str = "2026-11-v1";
+
+/// Longest accepted text, in characters, per free-text field.
+mod max {
+    pub const COMPANY: usize = 100;
+    pub const PERSON: usize = 50;
+    pub const CITY: usize = 50;
+    pub const PROJECT: usize = 200;
+    pub const EVENT: usize = 100;
+    pub const NOTES: usize = 2000;
+    pub const CONSENT_VERSION: usize = 32;
+}
+
+/// A lead's identity, made on the device that captured it (UUID v4), so it never needs a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LeadId(pub Uuid);
+
+impl LeadId {
+    /// A fresh random id.
+    pub fn new() -> Self {
+        LeadId(Uuid::new_v4())
+    }
+}
+
+impl Default for LeadId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Display for LeadId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How likely the investor is to invest, as the officer judged at the booth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    Hot,
+    #[default]
+    Warm,
+    Cold,
+}
+
+impl Intent {
+    pub const ALL: [Intent; 3] = [Intent::Hot, Intent::Warm, Intent::Cold];
+
+    /// Stable code, used in forms and translation keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            Intent::Hot => "hot",
+            Intent::Warm => "warm",
+            Intent::Cold => "cold",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.code() == code)
+    }
+}
+
+/// Enterprise tier: the "three kinds of top 500" (三类500强) and industry leaders (行业龙头).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EnterpriseTier {
+    pub fortune_global_500: bool,
+    pub china_top_500: bool,
+    pub china_private_top_500: bool,
+    pub industry_leader: bool,
+}
+
+impl EnterpriseTier {
+    /// Whether the enterprise is on any of the three top-500 lists the plan counts.
+    pub fn is_top_500(&self) -> bool {
+        self.fortune_global_500 || self.china_top_500 || self.china_private_top_500
+    }
+}
+
+/// The contact's consent to keep their personal information (PIPL), and which text they saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub text_version: String,
+    pub given_at: DateTime<Utc>,
+}
+
+/// Who captured a lead, where and when: set by the device, not typed by the officer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadMeta {
+    pub id: LeadId,
+    pub captured_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub captured_by: String,
+    pub device_id: String,
+}
+
+/// A valid lead. Build one with [`LeadDraft::parse`]; check one that arrived from elsewhere with
+/// [`Lead::normalized`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: LeadId,
+    pub company_name: String,
+    pub credit_code: Option<String>,
+    pub contact_name: String,
+    pub contact_title: Option<String>,
+    pub mobile: Option<String>,
+    pub wechat: Option<String>,
+    pub email: Option<String>,
+    pub origin: Option<Origin>,
+    pub industry: Option<IndustryChain>,
+    pub industry_segment: Option<IndustrySegment>,
+    pub intended_project: Option<String>,
+    /// Intended investment in 万元.
+    pub intended_investment: Option<Wan>,
+    pub tier: EnterpriseTier,
+    pub intent: Intent,
+    pub event: Option<String>,
+    pub referrer: Option<String>,
+    pub consent: Consent,
+    pub notes: Option<String>,
+    pub next_follow_up: Option<NaiveDate>,
+    pub captured_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub captured_by: String,
+    pub device_id: String,
+}
+
+impl Lead {
+    /// Who/where/when of this lead.
+    pub fn meta(&self) -> LeadMeta {
+        LeadMeta {
+            id: self.id,
+            captured_at: self.captured_at,
+            updated_at: self.updated_at,
+            captured_by: self.captured_by.clone(),
+            device_id: self.device_id.clone(),
+        }
+    }
+
+    /// Runs the lead through the same parser the capture form uses and returns it normalised
+    /// (trimmed text, mobile without spaces, ...), or every field that is wrong.
+    pub fn normalized(&self) -> Result<Lead, Vec<FieldError>> {
+        LeadDraft::from_lead(self).parse(self.meta())
+    }
+
+    /// Whether `query` occurs in the company or contact name (case-insensitive).
+    pub fn matches(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        query.is_empty()
+            || self.company_name.to_lowercase().contains(&query)
+            || self.contact_name.to_lowercase().contains(&query)
+    }
+}
+
+/// What the officer typed, as text, before it is parsed into a [`Lead`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadDraft {
+    pub company_name: String,
+    pub credit_code: String,
+    pub contact_name: String,
+    pub contact_title: String,
+    pub mobile: String,
+    pub wechat: String,
+    pub email: String,
+    pub origin_kind: OriginKind,
+    /// A [`Province`] code, or empty.
+    pub province: String,
+    pub city: String,
+    /// A country code from [`crate::COUNTRIES`], or empty.
+    pub country: String,
+    /// An [`IndustryChain`] code, or empty.
+    pub industry: String,
+    /// An [`IndustrySegment`] code, or empty.
+    pub industry_segment: String,
+    pub intended_project: String,
+    pub investment_amount: String,
+    pub investment_unit: MoneyUnit,
+    pub tier: EnterpriseTier,
+    pub intent: Intent,
+    pub event: String,
+    pub referrer: String,
+    /// The consent record, once the contact has agreed.
+    pub consent: Option<Consent>,
+    pub notes: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub next_follow_up: String,
+}
+
+/// Collects field errors while a draft is parsed, so that every wrong field is reported at once.
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn check<T: Default>(&mut self, field: LeadField, result: Result<T, FieldErrorKind>) -> T {
+        result.unwrap_or_else(|kind| {
+            self.0.push(FieldError { field, kind });
+            T::default()
+        })
+    }
+}
+
+impl LeadDraft {
+    /// The draft that shows `lead` in the form, amounts in the unit a person would say them in.
+    pub fn from_lead(lead: &Lead) -> Self {
+        let unit = lead.intended_investment.map(Wan::natural_unit).unwrap_or_default();
+        let (origin_kind, province, city, country) = match &lead.origin {
+            None => (OriginKind::Domestic, String::new(), String::new(), String::new()),
+            Some(Origin::Domestic { province, city }) => {
+                (OriginKind::Domestic, province.code().into(), city.clone().unwrap_or_default(), String::new())
+            }
+            Some(Origin::Foreign { country }) => (OriginKind::Foreign, String::new(), String::new(), country.clone()),
+        };
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        LeadDraft {
+            company_name: lead.company_name.clone(),
+            credit_code: text(&lead.credit_code),
+            contact_name: lead.contact_name.clone(),
+            contact_title: text(&lead.contact_title),
+            mobile: text(&lead.mobile),
+            wechat: text(&lead.wechat),
+            email: text(&lead.email),
+            origin_kind,
+            province,
+            city,
+            country,
+            industry: lead.industry.map(|i| i.code().to_owned()).unwrap_or_default(),
+            industry_segment: lead.industry_segment.map(|s| s.code().to_owned()).unwrap_or_default(),
+            intended_project: text(&lead.intended_project),
+            investment_amount: lead.intended_investment.map(|w| w.format_in(unit)).unwrap_or_default(),
+            investment_unit: unit,
+            tier: lead.tier,
+            intent: lead.intent,
+            event: text(&lead.event),
+            referrer: text(&lead.referrer),
+            consent: Some(lead.consent.clone()),
+            notes: text(&lead.notes),
+            next_follow_up: lead.next_follow_up.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Parses the draft into a lead, or returns every field that is wrong, in form order.
+    pub fn parse(&self, meta: LeadMeta) -> Result<Lead, Vec<FieldError>> {
+        use LeadField as F;
+        let mut errors = Errors(Vec::new());
+        let company_name = errors.check(F::CompanyName, text::required(&self.company_name, max::COMPANY));
+        let credit_code = errors.check(F::CreditCode, parse_credit_code(&self.credit_code));
+        let contact_name = errors.check(F::ContactName, text::required(&self.contact_name, max::PERSON));
+        let contact_title = errors.check(F::ContactTitle, text::optional(&self.contact_title, max::PERSON));
+        let mobile = errors.check(F::Mobile, parse_mobile(&self.mobile));
+        let wechat = errors.check(F::Wechat, parse_wechat(&self.wechat));
+        let email = errors.check(F::Email, parse_email(&self.email));
+        let any_contact_typed = [&self.mobile, &self.wechat, &self.email].iter().any(|s| !s.trim().is_empty());
+        if !any_contact_typed {
+            errors.0.push(FieldError { field: F::Mobile, kind: FieldErrorKind::NeedOneContact });
+        }
+        let origin = self.parse_origin(&mut errors);
+        let industry = errors.check(F::Industry, code_or_none(&self.industry, IndustryChain::from_code));
+        let industry_segment = errors.check(F::IndustrySegment, code_or_none(&self.industry_segment, IndustrySegment::from_code));
+        if let Some(segment) = industry_segment {
+            if industry != Some(segment.chain()) {
+                errors.0.push(FieldError { field: F::IndustrySegment, kind: FieldErrorKind::SegmentMismatch });
+            }
+        }
+        let intended_project = errors.check(F::IntendedProject, text::optional(&self.intended_project, max::PROJECT));
+        let intended_investment = errors.check(F::IntendedInvestment, Wan::parse(&self.investment_amount, self.investment_unit));
+        let event = errors.check(F::Event, text::optional(&self.event, max::EVENT));
+        let referrer = errors.check(F::Referrer, text::optional(&self.referrer, max::PERSON));
+        let consent = match &self.consent {
+            Some(c) if !c.text_version.trim().is_empty() && c.text_version.len() <= max::CONSENT_VERSION => Some(c.clone()),
+            _ => {
+                errors.0.push(FieldError { field: F::Consent, kind: FieldErrorKind::ConsentRequired });
+                None
+            }
+        };
+        let notes = errors.check(F::Notes, text::optional(&self.notes, max::NOTES));
+        let next_follow_up = errors.check(F::NextFollowUp, parse_date(&self.next_follow_up));
+
+        match consent {
+            Some(consent) if errors.0.is_empty() => Ok(Lead {
+                id: meta.id,
+                company_name,
+                credit_code,
+                contact_name,
+                contact_title,
+                mobile,
+                wechat,
+                email,
+                origin,
+                industry,
+                industry_segment,
+                intended_project,
+                intended_investment,
+                tier: self.tier,
+                intent: self.intent,
+                event,
+                referrer,
+                consent,
+                notes,
+                next_follow_up,
+                captured_at: meta.captured_at,
+                updated_at: meta.updated_at,
+                captured_by: meta.captured_by,
+                device_id: meta.device_id,
+            }),
+            _ => {
+                errors.0.sort_by_key(|e| e.field as u8);
+                Err(errors.0)
+            }
+        }
+    }
+
+    fn parse_origin(&self, errors: &mut Errors) -> Option<Origin> {
+        match self.origin_kind {
+            OriginKind::Domestic => {
+                let city = errors.check(LeadField::City, text::optional(&self.city, max::CITY));
+                let province = errors.check(LeadField::Province, code_or_none(&self.province, Province::from_code));
+                match (province, city) {
+                    (Some(province), city) => Some(Origin::Domestic { province, city }),
+                    (None, Some(_)) => {
+                        errors.0.push(FieldError { field: LeadField::Province, kind: FieldErrorKind::ProvinceRequired });
+                        None
+                    }
+                    (None, None) => None,
+                }
+            }
+            OriginKind::Foreign if self.country.trim().is_empty() => None,
+            OriginKind::Foreign => {
+                let country = errors.check(LeadField::Country, parse_country(&self.country).map(Some));
+                country.map(|country| Origin::Foreign { country })
+            }
+        }
+    }
+}
+
+fn code_or_none<T>(code: &str, from_code: impl Fn(&str) -> Option<T>) -> Result<Option<T>, FieldErrorKind> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    from_code(code).map(Some).ok_or(FieldErrorKind::UnknownChoice)
+}
+
+fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Some).map_err(|_| FieldErrorKind::InvalidDate)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,24 @@
+//! The domain of Zhaoshang Field: plain types and validation rules shared, unchanged, by the
+//! tablet (compiled to WebAssembly) and the server.
+//!
+//! Nothing here knows about Leptos, axum or a database. Every rule about what makes a lead valid
+//! lives in this crate exactly once: the capture form and the server both call [`LeadDraft::parse`]
+//! (directly, or through [`Lead::validate`]).
+
+pub mod contact;
+pub mod credit_code;
+pub mod error;
+pub mod industry;
+pub mod lead;
+pub mod money;
+pub mod origin;
+pub mod text;
+pub mod time;
+
+pub use error::{FieldError, FieldErrorKind, LeadField};
+pub use industry::{IndustryChain, IndustrySegment};
+pub use lead::{
+    Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, CONSENT_TEXT_VERSION,
+};
+pub use money::{MoneyUnit, Wan};
+pub use origin::{Origin, OriginClass, OriginKind, Province, COUNTRIES};

@@ -1,0 +1,54 @@
+//! Free-text fields: trimmed, bounded, and normalised the same way on every device.
+
+use crate::FieldErrorKind;
+
+/// Trims `raw`, folds full-width ASCII (what a Chinese IME often produces) to half-width, and checks
+/// the length in characters. An empty result is `None`.
+pub fn optional(raw: &str, max: usize) -> Result<Option<String>, FieldErrorKind> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > max {
+        return Err(FieldErrorKind::TooLong { max });
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// Like [`optional`] but an empty value is an error.
+pub fn required(raw: &str, max: usize) -> Result<String, FieldErrorKind> {
+    optional(raw, max)?.ok_or(FieldErrorKind::Required)
+}
+
+/// Folds full-width digits, letters and common punctuation (U+FF01..U+FF5E) and the ideographic
+/// space to their ASCII forms, so that "１３８" typed through an IME is read as "138".
+pub fn fold_width(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '。' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_bounds_by_characters_not_bytes() {
+        assert_eq!(optional("  成都  ", 2), Ok(Some("成都".into())));
+        assert_eq!(optional("成都市", 2), Err(FieldErrorKind::TooLong { max: 2 }));
+        assert_eq!(optional("   ", 2), Ok(None));
+        assert_eq!(required(" ", 2), Err(FieldErrorKind::Required));
+    }
+
+    #[test]
+    fn folds_full_width_digits_and_at_sign() {
+        assert_eq!(fold_width("１３８００１３８０００"), "13800138000");
+        assert_eq!(fold_width("ａ＠ｂ．ｃｎ"), "a@b.cn");
+        assert_eq!(fold_width("１．５"), "1.5");
+    }
+}

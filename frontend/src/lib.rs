@@ -1,0 +1,8 @@
+//! The WebAssembly entry point. Everything else lives in the `app` crate; this crate only
+//! hydrates the page the server rendered (or the service worker served from its cache).
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}
