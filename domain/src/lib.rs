@@ -7,6 +7,7 @@
 
 pub mod contact;
 pub mod credit_code;
+pub mod csv;
 pub mod error;
 pub mod industry;
 pub mod lead;

@@ -1,0 +1,6 @@
+//! Building blocks shared by the pages.
+
+pub mod fields;
+pub mod header;
+pub mod storage_panel;
+pub mod toast;

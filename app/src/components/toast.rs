@@ -1,0 +1,101 @@
+//! One toast at a time at the bottom of the screen: confirmations ("saved"), failures, and the
+//! "undo" of a deletion. Provided through context so any page can speak.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Key};
+
+/// How long a toast stays, in milliseconds; an undo offer stays longer.
+const SHOW_MS: u64 = 4_000;
+const UNDO_MS: u64 = 8_000;
+
+/// Whether a toast reports success or a problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    Ok,
+    Problem,
+}
+
+#[derive(Clone)]
+struct Toast {
+    serial: u64,
+    message: String,
+    kind: ToastKind,
+    undo: Option<Callback<()>>,
+}
+
+/// Shows toasts; `Copy`, provided through context.
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    current: RwSignal<Option<Toast>>,
+    serial: StoredValue<u64>,
+}
+
+impl Toasts {
+    /// Shows a message, replacing any toast on screen.
+    pub fn show(&self, kind: ToastKind, message: String) {
+        self.push(kind, message, None);
+    }
+
+    /// Shows a message with an "undo" button that runs `undo`.
+    pub fn show_with_undo(&self, message: String, undo: Callback<()>) {
+        self.push(ToastKind::Ok, message, Some(undo));
+    }
+
+    fn push(&self, kind: ToastKind, message: String, undo: Option<Callback<()>>) {
+        let serial = self.serial.get_value() + 1;
+        self.serial.set_value(serial);
+        let stay = if undo.is_some() || kind == ToastKind::Problem { UNDO_MS } else { SHOW_MS };
+        self.current.set(Some(Toast { serial, message, kind, undo }));
+        let current = self.current;
+        set_timeout(
+            move || {
+                if current.with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) {
+                    current.set(None);
+                }
+            },
+            std::time::Duration::from_millis(stay),
+        );
+    }
+}
+
+/// Provides [`Toasts`] to everything below.
+pub fn provide_toasts() -> Toasts {
+    let toasts = Toasts { current: RwSignal::new(None), serial: StoredValue::new(0) };
+    provide_context(toasts);
+    toasts
+}
+
+/// The toasts.
+pub fn use_toasts() -> Toasts {
+    expect_context::<Toasts>()
+}
+
+/// Where toasts appear.
+#[component]
+pub fn ToastHost() -> impl IntoView {
+    let toasts = use_toasts();
+    let i18n = use_i18n();
+    move || {
+        toasts.current.get().map(|toast| {
+            let undo = toast.undo.map(|undo| {
+                view! {
+                    <button type="button" class="toast-undo" data-testid="undo"
+                        on:click=move |_| { toasts.current.set(None); undo.run(()); }>
+                        {move || i18n.t(Key::ActionUndo)}
+                    </button>
+                }
+            });
+            let class = match toast.kind {
+                ToastKind::Ok => "toast",
+                ToastKind::Problem => "toast toast-problem",
+            };
+            view! {
+                <div class=class role="status" aria-live="polite" data-testid="toast">
+                    <span>{toast.message}</span>
+                    {undo}
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! The leads on this tablet as the UI sees them: a reactive list mirrored from the durable store.
+//! The store is written first; the list changes only after the write committed, so what the
+//! officer sees is what survives a reload.
+
+use domain::{Lead, LeadId};
+use leptos::prelude::*;
+
+use crate::offline::{LeadStore, StoreError};
+
+/// Where the store is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreStatus {
+    /// Not opened yet (always the case while rendering on the server).
+    Opening,
+    /// Every stored lead is in the list; `unreadable` records could not be read and were kept.
+    Ready { unreadable: usize },
+    /// The browser refused the store.
+    Failed(StoreError),
+}
+
+/// Shared handle on the tablet's leads; `Copy`, provided through context.
+#[derive(Clone, Copy)]
+pub struct LocalLeads {
+    pub leads: RwSignal<Vec<Lead>>,
+    pub status: RwSignal<StoreStatus>,
+    store: StoredValue<Option<LeadStore>, LocalStorage>,
+}
+
+impl LocalLeads {
+    /// Creates the handle, provides it to every component below, and (in the browser, after
+    /// hydration) opens the store and loads every lead.
+    pub fn provide() -> Self {
+        let this = LocalLeads {
+            leads: RwSignal::new(Vec::new()),
+            status: RwSignal::new(StoreStatus::Opening),
+            store: StoredValue::new_local(None),
+        };
+        provide_context(this);
+        Effect::new(move |_| {
+            leptos::task::spawn_local(async move {
+                let loaded = match this.store().await {
+                    Ok(store) => store.load_all().await,
+                    Err(error) => Err(error),
+                };
+                match loaded {
+                    Ok(loaded) => {
+                        this.leads.set(loaded.leads);
+                        this.status.set(StoreStatus::Ready { unreadable: loaded.unreadable });
+                    }
+                    Err(error) => this.status.set(StoreStatus::Failed(error)),
+                }
+            });
+        });
+        this
+    }
+
+    /// Whether every stored lead has been loaded.
+    pub fn is_ready(&self) -> bool {
+        matches!(self.status.get(), StoreStatus::Ready { .. })
+    }
+
+    /// The open store, opening it on first use.
+    async fn store(self) -> Result<LeadStore, StoreError> {
+        if let Some(store) = self.store.get_value() {
+            return Ok(store);
+        }
+        let store = LeadStore::open().await?;
+        self.store.set_value(Some(store.clone()));
+        Ok(store)
+    }
+
+    /// Stores a new or changed lead durably, then shows it.
+    pub async fn save(self, lead: Lead) -> Result<(), StoreError> {
+        self.store().await?.put(&lead).await?;
+        self.leads.update(|leads| match leads.iter_mut().find(|l| l.id == lead.id) {
+            Some(existing) => *existing = lead,
+            None => leads.push(lead),
+        });
+        Ok(())
+    }
+
+    /// Deletes a lead durably and returns it, so the officer can undo.
+    pub async fn delete(self, id: LeadId) -> Result<Option<Lead>, StoreError> {
+        self.store().await?.delete(id).await?;
+        let mut removed = None;
+        self.leads.update(|leads| {
+            if let Some(pos) = leads.iter().position(|l| l.id == id) {
+                removed = Some(leads.remove(pos));
+            }
+        });
+        Ok(removed)
+    }
+
+    /// The lead with this id, if it is on the tablet (untracked).
+    pub fn get(&self, id: LeadId) -> Option<Lead> {
+        self.leads.with_untracked(|leads| leads.iter().find(|l| l.id == id).cloned())
+    }
+
+    /// The events leads were captured at, sorted, without repeats (tracked).
+    pub fn events(&self) -> Vec<String> {
+        let mut events: Vec<String> = self.leads.with(|leads| leads.iter().filter_map(|l| l.event.clone()).collect());
+        events.sort();
+        events.dedup();
+        events
+    }
+}
+
+/// The tablet's leads.
+pub fn use_local_leads() -> LocalLeads {
+    expect_context::<LocalLeads>()
+}

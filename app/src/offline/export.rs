@@ -1,0 +1,139 @@
+//! "Export my leads": every lead on the tablet as a CSV or JSON file, made and downloaded in the
+//! browser, so an officer has a backup even with no network at all.
+
+use domain::{csv, time::format_shanghai, Lead, MoneyUnit, Origin};
+
+use crate::i18n::{Key, Lang};
+
+/// The leads as CSV with headers in `lang`, amounts in 万元, times in Beijing time.
+pub fn to_csv(leads: &[Lead], lang: Lang) -> String {
+    let t = |key| lang.text(key);
+    let headers = [
+        t(Key::ExportHeaderId), t(Key::FieldCompanyName), t(Key::FieldCreditCode), t(Key::FieldContactName),
+        t(Key::FieldContactTitle), t(Key::FieldMobile), t(Key::FieldWechat), t(Key::FieldEmail), t(Key::FieldOrigin),
+        t(Key::FieldIndustry), t(Key::FieldIndustrySegment), t(Key::FieldIntendedProject),
+        &format!("{} ({})", t(Key::FieldIntendedInvestment), t(Key::UnitWan)), t(Key::FieldTier), t(Key::FieldIntent),
+        t(Key::FieldEvent), t(Key::FieldReferrer), t(Key::ExportHeaderConsentVersion), t(Key::FieldNotes),
+        t(Key::FieldNextFollowUp), t(Key::ExportHeaderCapturedAt), t(Key::ExportHeaderUpdatedAt),
+        t(Key::ExportHeaderCapturedBy), t(Key::ExportHeaderDeviceId),
+    ]
+    .map(str::to_owned);
+    let mut out = String::from(csv::UTF8_BOM);
+    out.push_str(&csv::line(headers));
+    for lead in leads {
+        out.push_str(&csv::line(row(lead, lang)));
+    }
+    out
+}
+
+fn row(lead: &Lead, lang: Lang) -> Vec<String> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let origin = match &lead.origin {
+        None => String::new(),
+        Some(Origin::Domestic { province, city }) => {
+            let province = lang.text_of("province", province.code());
+            city.as_ref().map(|c| format!("{province} {c}")).unwrap_or(province)
+        }
+        Some(Origin::Foreign { country }) => lang.text_of("country", country),
+    };
+    let tiers = [
+        (lead.tier.fortune_global_500, Key::TierFortuneGlobal500),
+        (lead.tier.china_top_500, Key::TierChinaTop500),
+        (lead.tier.china_private_top_500, Key::TierChinaPrivateTop500),
+        (lead.tier.industry_leader, Key::TierIndustryLeader),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, key)| lang.text(*key))
+    .collect::<Vec<_>>()
+    .join("、");
+    vec![
+        lead.id.to_string(),
+        lead.company_name.clone(),
+        text(&lead.credit_code),
+        lead.contact_name.clone(),
+        text(&lead.contact_title),
+        text(&lead.mobile),
+        text(&lead.wechat),
+        text(&lead.email),
+        origin,
+        lead.industry.map(|i| lang.text_of("industry", i.code())).unwrap_or_default(),
+        lead.industry_segment.map(|s| lang.text_of("segment", s.code())).unwrap_or_default(),
+        text(&lead.intended_project),
+        lead.intended_investment.map(|w| w.format_in(MoneyUnit::Wan)).unwrap_or_default(),
+        tiers,
+        lang.text_of("intent", lead.intent.code()),
+        text(&lead.event),
+        text(&lead.referrer),
+        lead.consent.text_version.clone(),
+        text(&lead.notes),
+        lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
+        format_shanghai(lead.captured_at),
+        format_shanghai(lead.updated_at),
+        lead.captured_by.clone(),
+        lead.device_id.clone(),
+    ]
+}
+
+/// The leads as pretty-printed JSON, in the same shape the domain types serialize to.
+pub fn to_json(leads: &[Lead]) -> String {
+    serde_json::to_string_pretty(leads).unwrap_or_else(|_| "[]".into())
+}
+
+/// Offers `content` to the officer as a file download, without any network request.
+pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&content.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let anchor = document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into::<web_sys::HtmlAnchorElement>();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{Consent, LeadDraft, LeadId, LeadMeta};
+
+    fn lead() -> Lead {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-09-20T16:30:00Z").unwrap().to_utc();
+        let draft = LeadDraft {
+            company_name: "蜀味, 预制菜".into(),
+            contact_name: "王芳".into(),
+            mobile: "13800138000".into(),
+            province: "guangdong".into(),
+            city: "深圳".into(),
+            investment_amount: "1.5".into(),
+            investment_unit: MoneyUnit::Yi,
+            consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
+            ..LeadDraft::default()
+        };
+        draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t1".into() }).unwrap()
+    }
+
+    #[test]
+    fn csv_has_translated_headers_and_one_row_per_lead() {
+        let csv = to_csv(&[lead(), lead()], Lang::Zh);
+        let lines: Vec<_> = csv.trim_start_matches(domain::csv::UTF8_BOM).split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("线索编号,企业名称,"));
+        assert!(lines[1].contains("\"蜀味, 预制菜\""));
+        assert!(lines[1].contains("广东 深圳"));
+        assert!(lines[1].contains(",15000,"));
+        assert!(lines[1].contains("2026-09-21 00:30"), "Beijing time: {}", lines[1]);
+    }
+
+    #[test]
+    fn json_reads_back_as_the_same_leads() {
+        let leads = vec![lead()];
+        let back: Vec<Lead> = serde_json::from_str(&to_json(&leads)).unwrap();
+        assert_eq!(back, leads);
+    }
+}

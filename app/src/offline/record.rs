@@ -1,0 +1,108 @@
+//! How a lead is stored in IndexedDB, and how records written by earlier versions of the app are
+//! read. Kept free of browser APIs so the migrations are unit-tested natively.
+//!
+//! Record schema versions:
+//! - 1: the bare [`Lead`] as JSON (database version 1).
+//! - 2: a [`LeadRecord`] envelope `{schema: 2, id, updated_at, lead}` (database version 2), so the
+//!   store can index and carry bookkeeping next to the lead without touching the domain type.
+
+use domain::Lead;
+use serde::{Deserialize, Serialize};
+
+/// The record schema this build writes.
+pub const RECORD_SCHEMA: u32 = 2;
+
+/// One lead as stored on the tablet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadRecord {
+    pub schema: u32,
+    /// The lead's id as a string: IndexedDB's key path.
+    pub id: String,
+    /// Copied from the lead for the `by_updated_at` index.
+    pub updated_at: String,
+    pub lead: Lead,
+}
+
+impl LeadRecord {
+    /// Wraps a lead in the current record schema.
+    pub fn new(lead: Lead) -> Self {
+        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: lead.updated_at.to_rfc3339(), lead }
+    }
+}
+
+/// Why a stored value could not be read as a lead.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("record schema {0} is newer than this app understands")]
+    TooNew(u64),
+    #[error("record does not match schema {schema}: {source}")]
+    Shape { schema: u64, source: serde_json::Error },
+}
+
+/// Reads a stored value of any known schema version as a current record.
+pub fn read_record(value: serde_json::Value) -> Result<LeadRecord, RecordError> {
+    let schema = value.get("schema").and_then(serde_json::Value::as_u64).unwrap_or(1);
+    match schema {
+        1 => serde_json::from_value::<Lead>(value).map(LeadRecord::new).map_err(|source| RecordError::Shape { schema, source }),
+        2 => serde_json::from_value::<LeadRecord>(value).map_err(|source| RecordError::Shape { schema, source }),
+        newer => Err(RecordError::TooNew(newer)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn v1_lead() -> serde_json::Value {
+        json!({
+            "id": "0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91",
+            "company_name": "重庆渝味食品有限公司",
+            "credit_code": null,
+            "contact_name": "陈静",
+            "contact_title": null,
+            "mobile": "13912345678",
+            "wechat": null,
+            "email": null,
+            "origin": {"kind": "domestic", "province": "chongqing", "city": null},
+            "industry": "food_beverage",
+            "industry_segment": null,
+            "intended_project": null,
+            "intended_investment": 20000,
+            "tier": {"fortune_global_500": false, "china_top_500": false, "china_private_top_500": false, "industry_leader": true},
+            "intent": "hot",
+            "event": "第十九届西博会",
+            "referrer": null,
+            "consent": {"text_version": "2026-11-v1", "given_at": "2026-09-20T02:00:00Z"},
+            "notes": null,
+            "next_follow_up": null,
+            "captured_at": "2026-09-20T02:00:00Z",
+            "updated_at": "2026-09-20T02:00:00Z",
+            "captured_by": "li.wei",
+            "device_id": "tablet-1"
+        })
+    }
+
+    #[test]
+    fn a_schema_1_record_is_read_as_the_current_schema() {
+        let record = read_record(v1_lead()).unwrap();
+        assert_eq!(record.schema, RECORD_SCHEMA);
+        assert_eq!(record.id, "0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91");
+        assert_eq!(record.lead.company_name, "重庆渝味食品有限公司");
+        assert_eq!(record.lead.intended_investment, Some(domain::Wan(20_000)));
+        assert_eq!(record.updated_at, "2026-09-20T02:00:00+00:00");
+    }
+
+    #[test]
+    fn a_current_record_round_trips() {
+        let record = read_record(v1_lead()).unwrap();
+        let value = serde_json::to_value(&record).unwrap();
+        assert_eq!(read_record(value).unwrap(), record);
+    }
+
+    #[test]
+    fn newer_and_broken_records_are_errors_not_panics() {
+        assert!(matches!(read_record(json!({"schema": 9})), Err(RecordError::TooNew(9))));
+        assert!(matches!(read_record(json!({"id": "x"})), Err(RecordError::Shape { schema: 1, .. })));
+    }
+}

@@ -1,0 +1,46 @@
+//! Small settings kept in local storage through gloo-storage: the chosen language, the event the
+//! officer is working at, and this device's id. Leads never go here (see `store`).
+
+use gloo_storage::{LocalStorage, Storage};
+
+use crate::i18n::{Lang, LANG_COOKIE};
+
+const LANG_KEY: &str = "zs.lang";
+const CURRENT_EVENT_KEY: &str = "zs.current_event";
+const DEVICE_ID_KEY: &str = "zs.device_id";
+
+/// The language the officer chose on this tablet, if any.
+pub fn lang() -> Option<Lang> {
+    LocalStorage::get::<String>(LANG_KEY).ok().map(|tag| Lang::from_tag(&tag))
+}
+
+/// Remembers the language here and in a cookie, so the server renders the next page in it too.
+pub fn set_lang(lang: Lang) {
+    let _ = LocalStorage::set(LANG_KEY, lang.tag());
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        use wasm_bindgen::JsCast;
+        if let Ok(html) = document.dyn_into::<web_sys::HtmlDocument>() {
+            let _ = html.set_cookie(&format!("{LANG_COOKIE}={}; path=/; max-age=31536000; SameSite=Strict", lang.tag()));
+        }
+    }
+}
+
+/// The event new leads are captured at.
+pub fn current_event() -> String {
+    LocalStorage::get::<String>(CURRENT_EVENT_KEY).unwrap_or_default()
+}
+
+/// Remembers the event new leads are captured at.
+pub fn set_current_event(event: &str) {
+    let _ = LocalStorage::set(CURRENT_EVENT_KEY, event);
+}
+
+/// This tablet's id, made once (UUID v4) and kept: every lead records the device it came from.
+pub fn device_id() -> String {
+    if let Ok(id) = LocalStorage::get::<String>(DEVICE_ID_KEY) {
+        return id;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let _ = LocalStorage::set(DEVICE_ID_KEY, &id);
+    id
+}

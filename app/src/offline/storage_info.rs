@@ -1,0 +1,57 @@
+//! What the officer is told about the tablet's storage: whether the browser granted persistent
+//! storage (it then will not evict the leads under pressure) and how much of the quota is used.
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// The storage situation of this site in the browser.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StorageInfo {
+    pub persistent: bool,
+    pub usage_bytes: Option<f64>,
+    pub quota_bytes: Option<f64>,
+}
+
+/// Asks for persistent storage (the browser may grant it silently, prompt, or refuse) and measures
+/// usage and quota.
+pub async fn request_persistence_and_measure() -> StorageInfo {
+    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return StorageInfo::default();
+    };
+    let persistent = match manager.persist() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+        Err(_) => false,
+    };
+    let estimate = match manager.estimate() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    let number = |name: &str| {
+        estimate.as_ref().and_then(|e| js_sys::Reflect::get(e, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64())
+    };
+    StorageInfo { persistent, usage_bytes: number("usage"), quota_bytes: number("quota") }
+}
+
+/// A byte count for people: "820 KB", "1.4 GB".
+pub fn format_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0.0);
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 100.0 { format!("{value:.0} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_bytes;
+
+    #[test]
+    fn formats_bytes() {
+        assert_eq!(format_bytes(512.0), "512 B");
+        assert_eq!(format_bytes(1536.0), "1.5 KB");
+        assert_eq!(format_bytes(300.0 * 1024.0 * 1024.0), "300 MB");
+    }
+}

@@ -1,0 +1,73 @@
+//! The capture screen: the officer's main screen at the booth. "Save, next lead" stores the lead
+//! durably on the tablet, confirms, and clears the form for the next contact while keeping the
+//! current event.
+
+use domain::{LeadDraft, LeadField, LeadId, LeadMeta};
+use leptos::prelude::*;
+
+use crate::components::fields::FormState;
+use crate::components::toast::{use_toasts, ToastKind};
+use crate::i18n::{fill, use_i18n, Key};
+use crate::local_leads::use_local_leads;
+use crate::offline::settings;
+use crate::pages::lead_form::{focus_field, parse_or_show_errors, report_store_error, LeadForm};
+use crate::perf;
+
+#[component]
+pub fn CapturePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let leads = use_local_leads();
+    let toasts = use_toasts();
+    let form = FormState { draft: RwSignal::new(LeadDraft::default()), errors: RwSignal::new(Vec::new()) };
+    let saving = RwSignal::new(false);
+
+    // The current event lives on the tablet, so it is filled in after hydration.
+    Effect::new(move |_| {
+        let event = settings::current_event();
+        form.draft.update(|d| if d.event.is_empty() { d.event = event });
+    });
+    // Remember the event as the officer changes it.
+    Effect::new(move |_| {
+        let event = form.draft.with(|d| d.event.clone());
+        settings::set_current_event(event.trim());
+    });
+
+    let on_submit = Callback::new(move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        perf::capture_started();
+        let now = chrono::Utc::now();
+        let meta = LeadMeta {
+            id: LeadId::new(),
+            captured_at: now,
+            updated_at: now,
+            captured_by: String::new(),
+            device_id: settings::device_id(),
+        };
+        let Some(lead) = parse_or_show_errors(form, meta, toasts, i18n.lang.get_untracked()) else { return };
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let company = lead.company_name.clone();
+            let event = lead.event.clone().unwrap_or_default();
+            match leads.save(lead).await {
+                Ok(()) => {
+                    perf::capture_durable();
+                    toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
+                    form.draft.set(LeadDraft { event, ..LeadDraft::default() });
+                    focus_field(LeadField::CompanyName);
+                }
+                Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),
+            }
+            saving.set(false);
+        });
+    });
+
+    view! {
+        <section class="page capture-page">
+            <h1>{move || i18n.t(Key::CaptureTitle)}</h1>
+            <LeadForm form capturing=true saving=saving.read_only() on_submit/>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! The leads on this tablet: newest first, searchable by company or contact, filterable by
+//! event. A row opens the lead for editing; deleting offers an undo.
+
+use domain::{time::format_shanghai, Lead};
+use leptos::prelude::*;
+
+use crate::components::storage_panel::StoragePanel;
+use crate::components::toast::use_toasts;
+use crate::i18n::{fill, use_i18n, Key};
+use crate::local_leads::use_local_leads;
+use crate::pages::edit::delete_with_undo;
+
+/// Rows rendered at once; more would slow a tablet down, and search narrows the list anyway.
+const MAX_ROWS: usize = 200;
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let leads = use_local_leads();
+    let search = RwSignal::new(String::new());
+    let event = RwSignal::new(String::new());
+    let matching = Memo::new(move |_| {
+        let (search, event) = (search.get(), event.get());
+        let mut found: Vec<Lead> = leads.leads.with(|all| {
+            all.iter()
+                .filter(|l| l.matches(&search) && (event.is_empty() || l.event.as_deref() == Some(event.as_str())))
+                .cloned()
+                .collect()
+        });
+        found.sort_by(|a, b| b.captured_at.cmp(&a.captured_at));
+        found
+    });
+    let events = move || {
+        leads.events().into_iter().map(|e| view! { <option value=e.clone()>{e}</option> }).collect_view()
+    };
+    let summary = move || fill(i18n.t(Key::LeadsCount), &[("n", &matching.with(Vec::len).to_string())]);
+
+    view! {
+        <section class="page leads-page">
+            <h1>{move || i18n.t(Key::LeadsTitle)}</h1>
+            <div class="filters">
+                <label class="sr-only" for="search">{move || i18n.t(Key::LeadsSearchLabel)}</label>
+                <input id="search" type="search" data-testid="search" placeholder=move || i18n.t(Key::LeadsSearch)
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                <label class="sr-only" for="event-filter">{move || i18n.t(Key::LeadsEventFilter)}</label>
+                <select id="event-filter" data-testid="event-filter" on:change=move |ev| event.set(event_target_value(&ev))
+                    prop:value=move || event.get()>
+                    <option value="">{move || i18n.t(Key::LeadsAllEvents)}</option>
+                    {events}
+                </select>
+                <span class="summary" data-testid="result-count">{summary}</span>
+            </div>
+            {move || {
+                if !leads.is_ready() {
+                    return view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any();
+                }
+                if matching.with(Vec::is_empty) {
+                    let empty = leads.leads.with(Vec::is_empty);
+                    return view! {
+                        <p class="empty" data-testid="empty">
+                            {move || if empty { i18n.t(Key::LeadsEmpty) } else { i18n.t(Key::LeadsNoMatch) }}
+                        </p>
+                    }.into_any();
+                }
+                view! {
+                    <ul class="lead-list">
+                        <For each=move || matching.get().into_iter().take(MAX_ROWS) key=|l| (l.id, l.updated_at) let:lead>
+                            <LeadRow lead/>
+                        </For>
+                    </ul>
+                }.into_any()
+            }}
+            <StoragePanel/>
+        </section>
+    }
+}
+
+#[component]
+fn LeadRow(lead: Lead) -> impl IntoView {
+    let i18n = use_i18n();
+    let leads = use_local_leads();
+    let toasts = use_toasts();
+    let id = lead.id;
+    let reach = [&lead.mobile, &lead.wechat, &lead.email].into_iter().flatten().next().cloned().unwrap_or_else(|| "—".into());
+    let intent = lead.intent.code();
+    view! {
+        <li class="lead-row" data-testid="lead-row">
+            <a class="lead-open" href=format!("/edit?id={id}")>
+                <span class="company">{lead.company_name.clone()}</span>
+                <span class="contact">{lead.contact_name.clone()}" · "{reach}</span>
+                <span class="meta">
+                    <span class=format!("intent intent-{intent}")>{move || i18n.code("intent", intent)}</span>
+                    {lead.event.clone().map(|e| view! { <span class="event">{e}</span> })}
+                    <span class="when">{format_shanghai(lead.captured_at)}</span>
+                </span>
+            </a>
+            <button type="button" class="danger ghost" data-testid="delete"
+                on:click=move |_| delete_with_undo(leads, toasts, i18n, id)>
+                {move || i18n.t(Key::ActionDelete)}
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,42 @@
+//! The identity of the app build being served. The service worker names its cache after it, so
+//! tablets drop a cached app as soon as the server serves another one, and never mix the HTML of
+//! one build with the WebAssembly of another.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use leptos::config::LeptosOptions;
+
+/// What the service worker needs to know about the build.
+#[derive(Clone, Debug)]
+pub struct BuildInfo {
+    /// A hash of the app's compiled files and of this server binary's version.
+    pub id: String,
+    /// The URLs the service worker stores for offline use.
+    pub precache: Vec<String>,
+}
+
+impl BuildInfo {
+    /// Reads the built site's files once, at start-up.
+    pub fn from_site(options: &LeptosOptions) -> Self {
+        let name = &options.output_name;
+        let pkg = format!("/{}", options.site_pkg_dir);
+        let assets = [
+            format!("{pkg}/{name}.js"),
+            format!("{pkg}/{name}.wasm"),
+            format!("{pkg}/{name}.css"),
+            "/manifest.webmanifest".to_owned(),
+            "/icons/icon-192.png".to_owned(),
+            "/icons/icon-512.png".to_owned(),
+        ];
+        let mut hasher = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        for asset in &assets {
+            let path = Path::new(options.site_root.as_ref()).join(asset.trim_start_matches('/'));
+            // A missing file (a server started without a built site) hashes as empty.
+            std::fs::read(path).unwrap_or_default().hash(&mut hasher);
+        }
+        let precache = app::OFFLINE_ROUTES.iter().map(|r| r.to_string()).chain(assets).collect();
+        BuildInfo { id: format!("{:016x}", hasher.finish()), precache }
+    }
+}

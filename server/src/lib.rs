@@ -1,0 +1,10 @@
+//! Zhaoshang Field's server: renders the app (SSR), serves its assets and service worker, and
+//! answers health checks. Accounts, the database and the sync API come next, as their own
+//! modules beside `routes`.
+
+pub mod build_info;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

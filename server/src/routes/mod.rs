@@ -1,0 +1,34 @@
+//! Every route of the server, assembled in one place. Each module exposes `router()`.
+
+mod health;
+mod service_worker;
+
+use axum::http::{HeaderName, HeaderValue};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::startup::AppState;
+
+/// Response header naming the app build, read by the service worker before it caches a page.
+pub const BUILD_HEADER: &str = "x-zhaoshang-build";
+
+/// The whole application: API routes, the service worker, the rendered pages and static files.
+pub fn router(state: AppState) -> Router {
+    let pages = generate_route_list(app::App);
+    let build = HeaderValue::from_str(&state.build.id).expect("a hex build id is a valid header value");
+    Router::new()
+        .merge(health::router())
+        .merge(service_worker::router())
+        .leptos_routes(&state, pages, {
+            let options = state.leptos.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(BUILD_HEADER), build))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,88 @@
+//! Building and running the application: `Application::build` binds the listener (port 0 picks a
+//! free one, which the tests use), `run_until_stopped` serves until SIGINT or SIGTERM and then
+//! finishes the requests in flight.
+
+use std::net::SocketAddr;
+
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::build_info::BuildInfo;
+use crate::config::Config;
+use crate::error::StartupError;
+use crate::routes;
+
+/// State shared by every request handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub build: BuildInfo,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// A bound, not yet running, server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds the configured address and assembles the routes.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let address = config.leptos.site_addr;
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| StartupError::Bind { address: address.to_string(), source })?;
+        let build = BuildInfo::from_site(&config.leptos);
+        tracing::info!(build = %build.id, site_root = %config.leptos.site_root, "serving app build");
+        let state = AppState { leptos: config.leptos, build };
+        Ok(Application { listener, router: routes::router(state) })
+    }
+
+    /// The address actually bound (with the real port when 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        axum::serve(self.listener, self.router.into_make_service())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(StartupError::Serve)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}
