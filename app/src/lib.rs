@@ -6,6 +6,8 @@
 //! from the tablet's store after hydration, so a page served from the service worker's cache
 //! hydrates exactly like one fresh from the server.
 
+#![recursion_limit = "512"]
+
 pub mod components;
 pub mod i18n;
 pub mod local_leads;

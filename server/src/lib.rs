@@ -2,6 +2,8 @@
 //! answers health checks. Accounts, the database and the sync API come next, as their own
 //! modules beside `routes`.
 
+#![recursion_limit = "512"]
+
 pub mod build_info;
 pub mod config;
 pub mod error;

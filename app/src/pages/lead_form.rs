@@ -68,6 +68,7 @@ pub fn LeadForm(
                 <datalist id=EVENTS_LIST>{known_events}</datalist>
             </div>
             <p class="hint">{move || i18n.t(Key::CaptureRequiredHint)}</p>
+            {view! {
             <div class="grid">
                 <TextField field=LeadField::CompanyName label=Key::FieldCompanyName required=true autocomplete="organization"
                     get=|d| d.company_name.clone() set=|d, v| d.company_name = v/>
@@ -82,8 +83,10 @@ pub fn LeadForm(
                 <TextField field=LeadField::Email label=Key::FieldEmail input_type="email" inputmode="email"
                     get=|d| d.email.clone() set=|d, v| d.email = v/>
             </div>
+            }.into_any()}
             <IntentChoice/>
             <ConsentBox/>
+            {view! {
             <details id="more" class="more">
                 <summary data-testid="more-toggle">{move || i18n.t(Key::CaptureMore)}</summary>
                 <div class="grid">
@@ -109,6 +112,7 @@ pub fn LeadForm(
                     </div>
                 </div>
             </details>
+            }.into_any()}
             <div class="actions">
                 {extra_actions.map(|children| children())}
                 <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>
@@ -294,8 +298,9 @@ fn TierChoice() -> impl IntoView {
                 .into_iter()
                 .map(|(code, key, flag)| {
                     let id = format!("f-tier-{code}");
+                    let label_for = id.clone();
                     view! {
-                        <label class="check" for=id.clone()>
+                        <label class="check" for=label_for>
                             <input type="checkbox" id=id name=format!("tier_{code}")
                                 prop:checked=move || form.draft.with(|d| *flag(&mut d.tier.clone()))
                                 on:change=move |ev| { let on = event_target_checked(&ev); form.draft.update(|d| *flag(&mut d.tier) = on) }/>

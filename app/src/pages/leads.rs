@@ -31,7 +31,7 @@ pub fn LeadsPage() -> impl IntoView {
         found
     });
     let events = move || {
-        leads.events().into_iter().map(|e| view! { <option value=e.clone()>{e}</option> }).collect_view()
+        leads.events().into_iter().map(|e| { let value = e.clone(); view! { <option value=value>{e}</option> } }).collect_view()
     };
     let summary = move || fill(i18n.t(Key::LeadsCount), &[("n", &matching.with(Vec::len).to_string())]);
 

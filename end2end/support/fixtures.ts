@@ -1,0 +1,63 @@
+// Test fixtures: a fresh server per test, and helpers that act as an officer would.
+import { expect, Page, test as base } from '@playwright/test';
+
+import { freePort, ServerProcess } from './server';
+
+export const test = base.extend<{ server: ServerProcess }>({
+  server: async ({}, use) => {
+    const server = new ServerProcess(await freePort());
+    await server.start();
+    await use(server);
+    await server.kill();
+  },
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+});
+
+export { expect };
+
+/** Waits until the app has hydrated and loaded every lead from the tablet's store. */
+export async function appReady(page: Page): Promise<void> {
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+}
+
+/** Waits until the service worker controls the page, i.e. the app shell is cached. */
+export async function offlineReady(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+export interface LeadInput {
+  company: string;
+  contact: string;
+  mobile?: string;
+  wechat?: string;
+  event?: string;
+  consent?: boolean;
+}
+
+/** Fills the capture form's essentials and taps "save, next lead". */
+export async function captureLead(page: Page, lead: LeadInput): Promise<void> {
+  if (lead.event !== undefined) await page.fill('#f-event', lead.event);
+  await page.fill('#f-company_name', lead.company);
+  await page.fill('#f-contact_name', lead.contact);
+  if (lead.mobile) await page.fill('#f-mobile', lead.mobile);
+  if (lead.wechat) await page.fill('#f-wechat', lead.wechat);
+  if (lead.consent ?? true) await page.check('#f-consent');
+  await page.getByTestId('save').tap();
+}
+
+/** Captures a lead and waits for the confirmation that it is stored. */
+export async function captureAndConfirm(page: Page, lead: LeadInput): Promise<void> {
+  await captureLead(page, lead);
+  await expect(page.getByTestId('toast')).toContainText(lead.company);
+  await expect(page.locator('#f-company_name')).toHaveValue('');
+}
+
+/** The company names shown in the tablet's lead list, in order. */
+export async function listedCompanies(page: Page): Promise<string[]> {
+  await page.goto('/leads');
+  await appReady(page);
+  return page.locator('[data-testid="lead-row"] .company').allTextContents();
+}

@@ -1,0 +1,72 @@
+// Starts the real server binary (built by `cargo leptos build --release`) on a free port, so a test
+// can kill it and start it again on the same address: the tablet's origin, and with it its
+// IndexedDB and service worker, stays the same.
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const SERVER_BIN = process.env.ZS_SERVER_BIN ?? path.join(ROOT, 'target', 'release', 'server');
+export const SITE_ROOT = process.env.ZS_SITE_ROOT ?? path.join(ROOT, 'target', 'site');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class ServerProcess {
+  private child: ChildProcess | null = null;
+
+  constructor(readonly port: number, readonly extraEnv: Record<string, string> = {}) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(SERVER_BIN, [], {
+      env: {
+        ...process.env,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
+        LEPTOS_SITE_ROOT: SITE_ROOT,
+        LEPTOS_SITE_PKG_DIR: 'pkg',
+        LEPTOS_OUTPUT_NAME: 'zhaoshang',
+        LEPTOS_ENV: 'PROD',
+        RUST_LOG: process.env.RUST_LOG ?? 'warn',
+        ...this.extraEnv,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`server exited early (${this.child.exitCode ?? this.child.signalCode})`);
+      try {
+        const response = await fetch(`${this.url}/healthz`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('server did not become healthy within 15 s');
+  }
+
+  /** Kills the process for real (SIGKILL: no graceful shutdown) and waits until it is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await gone;
+  }
+}
