@@ -92,6 +92,14 @@ impl I18n {
     }
 }
 
+/// The translation of `key` as a view that follows the language. Every static label goes through
+/// this one function, so the WebAssembly holds one copy of the reactive text code, not one per
+/// label.
+pub fn tr(key: Key) -> impl IntoView + Copy + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(key)
+}
+
 /// Makes the language available to every component below, starting in `initial`.
 pub fn provide_i18n(initial: Lang) -> I18n {
     let i18n = I18n { lang: RwSignal::new(initial) };

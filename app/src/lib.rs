@@ -12,36 +12,42 @@ pub mod components;
 pub mod i18n;
 pub mod local_leads;
 pub mod offline;
+pub mod page;
 pub mod pages;
 pub mod perf;
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
 
 use components::header::AppHeader;
 use components::toast::{provide_toasts, ToastHost};
-use i18n::{provide_i18n, request_lang, Key};
+use i18n::{provide_i18n, request_lang, tr, Key};
 use local_leads::LocalLeads;
+use page::Page;
 use pages::{capture::CapturePage, edit::EditPage, leads::LeadsPage};
 
-/// The routes the tablet opens offline; the service worker precaches each of them.
-pub const OFFLINE_ROUTES: &[&str] = &["/", "/leads", "/edit"];
+pub use page::OFFLINE_ROUTES;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang.tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#b3261e"/>
+                <title>{lang.text(Key::AppName)}</title>
+                <link rel="stylesheet" href=css/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon-192.png"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 // Registered from the site root so its scope covers every route.
                 <script>"if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js'); }"</script>
-                <MetaTags/>
             </head>
             <body>
                 <App/>
@@ -50,39 +56,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: header, routes, toasts.
+/// The app: header, the screen of the current URL, toasts.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let i18n = provide_i18n(request_lang());
     provide_toasts();
     let leads = LocalLeads::provide();
-    // Apply the language chosen on this tablet, once hydrated (see `i18n`).
+    // Apply the language chosen on this tablet, once hydrated (see `i18n`), and keep the
+    // document's language and title in step with it.
     Effect::new(move |_| {
         if let Some(chosen) = offline::settings::lang() {
             i18n.lang.set(chosen);
             offline::settings::set_lang(chosen);
         }
     });
+    Effect::new(move |_| {
+        let lang = i18n.lang.get();
+        let document = document();
+        if let Some(html) = document.document_element() {
+            let _ = html.set_attribute("lang", lang.tag());
+        }
+        document.set_title(lang.text(Key::AppName));
+    });
+    let page = Page::current();
 
     view! {
-        <Html {..} lang=move || i18n.lang.get().tag()/>
-        <Title text=move || i18n.t(Key::AppName)/>
-        <Stylesheet id="leptos" href="/pkg/zhaoshang.css"/>
-        <Link rel="manifest" href="/manifest.webmanifest"/>
-        <Link rel="icon" href="/icons/icon-192.png"/>
-        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-        <Meta name="theme-color" content="#b3261e"/>
-        <Router>
-            <AppHeader/>
-            <main data-ready=move || leads.is_ready().to_string()>
-                <Routes fallback=|| view! { <p class="not-found">"404"</p> }>
-                    <Route path=StaticSegment("") view=CapturePage/>
-                    <Route path=StaticSegment("leads") view=LeadsPage/>
-                    <Route path=StaticSegment("edit") view=EditPage/>
-                </Routes>
-            </main>
-            <ToastHost/>
-        </Router>
+        <AppHeader page/>
+        <main data-ready=move || leads.is_ready().to_string()>
+            {match page {
+                Page::Capture => EitherOf4::A(view! { <CapturePage/> }),
+                Page::Leads => EitherOf4::B(view! { <LeadsPage/> }),
+                Page::Edit => EitherOf4::C(view! { <EditPage/> }),
+                Page::NotFound => EitherOf4::D(view! { <p class="not-found">{tr(Key::PageNotFound)}</p> }),
+            }}
+        </main>
+        <ToastHost/>
     }
 }

@@ -23,6 +23,9 @@ pub enum StoreStatus {
 pub struct LocalLeads {
     pub leads: RwSignal<Vec<Lead>>,
     pub status: RwSignal<StoreStatus>,
+    /// The events leads were captured at, sorted, without repeats. A memo: it changes (and the
+    /// pick-lists re-render) only when an event appears or disappears, not on every save.
+    pub events: Memo<Vec<String>>,
     store: StoredValue<Option<LeadStore>, LocalStorage>,
 }
 
@@ -30,9 +33,17 @@ impl LocalLeads {
     /// Creates the handle, provides it to every component below, and (in the browser, after
     /// hydration) opens the store and loads every lead.
     pub fn provide() -> Self {
+        let leads = RwSignal::new(Vec::<Lead>::new());
+        let events = Memo::new(move |_| {
+            leads.with(|leads| {
+                let unique: std::collections::BTreeSet<&str> = leads.iter().filter_map(|l| l.event.as_deref()).collect();
+                unique.into_iter().map(str::to_owned).collect()
+            })
+        });
         let this = LocalLeads {
-            leads: RwSignal::new(Vec::new()),
+            leads,
             status: RwSignal::new(StoreStatus::Opening),
+            events,
             store: StoredValue::new_local(None),
         };
         provide_context(this);
@@ -72,6 +83,7 @@ impl LocalLeads {
     /// Stores a new or changed lead durably, then shows it.
     pub async fn save(self, lead: Lead) -> Result<(), StoreError> {
         self.store().await?.put(&lead).await?;
+        crate::perf::capture_durable();
         self.leads.update(|leads| match leads.iter_mut().find(|l| l.id == lead.id) {
             Some(existing) => *existing = lead,
             None => leads.push(lead),
@@ -94,14 +106,6 @@ impl LocalLeads {
     /// The lead with this id, if it is on the tablet (untracked).
     pub fn get(&self, id: LeadId) -> Option<Lead> {
         self.leads.with_untracked(|leads| leads.iter().find(|l| l.id == id).cloned())
-    }
-
-    /// The events leads were captured at, sorted, without repeats (tracked).
-    pub fn events(&self) -> Vec<String> {
-        let mut events: Vec<String> = self.leads.with(|leads| leads.iter().filter_map(|l| l.event.clone()).collect());
-        events.sort();
-        events.dedup();
-        events
     }
 }
 

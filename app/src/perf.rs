@@ -17,9 +17,14 @@ pub fn capture_started() {
     }
 }
 
-/// Records the time from the last [`capture_started`] to now as [`CAPTURE_DURABLE`].
+/// Records the time from the last [`capture_started`] to now as [`CAPTURE_DURABLE`], if a capture
+/// is under way (edits and undos are not captures).
 pub fn capture_durable() {
     if let Some(p) = performance() {
+        if p.get_entries_by_name(CAPTURE_START).length() == 0 {
+            return;
+        }
         let _ = p.measure_with_start_mark(CAPTURE_DURABLE, CAPTURE_START);
+        p.clear_marks_with_mark_name(CAPTURE_START);
     }
 }

@@ -254,7 +254,7 @@ impl LeadDraft {
             referrer: text(&lead.referrer),
             consent: Some(lead.consent.clone()),
             notes: text(&lead.notes),
-            next_follow_up: lead.next_follow_up.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            next_follow_up: lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -365,7 +365,14 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {
     if raw.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Some).map_err(|_| FieldErrorKind::InvalidDate)
+    // `YYYY-MM-DD`, what a date input sends; parsed by hand to keep chrono's format parser out
+    // of the tablet's WebAssembly.
+    let mut parts = raw.splitn(3, '-').map(|p| if p.chars().all(|c| c.is_ascii_digit()) { p.parse::<u32>().ok() } else { None });
+    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(FieldErrorKind::InvalidDate);
+    };
+    let year = i32::try_from(year).map_err(|_| FieldErrorKind::InvalidDate)?;
+    NaiveDate::from_ymd_opt(year, month, day).map(Some).ok_or(FieldErrorKind::InvalidDate)
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ impl Application {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Bind { address: address.to_string(), source })?;
+        // Rendering runs Leptos tasks on tokio; a second call (tests start many apps) is a no-op.
+        let _ = any_spawner::Executor::init_tokio();
         let build = BuildInfo::from_site(&config.leptos);
         tracing::info!(build = %build.id, site_root = %config.leptos.site_root, "serving app build");
         let state = AppState { leptos: config.leptos, build };

@@ -4,7 +4,7 @@
 use domain::{FieldError, LeadDraft, LeadField};
 use leptos::prelude::*;
 
-use crate::i18n::{fill, use_i18n, Key, Lang};
+use crate::i18n::{fill, tr, use_i18n, Key, Lang};
 
 /// The draft being edited and its current errors, shared by the fields of one form.
 #[derive(Clone, Copy)]
@@ -14,6 +14,11 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// A form showing `draft`, with no errors yet.
+    pub fn new(draft: LeadDraft) -> Self {
+        FormState { draft: RwSignal::new(draft), errors: RwSignal::new(Vec::new()) }
+    }
+
     /// Changes the draft and forgets the errors of `field`, which the officer is fixing.
     pub fn edit(&self, field: LeadField, change: impl FnOnce(&mut LeadDraft)) {
         self.draft.update(change);
@@ -75,14 +80,13 @@ pub fn TextField(
     #[prop(optional)] wide: bool,
 ) -> impl IntoView {
     let form = use_form();
-    let i18n = use_i18n();
     let name = field.name();
     let id = format!("f-{name}");
     let invalid = move || form.error_of(field).is_some();
     view! {
         <div class="field" class:wide=wide class:invalid=invalid>
             <label for=id.clone()>
-                {move || i18n.t(label)}
+                {tr(label)}
                 {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}
             </label>
             <input
@@ -116,13 +120,12 @@ pub fn SelectField(
     options: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let form = use_form();
-    let i18n = use_i18n();
     let name = field.name();
     let id = format!("f-{name}");
     let invalid = move || form.error_of(field).is_some();
     view! {
         <div class="field" class:invalid=invalid>
-            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <label for=id.clone()>{tr(label)}</label>
             <select
                 id=id
                 name=name
@@ -133,7 +136,7 @@ pub fn SelectField(
                     form.edit(field, |d| set(d, value));
                 }
             >
-                <option value="">{move || i18n.t(Key::Choose)}</option>
+                <option value="">{tr(Key::Choose)}</option>
                 {move || {
                     let selected = form.draft.with(get);
                     options

@@ -2,13 +2,13 @@
 //! the tablet's leads), whether the tablet is online, and the language toggle.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{tr, use_i18n, Key};
 use crate::local_leads::use_local_leads;
+use crate::page::Page;
 
 #[component]
-pub fn AppHeader() -> impl IntoView {
+pub fn AppHeader(page: Page) -> impl IntoView {
     let i18n = use_i18n();
     let leads = use_local_leads();
     let online = RwSignal::new(true);
@@ -23,25 +23,26 @@ pub fn AppHeader() -> impl IntoView {
         i18n.lang.set(next);
         crate::offline::settings::set_lang(next);
     };
+    let current = |here: bool| if here { "page" } else { "false" };
     view! {
         <header class="app-header">
             <div class="brand">
-                <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
-                <span class="brand-tagline">{move || i18n.t(Key::AppTagline)}</span>
+                <span class="brand-name">{tr(Key::AppName)}</span>
+                <span class="brand-tagline">{tr(Key::AppTagline)}</span>
             </div>
             <nav class="tabs">
-                <A href="/" exact=true attr:class="tab" attr:data-testid="nav-capture">{move || i18n.t(Key::NavCapture)}</A>
-                <A href="/leads" attr:class="tab" attr:data-testid="nav-leads">
-                    {move || i18n.t(Key::NavLeads)}
+                <a href="/" class="tab" data-testid="nav-capture" aria-current=current(page == Page::Capture)>{tr(Key::NavCapture)}</a>
+                <a href="/leads" class="tab" data-testid="nav-leads" aria-current=current(page == Page::Leads)>
+                    {tr(Key::NavLeads)}
                     <span class="badge" data-testid="lead-count">{count}</span>
-                </A>
+                </a>
             </nav>
             <span class="net" class:offline=move || !online.get() data-testid="net-status">
                 {move || if online.get() { i18n.t(Key::StatusOnline) } else { i18n.t(Key::StatusOffline) }}
             </span>
             <button type="button" class="lang-toggle" data-testid="lang-toggle"
                 aria-label=move || i18n.t(Key::LangSwitchLabel) on:click=toggle>
-                {move || i18n.t(Key::LangSwitch)}
+                {tr(Key::LangSwitch)}
             </button>
         </header>
     }

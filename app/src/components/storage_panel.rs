@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{fill, use_i18n, Key};
+use crate::i18n::{fill, tr, use_i18n, Key};
 use crate::local_leads::use_local_leads;
 use crate::offline::export;
 use crate::offline::storage_info::{format_bytes, request_persistence_and_measure, StorageInfo};
@@ -30,29 +30,29 @@ pub fn StoragePanel() -> impl IntoView {
         }
         _ => i18n.t(Key::StorageUnknown).to_owned(),
     };
-    let stamp = || chrono::Utc::now().with_timezone(&domain::time::shanghai()).format("%Y%m%d-%H%M").to_string();
+    let stamp = || domain::time::file_stamp(chrono::Utc::now());
     let export_with = move |kind: &'static str| {
         let all = leads.leads.get_untracked();
-        let (name, mime, body) = match kind {
-            "csv" => (format!("zhaoshang-leads-{}.csv", stamp()), "text/csv;charset=utf-8", export::to_csv(&all, i18n.lang.get_untracked())),
-            _ => (format!("zhaoshang-leads-{}.json", stamp()), "application/json", export::to_json(&all)),
+        let made = match kind {
+            "csv" => Ok((format!("zhaoshang-leads-{}.csv", stamp()), "text/csv;charset=utf-8", export::to_csv(&all, i18n.lang.get_untracked()))),
+            _ => export::to_json(&all).map(|body| (format!("zhaoshang-leads-{}.json", stamp()), "application/json", body)),
         };
-        if let Err(reason) = export::download(&name, mime, &body) {
+        if let Err(reason) = made.and_then(|(name, mime, body)| export::download(&name, mime, &body)) {
             toasts.show(ToastKind::Problem, reason);
         }
     };
     view! {
         <section class="storage-panel" data-testid="storage-status">
-            <h2>{move || i18n.t(Key::StorageTitle)}</h2>
+            <h2>{tr(Key::StorageTitle)}</h2>
             <p class="persistence" class:warn=move || !info.get().is_some_and(|i| i.persistent)>{persistence}</p>
             <p class="usage">{usage}</p>
-            <p class="hint">{move || i18n.t(Key::StorageExportHint)}</p>
+            <p class="hint">{tr(Key::StorageExportHint)}</p>
             <div class="export-buttons">
                 <button type="button" class="secondary" data-testid="export-csv" on:click=move |_| export_with("csv")>
-                    {move || i18n.t(Key::ActionExportCsv)}
+                    {tr(Key::ActionExportCsv)}
                 </button>
                 <button type="button" class="secondary" data-testid="export-json" on:click=move |_| export_with("json")>
-                    {move || i18n.t(Key::ActionExportJson)}
+                    {tr(Key::ActionExportJson)}
                 </button>
             </div>
         </section>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{tr, Key};
 
 /// How long a toast stays, in milliseconds; an undo offer stays longer.
 const SHOW_MS: u64 = 4_000;
@@ -75,14 +75,13 @@ pub fn use_toasts() -> Toasts {
 #[component]
 pub fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
-    let i18n = use_i18n();
     move || {
         toasts.current.get().map(|toast| {
             let undo = toast.undo.map(|undo| {
                 view! {
                     <button type="button" class="toast-undo" data-testid="undo"
                         on:click=move |_| { toasts.current.set(None); undo.run(()); }>
-                        {move || i18n.t(Key::ActionUndo)}
+                        {tr(Key::ActionUndo)}
                     </button>
                 }
             });

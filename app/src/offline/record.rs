@@ -7,7 +7,7 @@
 //!   store can index and carry bookkeeping next to the lead without touching the domain type.
 
 use domain::Lead;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The record schema this build writes.
 pub const RECORD_SCHEMA: u32 = 2;
@@ -35,16 +35,19 @@ impl LeadRecord {
 pub enum RecordError {
     #[error("record schema {0} is newer than this app understands")]
     TooNew(u64),
-    #[error("record does not match schema {schema}: {source}")]
-    Shape { schema: u64, source: serde_json::Error },
+    #[error("record does not match schema {schema}: {reason}")]
+    Shape { schema: u64, reason: String },
 }
 
-/// Reads a stored value of any known schema version as a current record.
-pub fn read_record(value: serde_json::Value) -> Result<LeadRecord, RecordError> {
-    let schema = value.get("schema").and_then(serde_json::Value::as_u64).unwrap_or(1);
+/// Reads a stored value of any known schema version as a current record. `schema` is the value's
+/// `schema` field (`None` when absent: schema 1 had none); `value` deserializes the whole value
+/// (from a JavaScript object in the browser, from JSON in tests).
+pub fn read_record<'de, D: Deserializer<'de>>(schema: Option<u64>, value: D) -> Result<LeadRecord, RecordError> {
+    let schema = schema.unwrap_or(1);
+    let shape = |error: D::Error| RecordError::Shape { schema, reason: error.to_string() };
     match schema {
-        1 => serde_json::from_value::<Lead>(value).map(LeadRecord::new).map_err(|source| RecordError::Shape { schema, source }),
-        2 => serde_json::from_value::<LeadRecord>(value).map_err(|source| RecordError::Shape { schema, source }),
+        1 => Lead::deserialize(value).map(LeadRecord::new).map_err(shape),
+        2 => LeadRecord::deserialize(value).map_err(shape),
         newer => Err(RecordError::TooNew(newer)),
     }
 }
@@ -83,9 +86,13 @@ mod tests {
         })
     }
 
+    fn read(value: serde_json::Value) -> Result<LeadRecord, RecordError> {
+        read_record(value.get("schema").and_then(serde_json::Value::as_u64), value)
+    }
+
     #[test]
     fn a_schema_1_record_is_read_as_the_current_schema() {
-        let record = read_record(v1_lead()).unwrap();
+        let record = read(v1_lead()).unwrap();
         assert_eq!(record.schema, RECORD_SCHEMA);
         assert_eq!(record.id, "0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91");
         assert_eq!(record.lead.company_name, "重庆渝味食品有限公司");
@@ -95,14 +102,14 @@ mod tests {
 
     #[test]
     fn a_current_record_round_trips() {
-        let record = read_record(v1_lead()).unwrap();
+        let record = read(v1_lead()).unwrap();
         let value = serde_json::to_value(&record).unwrap();
-        assert_eq!(read_record(value).unwrap(), record);
+        assert_eq!(read(value).unwrap(), record);
     }
 
     #[test]
     fn newer_and_broken_records_are_errors_not_panics() {
-        assert!(matches!(read_record(json!({"schema": 9})), Err(RecordError::TooNew(9))));
-        assert!(matches!(read_record(json!({"id": "x"})), Err(RecordError::Shape { schema: 1, .. })));
+        assert!(matches!(read(json!({"schema": 9})), Err(RecordError::TooNew(9))));
+        assert!(matches!(read(json!({"id": "x"})), Err(RecordError::Shape { schema: 1, .. })));
     }
 }

@@ -93,10 +93,14 @@ impl LeadStore {
     pub async fn load_all(&self) -> Result<Loaded, StoreError> {
         let tx = self.db.transaction(LEADS).build()?;
         let store = tx.object_store(LEADS)?;
-        let values = store.get_all::<serde_json::Value>().serde()?.await?;
+        let values = store.get_all::<wasm_bindgen::JsValue>().primitive()?.await?;
         let mut loaded = Loaded { leads: Vec::new(), unreadable: 0 };
         for value in values {
-            match value.map_err(StoreError::from).and_then(|v| read_record(v).map_err(|e| StoreError::Failed(e.to_string()))) {
+            let record = value.map_err(StoreError::from).and_then(|value| {
+                let schema = js_sys::Reflect::get(&value, &"schema".into()).ok().and_then(|s| s.as_f64()).map(|s| s as u64);
+                read_record(schema, serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
+            });
+            match record {
                 Ok(record) => loaded.leads.push(record.lead),
                 Err(error) => {
                     leptos::logging::warn!("skipping unreadable lead record: {error}");

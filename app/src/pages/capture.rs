@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::fields::FormState;
 use crate::components::toast::{use_toasts, ToastKind};
-use crate::i18n::{fill, use_i18n, Key};
+use crate::i18n::{fill, tr, use_i18n, Key};
 use crate::local_leads::use_local_leads;
 use crate::offline::settings;
 use crate::pages::lead_form::{focus_field, parse_or_show_errors, report_store_error, LeadForm};
@@ -18,7 +18,7 @@ pub fn CapturePage() -> impl IntoView {
     let i18n = use_i18n();
     let leads = use_local_leads();
     let toasts = use_toasts();
-    let form = FormState { draft: RwSignal::new(LeadDraft::default()), errors: RwSignal::new(Vec::new()) };
+    let form = FormState::new(LeadDraft::default());
     let saving = RwSignal::new(false);
 
     // The current event lives on the tablet, so it is filled in after hydration.
@@ -53,7 +53,6 @@ pub fn CapturePage() -> impl IntoView {
             let event = lead.event.clone().unwrap_or_default();
             match leads.save(lead).await {
                 Ok(()) => {
-                    perf::capture_durable();
                     toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
                     focus_field(LeadField::CompanyName);
@@ -66,7 +65,7 @@ pub fn CapturePage() -> impl IntoView {
 
     view! {
         <section class="page capture-page">
-            <h1>{move || i18n.t(Key::CaptureTitle)}</h1>
+            <h1>{tr(Key::CaptureTitle)}</h1>
             <LeadForm form capturing=true saving=saving.read_only() on_submit/>
         </section>
     }

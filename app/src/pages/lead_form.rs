@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::components::fields::{FieldMessage, FormState, SelectField, TextField};
 use crate::components::toast::{ToastKind, Toasts};
 use crate::offline::StoreError;
-use crate::i18n::{use_i18n, Key, Lang};
+use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::local_leads::use_local_leads;
 
 /// Id of the datalist of events already used on this tablet.
@@ -50,15 +50,15 @@ pub fn LeadForm(
     capturing: bool,
     saving: ReadSignal<bool>,
     on_submit: Callback<SubmitEvent>,
-    /// Extra buttons next to save (delete, back).
+    /// When editing: deletes the lead (a "back" link and a delete button are shown).
     #[prop(optional)]
-    extra_actions: Option<Children>,
+    on_delete: Option<Callback<()>>,
 ) -> impl IntoView {
     provide_context(form);
     let i18n = use_i18n();
     let leads = use_local_leads();
     let draft = form.draft;
-    let known_events = move || leads.events().into_iter().map(|e| view! { <option value=e/> }).collect_view();
+    let known_events = move || leads.events.get().into_iter().map(|e| view! { <option value=e/> }).collect_view();
 
     view! {
         <form class="lead-form" on:submit=move |ev| on_submit.run(ev) novalidate=true>
@@ -67,8 +67,7 @@ pub fn LeadForm(
                     get=|d| d.event.clone() set=|d, v| d.event = v list=EVENTS_LIST wide=true/>
                 <datalist id=EVENTS_LIST>{known_events}</datalist>
             </div>
-            <p class="hint">{move || i18n.t(Key::CaptureRequiredHint)}</p>
-            {view! {
+            <p class="hint">{tr(Key::CaptureRequiredHint)}</p>
             <div class="grid">
                 <TextField field=LeadField::CompanyName label=Key::FieldCompanyName required=true autocomplete="organization"
                     get=|d| d.company_name.clone() set=|d, v| d.company_name = v/>
@@ -83,12 +82,10 @@ pub fn LeadForm(
                 <TextField field=LeadField::Email label=Key::FieldEmail input_type="email" inputmode="email"
                     get=|d| d.email.clone() set=|d, v| d.email = v/>
             </div>
-            }.into_any()}
             <IntentChoice/>
             <ConsentBox/>
-            {view! {
             <details id="more" class="more">
-                <summary data-testid="more-toggle">{move || i18n.t(Key::CaptureMore)}</summary>
+                <summary data-testid="more-toggle">{tr(Key::CaptureMore)}</summary>
                 <div class="grid">
                     <TextField field=LeadField::CreditCode label=Key::FieldCreditCode
                         get=|d| d.credit_code.clone() set=|d, v| d.credit_code = v/>
@@ -103,7 +100,7 @@ pub fn LeadForm(
                         get=|d| d.next_follow_up.clone() set=|d, v| d.next_follow_up = v/>
                     <TierChoice/>
                     <div class="field wide">
-                        <label for="f-notes">{move || i18n.t(Key::FieldNotes)}</label>
+                        <label for="f-notes">{tr(Key::FieldNotes)}</label>
                         <textarea id="f-notes" name="notes" rows="3"
                             prop:value=move || draft.with(|d| d.notes.clone())
                             on:input=move |ev| { let v = event_target_value(&ev); form.edit(LeadField::Notes, |d| d.notes = v) }>
@@ -112,9 +109,13 @@ pub fn LeadForm(
                     </div>
                 </div>
             </details>
-            }.into_any()}
             <div class="actions">
-                {extra_actions.map(|children| children())}
+                {on_delete.map(|on_delete| view! {
+                    <a class="button secondary" href="/leads">{tr(Key::ActionCancel)}</a>
+                    <button type="button" class="danger" data-testid="delete" on:click=move |_| on_delete.run(())>
+                        {tr(Key::ActionDelete)}
+                    </button>
+                })}
                 <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>
                     {move || if capturing { i18n.t(Key::ActionSaveNext) } else { i18n.t(Key::ActionSave) }}
                 </button>
@@ -130,7 +131,7 @@ fn IntentChoice() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <fieldset class="segmented">
-            <legend>{move || i18n.t(Key::FieldIntent)}</legend>
+            <legend>{tr(Key::FieldIntent)}</legend>
             {Intent::ALL
                 .into_iter()
                 .map(|intent| {
@@ -151,7 +152,6 @@ fn IntentChoice() -> impl IntoView {
 #[component]
 fn ConsentBox() -> impl IntoView {
     let form = crate::components::fields::use_form();
-    let i18n = use_i18n();
     let invalid = move || form.error_of(LeadField::Consent).is_some();
     view! {
         <div class="field consent" class:invalid=invalid>
@@ -165,11 +165,11 @@ fn ConsentBox() -> impl IntoView {
                             d.consent = checked.then(|| Consent { text_version: CONSENT_TEXT_VERSION.into(), given_at: chrono::Utc::now() });
                         });
                     }/>
-                <span>{move || i18n.t(Key::FieldConsent)}<span class="req" aria-hidden="true">" *"</span></span>
+                <span>{tr(Key::FieldConsent)}<span class="req" aria-hidden="true">" *"</span></span>
             </label>
             <p class="consent-text">
-                {move || i18n.t(Key::ConsentText)}
-                " ("{move || i18n.t(Key::ConsentVersion)}" "
+                {tr(Key::ConsentText)}
+                " ("{tr(Key::ConsentVersion)}" "
                 {move || form.draft.with(|d| d.consent.as_ref().map(|c| c.text_version.clone()).unwrap_or_else(|| CONSENT_TEXT_VERSION.into()))}")"
             </p>
             <FieldMessage field=LeadField::Consent/>
@@ -203,7 +203,7 @@ fn OriginFields() -> impl IntoView {
     };
     view! {
         <div class="field wide">
-            <span class="label">{move || i18n.t(Key::FieldOrigin)}</span>
+            <span class="label">{tr(Key::FieldOrigin)}</span>
             <div class="seg-row">
                 {kind_button(OriginKind::Domestic, Key::OriginDomestic, "origin-domestic")}
                 {kind_button(OriginKind::Foreign, Key::OriginForeign, "origin-foreign")}
@@ -265,7 +265,7 @@ fn InvestmentField() -> impl IntoView {
     };
     view! {
         <div class="field" class:invalid=invalid>
-            <label for="f-intended_investment">{move || i18n.t(Key::FieldIntendedInvestment)}</label>
+            <label for="f-intended_investment">{tr(Key::FieldIntendedInvestment)}</label>
             <div class="amount-row">
                 <input id="f-intended_investment" name="intended_investment" type="text" inputmode="decimal" autocomplete="off"
                     aria-describedby="err-intended_investment"
@@ -293,7 +293,7 @@ fn TierChoice() -> impl IntoView {
     ];
     view! {
         <fieldset class="field wide tiers">
-            <legend>{move || i18n.t(Key::FieldTier)}</legend>
+            <legend>{tr(Key::FieldTier)}</legend>
             {flags
                 .into_iter()
                 .map(|(code, key, flag)| {

@@ -2,11 +2,12 @@
 //! event. A row opens the lead for editing; deleting offers an undo.
 
 use domain::{time::format_shanghai, Lead};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::components::storage_panel::StoragePanel;
 use crate::components::toast::use_toasts;
-use crate::i18n::{fill, use_i18n, Key};
+use crate::i18n::{fill, tr, use_i18n, Key};
 use crate::local_leads::use_local_leads;
 use crate::pages::edit::delete_with_undo;
 
@@ -31,44 +32,42 @@ pub fn LeadsPage() -> impl IntoView {
         found
     });
     let events = move || {
-        leads.events().into_iter().map(|e| { let value = e.clone(); view! { <option value=value>{e}</option> } }).collect_view()
+        leads.events.get().into_iter().map(|e| { let value = e.clone(); view! { <option value=value>{e}</option> } }).collect_view()
     };
     let summary = move || fill(i18n.t(Key::LeadsCount), &[("n", &matching.with(Vec::len).to_string())]);
 
     view! {
         <section class="page leads-page">
-            <h1>{move || i18n.t(Key::LeadsTitle)}</h1>
+            <h1>{tr(Key::LeadsTitle)}</h1>
             <div class="filters">
-                <label class="sr-only" for="search">{move || i18n.t(Key::LeadsSearchLabel)}</label>
+                <label class="sr-only" for="search">{tr(Key::LeadsSearchLabel)}</label>
                 <input id="search" type="search" data-testid="search" placeholder=move || i18n.t(Key::LeadsSearch)
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-                <label class="sr-only" for="event-filter">{move || i18n.t(Key::LeadsEventFilter)}</label>
+                <label class="sr-only" for="event-filter">{tr(Key::LeadsEventFilter)}</label>
                 <select id="event-filter" data-testid="event-filter" on:change=move |ev| event.set(event_target_value(&ev))
                     prop:value=move || event.get()>
-                    <option value="">{move || i18n.t(Key::LeadsAllEvents)}</option>
+                    <option value="">{tr(Key::LeadsAllEvents)}</option>
                     {events}
                 </select>
                 <span class="summary" data-testid="result-count">{summary}</span>
             </div>
             {move || {
                 if !leads.is_ready() {
-                    return view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any();
-                }
-                if matching.with(Vec::is_empty) {
+                    EitherOf3::A(view! { <p class="loading">{tr(Key::Loading)}</p> })
+                } else if matching.with(Vec::is_empty) {
                     let empty = leads.leads.with(Vec::is_empty);
-                    return view! {
-                        <p class="empty" data-testid="empty">
-                            {move || if empty { i18n.t(Key::LeadsEmpty) } else { i18n.t(Key::LeadsNoMatch) }}
-                        </p>
-                    }.into_any();
+                    EitherOf3::B(view! {
+                        <p class="empty" data-testid="empty">{tr(if empty { Key::LeadsEmpty } else { Key::LeadsNoMatch })}</p>
+                    })
+                } else {
+                    EitherOf3::C(view! {
+                        <ul class="lead-list">
+                            <For each=move || matching.get().into_iter().take(MAX_ROWS) key=|l| (l.id, l.updated_at) let:lead>
+                                <LeadRow lead/>
+                            </For>
+                        </ul>
+                    })
                 }
-                view! {
-                    <ul class="lead-list">
-                        <For each=move || matching.get().into_iter().take(MAX_ROWS) key=|l| (l.id, l.updated_at) let:lead>
-                            <LeadRow lead/>
-                        </For>
-                    </ul>
-                }.into_any()
             }}
             <StoragePanel/>
         </section>
@@ -96,7 +95,7 @@ fn LeadRow(lead: Lead) -> impl IntoView {
             </a>
             <button type="button" class="danger ghost" data-testid="delete"
                 on:click=move |_| delete_with_undo(leads, toasts, i18n, id)>
-                {move || i18n.t(Key::ActionDelete)}
+                {tr(Key::ActionDelete)}
             </button>
         </li>
     }

@@ -4,8 +4,8 @@ mod health;
 mod service_worker;
 
 use axum::http::{HeaderName, HeaderValue};
+use axum::routing::get;
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -17,15 +17,18 @@ pub const BUILD_HEADER: &str = "x-zhaoshang-build";
 
 /// The whole application: API routes, the service worker, the rendered pages and static files.
 pub fn router(state: AppState) -> Router {
-    let pages = generate_route_list(app::App);
     let build = HeaderValue::from_str(&state.build.id).expect("a hex build id is a valid header value");
+    let render_page = leptos_axum::render_app_to_stream({
+        let options = state.leptos.clone();
+        move || app::shell(options.clone())
+    });
+    let pages = app::OFFLINE_ROUTES
+        .iter()
+        .fold(Router::new(), |router, path| router.route(path, get(render_page.clone())));
     Router::new()
         .merge(health::router())
         .merge(service_worker::router())
-        .leptos_routes(&state, pages, {
-            let options = state.leptos.clone();
-            move || app::shell(options.clone())
-        })
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(BUILD_HEADER), build))
         .layer(CompressionLayer::new())
