@@ -33,12 +33,18 @@ fn main() {
     for key in &keys {
         writeln!(out, "    {},", variant(key)).unwrap();
     }
-    out.push_str("}\n\n/// The key with this dotted name, for keys built from domain codes.\n");
-    out.push_str("pub fn key_by_name(name: &str) -> Option<Key> {\n    match name {\n");
+    out.push_str("}\n\n");
+    // Keys are sorted (a BTreeMap), so a name is found by binary search: smaller than a `match`.
+    out.push_str("const KEY_NAMES: &[&str] = &[\n");
     for key in &keys {
-        writeln!(out, "        {key:?} => Some(Key::{}),", variant(key)).unwrap();
+        writeln!(out, "    {key:?},").unwrap();
     }
-    out.push_str("        _ => None,\n    }\n}\n\n");
+    out.push_str("];\n\nconst KEYS: &[Key] = &[\n");
+    for key in &keys {
+        writeln!(out, "    Key::{},", variant(key)).unwrap();
+    }
+    out.push_str("];\n\n/// The key with this dotted name, for keys built from domain codes.\n");
+    out.push_str("pub fn key_by_name(name: &str) -> Option<Key> {\n    KEY_NAMES.binary_search(&name).ok().map(|i| KEYS[i])\n}\n\n");
     for (name, table) in &tables {
         writeln!(out, "pub(crate) const {name}: &[&str] = &[").unwrap();
         for key in &keys {

@@ -70,7 +70,7 @@ pub fn parse_wechat(raw: &str) -> Result<Option<String>, FieldErrorKind> {
 }
 
 /// Parses an email address: one `@`, a non-empty local part, a domain with a dot and no empty
-/// label, no spaces, at most 254 characters. The domain is lower-cased.
+/// label, no spaces, at most 254 characters. The domain's Latin letters are lower-cased.
 pub fn parse_email(raw: &str) -> Result<Option<String>, FieldErrorKind> {
     let folded = fold_width(raw);
     let email = folded.trim();
@@ -88,7 +88,7 @@ pub fn parse_email(raw: &str) -> Result<Option<String>, FieldErrorKind> {
     if email.len() > 254 || !domain_ok || !local_ok {
         return Err(FieldErrorKind::InvalidEmail);
     }
-    Ok(Some(format!("{local}@{}", domain.to_lowercase())))
+    Ok(Some(format!("{local}@{}", domain.to_ascii_lowercase())))
 }
 
 #[cfg(test)]

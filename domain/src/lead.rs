@@ -101,6 +101,7 @@ impl EnterpriseTier {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub text_version: String,
+    #[serde(with = "crate::time::rfc3339")]
     pub given_at: DateTime<Utc>,
 }
 
@@ -108,7 +109,9 @@ pub struct Consent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadMeta {
     pub id: LeadId,
+    #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,
+    #[serde(with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     pub captured_by: String,
     pub device_id: String,
@@ -138,8 +141,11 @@ pub struct Lead {
     pub referrer: Option<String>,
     pub consent: Consent,
     pub notes: Option<String>,
+    #[serde(default, with = "crate::time::optional_date")]
     pub next_follow_up: Option<NaiveDate>,
+    #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,
+    #[serde(with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     pub captured_by: String,
     pub device_id: String,
@@ -163,12 +169,13 @@ impl Lead {
         LeadDraft::from_lead(self).parse(self.meta())
     }
 
-    /// Whether `query` occurs in the company or contact name (case-insensitive).
+    /// Whether `query` occurs in the company or contact name (ignoring the case of Latin letters;
+    /// Chinese has none, and full Unicode case tables would weigh on the tablet's WebAssembly).
     pub fn matches(&self, query: &str) -> bool {
-        let query = query.trim().to_lowercase();
+        let query = query.trim().to_ascii_lowercase();
         query.is_empty()
-            || self.company_name.to_lowercase().contains(&query)
-            || self.contact_name.to_lowercase().contains(&query)
+            || self.company_name.to_ascii_lowercase().contains(&query)
+            || self.contact_name.to_ascii_lowercase().contains(&query)
     }
 }
 
@@ -365,14 +372,7 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {
     if raw.is_empty() {
         return Ok(None);
     }
-    // `YYYY-MM-DD`, what a date input sends; parsed by hand to keep chrono's format parser out
-    // of the tablet's WebAssembly.
-    let mut parts = raw.splitn(3, '-').map(|p| if p.chars().all(|c| c.is_ascii_digit()) { p.parse::<u32>().ok() } else { None });
-    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(FieldErrorKind::InvalidDate);
-    };
-    let year = i32::try_from(year).map_err(|_| FieldErrorKind::InvalidDate)?;
-    NaiveDate::from_ymd_opt(year, month, day).map(Some).ok_or(FieldErrorKind::InvalidDate)
+    crate::time::optional_date::parse(raw).map(Some).ok_or(FieldErrorKind::InvalidDate)
 }
 
 #[cfg(test)]

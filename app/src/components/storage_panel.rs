@@ -30,7 +30,7 @@ pub fn StoragePanel() -> impl IntoView {
         }
         _ => i18n.t(Key::StorageUnknown).to_owned(),
     };
-    let stamp = || domain::time::file_stamp(chrono::Utc::now());
+    let stamp = || domain::time::file_stamp(domain::time::now());
     let export_with = move |kind: &'static str| {
         let all = leads.leads.get_untracked();
         let made = match kind {

@@ -26,7 +26,7 @@ pub struct LeadRecord {
 impl LeadRecord {
     /// Wraps a lead in the current record schema.
     pub fn new(lead: Lead) -> Self {
-        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: lead.updated_at.to_rfc3339(), lead }
+        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: domain::time::rfc3339::format(lead.updated_at), lead }
     }
 }
 
@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(record.id, "0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91");
         assert_eq!(record.lead.company_name, "重庆渝味食品有限公司");
         assert_eq!(record.lead.intended_investment, Some(domain::Wan(20_000)));
-        assert_eq!(record.updated_at, "2026-09-20T02:00:00+00:00");
+        assert_eq!(record.updated_at, "2026-09-20T02:00:00.000Z");
     }
 
     #[test]

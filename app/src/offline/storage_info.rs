@@ -32,16 +32,22 @@ pub async fn request_persistence_and_measure() -> StorageInfo {
     StorageInfo { persistent, usage_bytes: number("usage"), quota_bytes: number("quota") }
 }
 
-/// A byte count for people: "820 KB", "1.4 GB".
+/// A byte count for people: "820 KB", "1.4 GB". Integer arithmetic only: float formatting would
+/// pull a large routine into the WebAssembly for this one label.
 pub fn format_bytes(bytes: f64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0.0);
+    // In tenths of the unit.
+    let mut tenths = (bytes.max(0.0) as u64).saturating_mul(10);
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while tenths >= 10 * 1024 && unit < UNITS.len() - 1 {
+        tenths = (tenths + 512) / 1024;
         unit += 1;
     }
-    if unit == 0 || value >= 100.0 { format!("{value:.0} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 || tenths >= 1000 {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
+    } else {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+    }
 }
 
 #[cfg(test)]
@@ -53,5 +59,7 @@ mod tests {
         assert_eq!(format_bytes(512.0), "512 B");
         assert_eq!(format_bytes(1536.0), "1.5 KB");
         assert_eq!(format_bytes(300.0 * 1024.0 * 1024.0), "300 MB");
+        assert_eq!(format_bytes(1.4 * 1024.0 * 1024.0 * 1024.0), "1.4 GB");
+        assert_eq!(format_bytes(0.0), "0 B");
     }
 }

@@ -38,7 +38,7 @@ pub fn CapturePage() -> impl IntoView {
             return;
         }
         perf::capture_started();
-        let now = chrono::Utc::now();
+        let now = domain::time::now();
         let meta = LeadMeta {
             id: LeadId::new(),
             captured_at: now,

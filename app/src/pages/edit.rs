@@ -76,7 +76,7 @@ pub fn EditPage() -> impl IntoView {
     let on_submit = Callback::new(move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(meta) = original.with_untracked(|o| o.as_ref().map(Lead::meta)) else { return };
-        let meta = LeadMeta { updated_at: chrono::Utc::now(), ..meta };
+        let meta = LeadMeta { updated_at: domain::time::now(), ..meta };
         let Some(lead) = parse_or_show_errors(form, meta, toasts, i18n.lang.get_untracked()) else { return };
         saving.set(true);
         leptos::task::spawn_local(async move {

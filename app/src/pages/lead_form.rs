@@ -6,6 +6,7 @@ use domain::{
     Consent, EnterpriseTier, FieldError, IndustryChain, Intent, LeadField, MoneyUnit, OriginKind,
     Province, CONSENT_TEXT_VERSION, COUNTRIES,
 };
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -162,7 +163,7 @@ fn ConsentBox() -> impl IntoView {
                     on:change=move |ev| {
                         let checked = event_target_checked(&ev);
                         form.edit(LeadField::Consent, |d| {
-                            d.consent = checked.then(|| Consent { text_version: CONSENT_TEXT_VERSION.into(), given_at: chrono::Utc::now() });
+                            d.consent = checked.then(|| Consent { text_version: CONSENT_TEXT_VERSION.into(), given_at: domain::time::now() });
                         });
                     }/>
                 <span>{tr(Key::FieldConsent)}<span class="req" aria-hidden="true">" *"</span></span>
@@ -209,14 +210,18 @@ fn OriginFields() -> impl IntoView {
                 {kind_button(OriginKind::Foreign, Key::OriginForeign, "origin-foreign")}
             </div>
         </div>
-        <Show when=foreign fallback=move || view! {
-            <SelectField field=LeadField::Province label=Key::FieldProvince options=provinces
-                get=|d| d.province.clone() set=|d, v| d.province = v/>
-            <TextField field=LeadField::City label=Key::FieldCity get=|d| d.city.clone() set=|d, v| d.city = v/>
-        }>
-            <SelectField field=LeadField::Country label=Key::FieldCountry options=countries
-                get=|d| d.country.clone() set=|d, v| d.country = v/>
-        </Show>
+        {move || if foreign() {
+            Either::Left(view! {
+                <SelectField field=LeadField::Country label=Key::FieldCountry options=countries
+                    get=|d| d.country.clone() set=|d, v| d.country = v/>
+            })
+        } else {
+            Either::Right(view! {
+                <SelectField field=LeadField::Province label=Key::FieldProvince options=provinces
+                    get=|d| d.province.clone() set=|d, v| d.province = v/>
+                <TextField field=LeadField::City label=Key::FieldCity get=|d| d.city.clone() set=|d, v| d.city = v/>
+            })
+        }}
     }
 }
 
@@ -240,10 +245,10 @@ fn IndustryFields() -> impl IntoView {
         <SelectField field=LeadField::Industry label=Key::FieldIndustry options=chains
             get=|d| d.industry.clone()
             set=|d, v| { d.industry = v; d.industry_segment.clear(); }/>
-        <Show when=move || !segments.with(Vec::is_empty)>
+        {move || (!segments.with(Vec::is_empty)).then(|| view! {
             <SelectField field=LeadField::IndustrySegment label=Key::FieldIndustrySegment options=segments
                 get=|d| d.industry_segment.clone() set=|d, v| d.industry_segment = v/>
-        </Show>
+        })}
     }
 }
 

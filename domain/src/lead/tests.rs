@@ -148,6 +148,8 @@ fn search_matches_company_or_contact() {
     assert!(lead.matches("王"));
     assert!(lead.matches(""));
     assert!(!lead.matches("重庆"));
+    let latin = LeadDraft { company_name: "Chengdu FoodTech".into(), ..minimal() }.parse(meta()).unwrap();
+    assert!(latin.matches("foodtech"));
 }
 
 proptest! {
