@@ -1,31 +1,7 @@
 //! The industry chains the plan names, and the segments it sets separate targets for (hospital
 //! preparations and reproductive health in Q2, facility agriculture for the year, ...).
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            /// Every value, in the order pick-lists show them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// Stable code, used in forms, storage and translation keys.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// The value with this code.
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
+use crate::codes::code_enum;
 
 code_enum! {
     /// An industry chain of the plan.

@@ -5,6 +5,7 @@
 //! lives in this crate exactly once: the capture form and the server both call [`LeadDraft::parse`]
 //! (directly, or through [`Lead::validate`]).
 
+mod codes;
 pub mod contact;
 pub mod credit_code;
 pub mod csv;

@@ -4,42 +4,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::code_enum;
 use crate::FieldErrorKind;
 
-macro_rules! provinces {
-    ($($variant:ident => $code:literal),+ $(,)?) => {
-        /// China's 34 provincial-level divisions.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum Province { $($variant),+ }
-
-        impl Province {
-            /// Every division, in the order of the national administrative division codes.
-            pub const ALL: &'static [Province] = &[$(Province::$variant),+];
-
-            /// Stable code, used in forms, storage and translation keys (`province.<code>`).
-            pub fn code(self) -> &'static str {
-                match self { $(Province::$variant => $code),+ }
-            }
-
-            /// The division with this code.
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some(Province::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-provinces! {
-    Beijing => "beijing", Tianjin => "tianjin", Hebei => "hebei", Shanxi => "shanxi",
-    InnerMongolia => "inner_mongolia", Liaoning => "liaoning", Jilin => "jilin",
-    Heilongjiang => "heilongjiang", Shanghai => "shanghai", Jiangsu => "jiangsu",
-    Zhejiang => "zhejiang", Anhui => "anhui", Fujian => "fujian", Jiangxi => "jiangxi",
-    Shandong => "shandong", Henan => "henan", Hubei => "hubei", Hunan => "hunan",
-    Guangdong => "guangdong", Guangxi => "guangxi", Hainan => "hainan", Chongqing => "chongqing",
-    Sichuan => "sichuan", Guizhou => "guizhou", Yunnan => "yunnan", Tibet => "tibet",
-    Shaanxi => "shaanxi", Gansu => "gansu", Qinghai => "qinghai", Ningxia => "ningxia",
-    Xinjiang => "xinjiang", Taiwan => "taiwan", HongKong => "hong_kong", Macau => "macau",
+code_enum! {
+    /// China's 34 provincial-level divisions, in the order of the national division codes.
+    Province {
+        Beijing => "beijing", Tianjin => "tianjin", Hebei => "hebei", Shanxi => "shanxi",
+        InnerMongolia => "inner_mongolia", Liaoning => "liaoning", Jilin => "jilin",
+        Heilongjiang => "heilongjiang", Shanghai => "shanghai", Jiangsu => "jiangsu",
+        Zhejiang => "zhejiang", Anhui => "anhui", Fujian => "fujian", Jiangxi => "jiangxi",
+        Shandong => "shandong", Henan => "henan", Hubei => "hubei", Hunan => "hunan",
+        Guangdong => "guangdong", Guangxi => "guangxi", Hainan => "hainan", Chongqing => "chongqing",
+        Sichuan => "sichuan", Guizhou => "guizhou", Yunnan => "yunnan", Tibet => "tibet",
+        Shaanxi => "shaanxi", Gansu => "gansu", Qinghai => "qinghai", Ningxia => "ningxia",
+        Xinjiang => "xinjiang", Taiwan => "taiwan", HongKong => "hong_kong", Macau => "macau",
+    }
 }
 
 /// Countries investors commonly come from, as ISO 3166-1 alpha-2 codes; names are in the
