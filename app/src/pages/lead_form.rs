@@ -323,7 +323,7 @@ fn TierChoice() -> impl IntoView {
 pub fn parse_or_show_errors(form: FormState, meta: domain::LeadMeta, toasts: Toasts, lang: Lang) -> Option<domain::Lead> {
     match form.draft.get_untracked().parse(meta) {
         Ok(lead) => {
-            form.errors.set(Vec::new());
+            if form.errors.with_untracked(|e| !e.is_empty()) { form.errors.set(Vec::new()); }
             Some(lead)
         }
         Err(errors) => {
