@@ -27,6 +27,8 @@ fi
 
 apt_packages=()
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+# Chinese glyphs for screenshots and for what the tests see rendered.
+[ -d /usr/share/fonts/opentype/noto ] || apt_packages+=(fonts-noto-cjk)
 command -v gzip >/dev/null || apt_packages+=(gzip)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   step "Debian packages: ${apt_packages[*]}"
