@@ -34,6 +34,7 @@ export interface LeadInput {
   mobile?: string;
   wechat?: string;
   event?: string;
+  notes?: string;
   consent?: boolean;
 }
 
@@ -44,6 +45,10 @@ export async function captureLead(page: Page, lead: LeadInput): Promise<void> {
   await page.fill('#f-contact_name', lead.contact);
   if (lead.mobile) await page.fill('#f-mobile', lead.mobile);
   if (lead.wechat) await page.fill('#f-wechat', lead.wechat);
+  if (lead.notes) {
+    await page.getByTestId('more-toggle').tap();
+    await page.fill('#f-notes', lead.notes);
+  }
   if (lead.consent ?? true) await page.check('#f-consent');
   await page.getByTestId('save').tap();
 }
