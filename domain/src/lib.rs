@@ -13,6 +13,7 @@ pub mod error;
 pub mod industry;
 pub mod lead;
 pub mod money;
+pub mod sync;
 pub mod origin;
 pub mod text;
 pub mod time;

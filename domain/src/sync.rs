@@ -1,0 +1,213 @@
+//! The sync protocol's messages, shared by the tablet and the server (documented with examples in
+//! `docs/sync.md`). One round trip pushes the tablet's changes and pulls the server's.
+//!
+//! A pushed change carries the whole lead as the tablet now has it, the attributes the officer
+//! changed, and the server version the tablet's copy was based on. The server applies only the
+//! changed attributes on top of its own copy, so edits made elsewhere to other attributes survive.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{FieldError, Lead, LeadId};
+
+/// Most changes one sync request may carry.
+pub const MAX_CHANGES_PER_REQUEST: usize = 500;
+
+macro_rules! lead_attrs {
+    ($($variant:ident => $field:ident),+ $(,)?) => {
+        /// An attribute of a lead that an officer can change: the unit of merging.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum LeadAttr { $($variant),+ }
+
+        impl LeadAttr {
+            /// Every attribute.
+            pub const ALL: &'static [LeadAttr] = &[$(LeadAttr::$variant),+];
+
+            /// The attribute's name, as in the lead's JSON.
+            pub fn name(self) -> &'static str {
+                match self { $(LeadAttr::$variant => stringify!($field)),+ }
+            }
+        }
+
+        impl Lead {
+            /// The attributes whose values differ between `self` and `other`.
+            pub fn changed_attrs(&self, other: &Lead) -> Vec<LeadAttr> {
+                let mut changed = Vec::new();
+                $(if self.$field != other.$field { changed.push(LeadAttr::$variant); })+
+                changed
+            }
+
+            /// Copies the values of `attrs` from `from` into `self`.
+            pub fn take_attrs(&mut self, from: &Lead, attrs: &[LeadAttr]) {
+                for attr in attrs {
+                    match attr { $(LeadAttr::$variant => self.$field = from.$field.clone()),+ }
+                }
+            }
+        }
+    };
+}
+
+lead_attrs! {
+    CompanyName => company_name,
+    CreditCode => credit_code,
+    ContactName => contact_name,
+    ContactTitle => contact_title,
+    Mobile => mobile,
+    Wechat => wechat,
+    Email => email,
+    Origin => origin,
+    Industry => industry,
+    IndustrySegment => industry_segment,
+    IntendedProject => intended_project,
+    IntendedInvestment => intended_investment,
+    Tier => tier,
+    Intent => intent,
+    Event => event,
+    Referrer => referrer,
+    Consent => consent,
+    Notes => notes,
+    NextFollowUp => next_follow_up,
+}
+
+/// One change to one lead, as the tablet queued it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadChange {
+    /// Made on the tablet when the change is queued: a retried change keeps its id, so the server
+    /// applies it once.
+    pub change_id: Uuid,
+    /// The server version the tablet's copy was based on; 0 for a lead the server has never seen.
+    pub base_version: u64,
+    /// The attributes the officer changed (every attribute for a new lead).
+    pub changed: Vec<LeadAttr>,
+    /// The whole lead as it is on the tablet after the change.
+    pub lead: Lead,
+}
+
+/// A sync request: push `changes`, pull what changed on the server after `cursor`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    pub device_id: String,
+    /// The `cursor` of the last response, 0 on the first sync.
+    pub cursor: u64,
+    pub changes: Vec<LeadChange>,
+}
+
+/// What became of one pushed change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeStatus {
+    /// Applied on top of the version it was based on.
+    Applied,
+    /// Applied before (same change id): nothing was done again.
+    Duplicate,
+    /// Applied on top of a newer server version; other attributes changed elsewhere were kept.
+    Merged,
+    /// Not applied; see `reason`. The tablet keeps it and asks the officer to look.
+    Rejected,
+}
+
+/// Why a change was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "code")]
+pub enum RejectReason {
+    /// The lead belongs to another officer.
+    NotYourLead,
+    /// The lead breaks a validation rule (the same rules as the capture form).
+    Invalid { errors: Vec<FieldError> },
+    /// The change names no attribute, or its base version is ahead of the server's.
+    Malformed { message: String },
+}
+
+/// The server's answer to one change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeResult {
+    pub change_id: Uuid,
+    pub lead_id: LeadId,
+    pub status: ChangeStatus,
+    /// The lead's server version after the change (absent when rejected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RejectReason>,
+}
+
+/// A lead as the server has it, sent to the tablet when it changed after the tablet's cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLead {
+    pub version: u64,
+    pub lead: Lead,
+}
+
+/// The answer to a sync request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// Send this as `cursor` next time.
+    pub cursor: u64,
+    /// One result per pushed change, in request order.
+    pub results: Vec<ChangeResult>,
+    /// The caller's leads changed on the server after the request's cursor (including the ones
+    /// this request changed), oldest change first.
+    pub changes: Vec<ServerLead>,
+    /// Whether more changes wait beyond `cursor` (pull again right away).
+    pub more: bool,
+    /// Reference data the tablet needs offline.
+    pub reference: ReferenceData,
+}
+
+/// Lists the tablet shows offline.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceData {
+    /// Events (expos, promotion meetings) leads are captured at.
+    pub events: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Consent, LeadDraft, LeadMeta};
+    use chrono::TimeZone;
+
+    fn lead() -> Lead {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 9, 20, 2, 0, 0).unwrap();
+        let draft = LeadDraft {
+            company_name: "蜀味".into(),
+            contact_name: "王芳".into(),
+            mobile: "13800138000".into(),
+            consent: Some(Consent { text_version: "v1".into(), given_at: at }),
+            ..LeadDraft::default()
+        };
+        draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t".into() }).unwrap()
+    }
+
+    #[test]
+    fn changed_attrs_are_found_and_taken() {
+        let base = lead();
+        let mut edited = base.clone();
+        edited.mobile = Some("13900000000".into());
+        edited.notes = Some("回访".into());
+        assert_eq!(base.changed_attrs(&edited), vec![LeadAttr::Mobile, LeadAttr::Notes]);
+
+        let mut server = base.clone();
+        server.contact_title = Some("总经理".into());
+        server.take_attrs(&edited, &[LeadAttr::Mobile, LeadAttr::Notes]);
+        assert_eq!(server.mobile.as_deref(), Some("13900000000"));
+        assert_eq!(server.contact_title.as_deref(), Some("总经理"), "an attribute changed elsewhere survives");
+    }
+
+    #[test]
+    fn attr_names_match_the_leads_json() {
+        let json = serde_json::to_value(lead()).unwrap();
+        for attr in LeadAttr::ALL {
+            assert!(json.get(attr.name()).is_some(), "{attr:?}");
+        }
+    }
+
+    #[test]
+    fn requests_refuse_unknown_fields() {
+        let text = r#"{"device_id":"t","cursor":0,"changes":[],"extra":1}"#;
+        assert!(serde_json::from_str::<SyncRequest>(text).is_err());
+    }
+}
