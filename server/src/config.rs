@@ -1,5 +1,6 @@
-//! Configuration, read from the environment (the `LEPTOS_*` variables cargo-leptos sets, plus
-//! `LEPTOS_SITE_ADDR` for the address to listen on).
+//! Configuration, read from the environment: the `LEPTOS_*` variables cargo-leptos sets
+//! (`LEPTOS_SITE_ADDR` is the address to listen on), `DATABASE_URL` (a `sqlite://` file, the
+//! default `./data/zhaoshang.db`, or a `postgres://` server) and `ZS_SECURE_COOKIES=1` behind https.
 
 use leptos::config::{get_configuration, LeptosOptions};
 
@@ -10,6 +11,8 @@ use crate::error::StartupError;
 pub struct Config {
     /// Leptos' options: where the built site lives and the address to listen on.
     pub leptos: LeptosOptions,
+    pub database_url: String,
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -21,12 +24,20 @@ impl Config {
             // Built without cargo-leptos (plain `cargo test`): use the site's name.
             leptos.output_name = "zhaoshang".into();
         }
-        Ok(Config { leptos })
+        let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| crate::db::DEFAULT_URL.to_owned());
+        let secure_cookies = std::env::var("ZS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+        Ok(Config { leptos, database_url, secure_cookies })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).
     pub fn with_address(mut self, address: std::net::SocketAddr) -> Self {
         self.leptos.site_addr = address;
+        self
+    }
+
+    /// The same configuration on another database.
+    pub fn with_database_url(mut self, url: &str) -> Self {
+        self.database_url = url.to_owned();
         self
     }
 

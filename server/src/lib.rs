@@ -1,12 +1,16 @@
-//! Zhaoshang Field's server: renders the app (SSR), serves its assets and service worker, and
-//! answers health checks. Accounts, the database and the sync API come next, as their own
-//! modules beside `routes`.
+//! Zhaoshang Field's server: renders the app (SSR), serves its assets and service worker, keeps
+//! accounts and sessions, and takes the tablets' leads through the sync API into SQLite or
+//! PostgreSQL, with an audit trail of every change.
 
 #![recursion_limit = "512"]
 
+pub mod auth;
 pub mod build_info;
+pub mod cli;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod routes;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;

@@ -1,22 +1,37 @@
-//! The `server` binary: configuration from the environment, logs, then the app until a signal
-//! asks it to stop.
+//! The `server` binary: runs the app (configuration from the environment), or manages accounts
+//! (`server user …`, see `cli`).
 
-use server::{config::Config, startup::Application, telemetry};
+use server::cli::{self, Command};
+use server::{config::Config, db::Db, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     telemetry::init();
-    let result = async {
-        let config = Config::from_env()?;
-        let app = Application::build(config).await?;
-        tracing::info!(address = %app.address(), "listening");
-        app.run_until_stopped().await
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("{error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let result: Result<(), String> = async {
+        let config = Config::from_env().map_err(|e| e.to_string())?;
+        if command == Command::Serve {
+            let app = Application::build(config).await.map_err(|e| e.to_string())?;
+            tracing::info!(address = %app.address(), "listening");
+            return app.run_until_stopped().await.map_err(|e| e.to_string());
+        }
+        let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+        let output = cli::run_user_command(&db, command, &mut std::io::stdin().lock()).await.map_err(|e| e.to_string())?;
+        println!("{output}");
+        Ok(())
     }
     .await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(%error, "server stopped with an error");
+            tracing::error!(%error, "stopped with an error");
             eprintln!("error: {error}");
             std::process::ExitCode::FAILURE
         }

@@ -9,7 +9,11 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
+use std::sync::Arc;
+
+use crate::auth::rate_limit::LoginLimits;
 use crate::build_info::BuildInfo;
+use crate::db::Db;
 use crate::config::Config;
 use crate::error::StartupError;
 use crate::routes;
@@ -19,6 +23,10 @@ use crate::routes;
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub build: BuildInfo,
+    pub db: Db,
+    pub limits: Arc<LoginLimits>,
+    /// Mark the session cookie `Secure` (the server is reached over https).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,7 +52,15 @@ impl Application {
         let _ = any_spawner::Executor::init_tokio();
         let build = BuildInfo::from_site(&config.leptos);
         tracing::info!(build = %build.id, site_root = %config.leptos.site_root, "serving app build");
-        let state = AppState { leptos: config.leptos, build };
+        let db = Db::connect(&config.database_url).await?;
+        tracing::info!(engine = ?db.engine, "database ready");
+        let state = AppState {
+            leptos: config.leptos,
+            build,
+            db,
+            limits: Arc::new(LoginLimits::default()),
+            secure_cookies: config.secure_cookies,
+        };
         Ok(Application { listener, router: routes::router(state) })
     }
 
@@ -60,7 +76,7 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        axum::serve(self.listener, self.router.into_make_service())
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(StartupError::Serve)

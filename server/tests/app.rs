@@ -1,28 +1,9 @@
 //! The real server on a free port, over real HTTP: health, the rendered pages in both languages,
 //! and a service worker whose cache name follows the app build it serves.
 
-use std::net::SocketAddr;
-use std::path::Path;
+mod common;
 
-use server::config::Config;
-use server::startup::Application;
-
-/// A running server with a site root of its own.
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-}
-
-async fn spawn_app(site_root: &Path) -> TestApp {
-    let config = Config::from_env()
-        .expect("configuration")
-        .with_address(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .with_site_root(site_root.to_str().expect("utf-8 path"));
-    let app = Application::build(config).await.expect("server builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new() }
-}
+use common::{spawn_app_with_site as spawn_app, TestApp};
 
 /// A site root holding a fake build of the app's files.
 fn site_with_wasm(wasm: &[u8]) -> tempfile::TempDir {

@@ -1,0 +1,153 @@
+//! The command line: `server` (or `server serve`) runs the app; `server user …` manages accounts
+//! on the configured database. Passwords are read from standard input, never from arguments (which
+//! other users of the machine can see); there are no default accounts or passwords.
+//!
+//! ```text
+//! server user add NAME --role officer|manager|admin --department DEPT   < password
+//! server user passwd NAME                                                < password
+//! server user disable NAME
+//! server user list
+//! ```
+
+use std::io::BufRead;
+
+use crate::auth::password;
+use crate::db::users::{self, Role};
+use crate::db::{sessions, Db};
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    AddUser { username: String, role: Role, department: String },
+    SetPassword { username: String },
+    Disable { username: String },
+    ListUsers,
+}
+
+/// A command line that could not be understood or carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}\n\n{USAGE}")]
+    Usage(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+pub const USAGE: &str = "usage:
+  server [serve]
+  server user add NAME --role officer|manager|admin --department DEPT   (password on standard input)
+  server user passwd NAME                                                (password on standard input)
+  server user disable NAME
+  server user list";
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, CliError> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => Ok(Command::Serve),
+        ["user", "add", name, rest @ ..] => {
+            let mut role = None;
+            let mut department = None;
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                let value = rest.next().ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?;
+                match *flag {
+                    "--role" => role = Some(Role::parse(value).ok_or_else(|| CliError::Usage(format!("unknown role {value}")))?),
+                    "--department" => department = Some(value.to_string()),
+                    other => return Err(CliError::Usage(format!("unknown option {other}"))),
+                }
+            }
+            let role = role.ok_or_else(|| CliError::Usage("--role is required".into()))?;
+            let department = department.filter(|d| !d.trim().is_empty()).ok_or_else(|| CliError::Usage("--department is required".into()))?;
+            Ok(Command::AddUser { username: valid_name(name)?, role, department })
+        }
+        ["user", "passwd", name] => Ok(Command::SetPassword { username: valid_name(name)? }),
+        ["user", "disable", name] => Ok(Command::Disable { username: valid_name(name)? }),
+        ["user", "list"] => Ok(Command::ListUsers),
+        _ => Err(CliError::Usage(format!("unknown command: {}", args.join(" ")))),
+    }
+}
+
+fn valid_name(name: &str) -> Result<String, CliError> {
+    let ok = (2..=50).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok { Ok(name.to_owned()) } else { Err(CliError::Usage(format!("a user name has 2 to 50 letters, digits, '.', '_' or '-': {name}"))) }
+}
+
+fn read_password(input: &mut dyn BufRead) -> Result<String, CliError> {
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(|e| CliError::Failed(format!("cannot read the password: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn hashed(password: &str) -> Result<String, CliError> {
+    password::hash(password).map_err(|e| CliError::Failed(e.to_string()))
+}
+
+/// Carries out an account command; returns what to print.
+pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead) -> Result<String, CliError> {
+    let failed = |e: sqlx::Error| CliError::Failed(format!("database error: {e}"));
+    let mut conn = db.pool.acquire().await.map_err(failed)?;
+    match command {
+        Command::Serve => Err(CliError::Usage("not an account command".into())),
+        Command::AddUser { username, role, department } => {
+            let hash = hashed(&read_password(input)?)?;
+            match users::insert(&mut conn, &username, &hash, role, &department).await {
+                Ok(id) => Ok(format!("added {username} ({}, {department}) as user {id}", role.as_str())),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(CliError::Failed(format!("a user named {username} exists already"))),
+                Err(e) => Err(failed(e)),
+            }
+        }
+        Command::SetPassword { username } => {
+            let hash = hashed(&read_password(input)?)?;
+            if users::set_password(&mut conn, &username, &hash).await.map_err(failed)? {
+                Ok(format!("password of {username} changed"))
+            } else {
+                Err(CliError::Failed(format!("no user named {username}")))
+            }
+        }
+        Command::Disable { username } => {
+            let Some((user, _)) = users::find_with_hash(&mut conn, &username).await.map_err(failed)? else {
+                return Err(CliError::Failed(format!("no user named {username}")));
+            };
+            users::disable(&mut conn, &username).await.map_err(failed)?;
+            sessions::delete_for_user(&mut conn, user.id).await.map_err(failed)?;
+            Ok(format!("{username} disabled; their sessions ended"))
+        }
+        Command::ListUsers => {
+            let all = users::list(&mut conn).await.map_err(failed)?;
+            Ok(all
+                .iter()
+                .map(|u| format!("{}\t{}\t{}{}", u.username, u.role.as_str(), u.department, if u.disabled { "\tdisabled" } else { "" }))
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_the_commands() {
+        assert_eq!(parse(&args("")).unwrap(), Command::Serve);
+        assert_eq!(
+            parse(&args("user add li.wei --role officer --department 经合局")).unwrap(),
+            Command::AddUser { username: "li.wei".into(), role: Role::Officer, department: "经合局".into() }
+        );
+        assert_eq!(parse(&args("user passwd li.wei")).unwrap(), Command::SetPassword { username: "li.wei".into() });
+        assert_eq!(parse(&args("user list")).unwrap(), Command::ListUsers);
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_understand() {
+        for bad in ["user add li --role boss --department x", "user add li --department x", "user add li --role officer", "user add 'x y' --role officer --department d", "frobnicate"] {
+            assert!(matches!(parse(&args(bad)), Err(CliError::Usage(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The audit trail: every change to a lead's attributes, who made it, when, through which device
+//! and by which way (sync or web), with the old and the new value.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+/// One changed attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub lead_id: String,
+    pub change_id: Option<String>,
+    pub user_id: i64,
+    pub device_id: String,
+    /// `sync` or `web`.
+    pub source: &'static str,
+    pub attr: String,
+    /// JSON of the value before (absent for a new lead).
+    pub old_value: Option<String>,
+    /// JSON of the value after.
+    pub new_value: Option<String>,
+    /// The old value was a concurrent edit (made after the version the change was based on) that
+    /// this change replaced: kept here so a manager can see it.
+    pub overwritten: bool,
+    pub at: String,
+}
+
+/// Appends entries to the trail.
+pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
+    for e in entries {
+        sqlx::query(
+            "INSERT INTO lead_history (lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&e.lead_id)
+        .bind(e.change_id.clone())
+        .bind(e.user_id)
+        .bind(&e.device_id)
+        .bind(e.source)
+        .bind(&e.attr)
+        .bind(e.old_value.clone())
+        .bind(e.new_value.clone())
+        .bind(i64::from(e.overwritten))
+        .bind(&e.at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A lead's trail, oldest first.
+pub async fn for_lead(conn: &mut AnyConnection, lead_id: &str) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at FROM lead_history WHERE lead_id = $1 ORDER BY id",
+    )
+    .bind(lead_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let source: String = r.try_get("source")?;
+            Ok(HistoryEntry {
+                lead_id: r.try_get("lead_id")?,
+                change_id: r.try_get("change_id")?,
+                user_id: r.try_get("user_id")?,
+                device_id: r.try_get("device_id")?,
+                source: if source == "web" { "web" } else { "sync" },
+                attr: r.try_get("attr")?,
+                old_value: r.try_get("old_value")?,
+                new_value: r.try_get("new_value")?,
+                overwritten: r.try_get::<i64, _>("overwritten")? != 0,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}

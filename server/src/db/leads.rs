@@ -1,0 +1,122 @@
+//! Leads as the server stores them: the lead itself (JSON of `domain::Lead`), its owner, its
+//! version (one more per applied change), the version each attribute last changed in (for
+//! merging), and its place in the change sequence (for pulls).
+
+use std::collections::BTreeMap;
+
+use domain::sync::LeadAttr;
+use domain::Lead;
+use sqlx::{AnyConnection, Row};
+
+/// A lead with the server's bookkeeping.
+#[derive(Clone, Debug)]
+pub struct StoredLead {
+    pub owner_id: i64,
+    pub version: i64,
+    pub seq: i64,
+    pub lead: Lead,
+    pub attr_versions: BTreeMap<LeadAttr, i64>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredLead, sqlx::Error> {
+    Ok(StoredLead {
+        owner_id: row.try_get("owner_id")?,
+        version: row.try_get("version")?,
+        seq: row.try_get("seq")?,
+        lead: decode(&row.try_get::<String, _>("data")?)?,
+        attr_versions: decode(&row.try_get::<String, _>("attr_versions")?)?,
+    })
+}
+
+/// The lead with this id.
+pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLead>, sqlx::Error> {
+    let row = sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Stores a lead the server has not seen before.
+pub async fn insert(conn: &mut AnyConnection, stored: &StoredLead, device_id: &str) -> Result<(), sqlx::Error> {
+    let lead = &stored.lead;
+    sqlx::query(
+        "INSERT INTO leads (id, owner_id, version, seq, data, attr_versions, device_id, event, captured_at, updated_at, synced_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(lead.id.to_string())
+    .bind(stored.owner_id)
+    .bind(stored.version)
+    .bind(stored.seq)
+    .bind(encode(lead)?)
+    .bind(encode(&stored.attr_versions)?)
+    .bind(device_id)
+    .bind(lead.event.clone())
+    .bind(domain::time::rfc3339::format(lead.captured_at))
+    .bind(domain::time::rfc3339::format(lead.updated_at))
+    .bind(super::now_text())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a stored lead with its next version.
+pub async fn update(conn: &mut AnyConnection, stored: &StoredLead) -> Result<(), sqlx::Error> {
+    let lead = &stored.lead;
+    sqlx::query(
+        "UPDATE leads SET version = $1, seq = $2, data = $3, attr_versions = $4, event = $5, updated_at = $6, synced_at = $7 WHERE id = $8",
+    )
+    .bind(stored.version)
+    .bind(stored.seq)
+    .bind(encode(lead)?)
+    .bind(encode(&stored.attr_versions)?)
+    .bind(lead.event.clone())
+    .bind(domain::time::rfc3339::format(lead.updated_at))
+    .bind(super::now_text())
+    .bind(lead.id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes `count` numbers from the change sequence and returns the first. Called first in a writing
+/// transaction: it locks the sequence row (PostgreSQL) or the database (SQLite) until commit, so
+/// numbers are handed out in commit order.
+pub async fn take_sequence(conn: &mut AnyConnection, count: i64) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("UPDATE sync_sequence SET value = value + $1 WHERE id = 1 RETURNING value").bind(count).fetch_one(conn).await?;
+    let last: i64 = row.try_get("value")?;
+    Ok(last - count + 1)
+}
+
+/// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given.
+pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
+    let rows = match owner_id {
+        Some(owner) => {
+            sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE owner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                .bind(owner)
+                .bind(cursor)
+                .bind(limit)
+                .fetch_all(conn)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(cursor)
+                .bind(limit)
+                .fetch_all(conn)
+                .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// The events leads were captured at, for the tablets' pick-list.
+pub async fn events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT DISTINCT event FROM leads WHERE event IS NOT NULL ORDER BY event LIMIT $1").bind(limit).fetch_all(conn).await?;
+    rows.iter().map(|r| r.try_get("event")).collect()
+}

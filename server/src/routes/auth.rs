@@ -1,0 +1,86 @@
+//! `POST /api/v1/login`, `POST /api/v1/logout`, `GET /api/v1/me`.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::json::ApiJson;
+use crate::auth::extract::request_token;
+use crate::auth::{password, token, AuthUser, SESSION_COOKIE};
+use crate::db::users::User;
+use crate::db::{sessions, users};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/login", post(login)).route("/api/v1/logout", post(logout)).route("/api/v1/me", get(me))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct LoginResponse {
+    token: String,
+    user: User,
+}
+
+const WRONG: &str = "wrong user name or password";
+
+#[tracing::instrument(skip_all, fields(username = %request.username))]
+async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, ApiJson(request): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
+    if request.username.len() > 100 || request.password.len() > 1000 {
+        return Err(ApiError::BadRequest("user name or password too long".into()));
+    }
+    state.limits.per_address.attempt(&peer.ip().to_string()).map_err(ApiError::TooManyRequests)?;
+    state.limits.per_account.attempt(&request.username).map_err(ApiError::TooManyRequests)?;
+
+    let mut conn = state.db.pool.acquire().await?;
+    let found = users::find_with_hash(&mut conn, &request.username).await?;
+    let (user, stored_hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, password::decoy_hash().to_owned()),
+    };
+    let matches = tokio::task::spawn_blocking(move || password::verify(&request.password, &stored_hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let user = match user {
+        Some(user) if matches && !user.disabled => user,
+        _ => return Err(ApiError::Unauthorized(WRONG)),
+    };
+    let token = token::generate();
+    sessions::insert(&mut conn, &token::hash(&token), user.id).await?;
+    tracing::info!(user_id = user.id, "logged in");
+    let cookie = session_cookie(&token, sessions::LIFETIME_DAYS * 86_400, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })).into_response())
+}
+
+async fn logout(State(state): State<AppState>, _user: AuthUser, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = request_token(&headers) {
+        let mut conn = state.db.pool.acquire().await?;
+        sessions::delete(&mut conn, &token::hash(&token)).await?;
+    }
+    Ok(([(SET_COOKIE, session_cookie("", 0, state.secure_cookies))], Json(serde_json::json!({ "status": "logged_out" }))).into_response())
+}
+
+async fn me(AuthUser(user): AuthUser) -> Json<User> {
+    Json(user)
+}
+
+/// The session cookie: HttpOnly (no script reads it), SameSite=Strict (no cross-site request
+/// carries it), Secure when served over https.
+fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zs_session=; Path=/; Max-Age=0"))
+}

@@ -1,0 +1,51 @@
+//! `POST /api/v1/sync`: push the tablet's changes and pull the server's in one round trip
+//! (`docs/sync.md`). This module parses and checks the request and owns the transaction; the
+//! rules live in `crate::sync`, the SQL in `crate::db`.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use domain::sync::{ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+
+use super::json::ApiJson;
+use crate::auth::AuthUser;
+use crate::db::leads;
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::sync::{apply_batch, Pusher};
+
+/// Most leads one response pulls; `more` tells the tablet to pull again.
+pub const PULL_LIMIT: i64 = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/sync", post(sync))
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
+async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(request): ApiJson<SyncRequest>) -> Result<Json<SyncResponse>, ApiError> {
+    if request.device_id.trim().is_empty() || request.device_id.len() > 100 {
+        return Err(ApiError::BadRequest("device_id must be 1 to 100 characters".into()));
+    }
+    if request.changes.len() > MAX_CHANGES_PER_REQUEST {
+        return Err(ApiError::BadRequest(format!("at most {MAX_CHANGES_PER_REQUEST} changes per request, got {}", request.changes.len())));
+    }
+    let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
+
+    let mut tx = state.db.pool.begin().await?;
+    let results = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, &request.changes).await?;
+    tx.commit().await?;
+
+    let mut conn = state.db.pool.acquire().await?;
+    let mut pulled = leads::changed_since(&mut conn, Some(user.id), cursor, PULL_LIMIT + 1).await?;
+    let more = pulled.len() as i64 > PULL_LIMIT;
+    pulled.truncate(PULL_LIMIT as usize);
+    let next_cursor = pulled.last().map_or(cursor, |l| l.seq);
+    let events = leads::events(&mut conn, 200).await?;
+    Ok(Json(SyncResponse {
+        cursor: next_cursor as u64,
+        results,
+        changes: pulled.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect(),
+        more,
+        reference: ReferenceData { events },
+    }))
+}

@@ -1,0 +1,134 @@
+//! The real server on a free port with a fresh database per test: a SQLite file in a temporary
+//! directory, or, when `TEST_DATABASE_URL` names a PostgreSQL server, a new database created on it.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use chrono::TimeZone;
+use domain::sync::{LeadAttr, LeadChange, SyncRequest, SyncResponse};
+use domain::{Consent, Lead, LeadDraft, LeadId, LeadMeta};
+use server::config::Config;
+use server::db::users::Role;
+use server::db::{users, Db};
+use server::startup::Application;
+use sqlx::Executor;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A database URL for one test: a fresh SQLite file, or a fresh database on the PostgreSQL server
+/// named by `TEST_DATABASE_URL`.
+pub async fn fresh_database_url(dir: &Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let name = format!("zs_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::any::install_default_drivers();
+            let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+            let (server, _) = url.rsplit_once('/').expect("postgres URL with a database name");
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("zhaoshang.db").display()),
+    }
+}
+
+/// Starts the app on `site_root` (a directory of built assets; empty is fine for API tests).
+pub async fn spawn_app_with_site(site_root: &Path) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(dir.path()).await;
+    let config = Config::from_env()
+        .expect("configuration")
+        .with_address(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .with_site_root(site_root.to_str().expect("utf-8 path"))
+        .with_database_url(&database_url);
+    let app = Application::build(config).await.expect("server builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let db = Db::connect(&database_url).await.expect("test connection");
+    TestApp { base, client: reqwest::Client::new(), db, database_url, _dir: dir }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let site = tempfile::tempdir().expect("temp dir");
+    let app = spawn_app_with_site(site.path()).await;
+    std::mem::forget(site);
+    app
+}
+
+pub const PASSWORD: &str = "招商-correct-horse";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Adds an account directly in the database (as `server user add` does).
+    pub async fn add_user(&self, name: &str, role: Role) -> i64 {
+        let hash = server::auth::password::hash(PASSWORD).unwrap();
+        let mut conn = self.db.pool.acquire().await.unwrap();
+        users::insert(&mut conn, name, &hash, role, "经济合作和外事局").await.unwrap()
+    }
+
+    pub async fn login(&self, name: &str) -> String {
+        let response = self.client.post(self.url("/api/v1/login")).json(&serde_json::json!({"username": name, "password": PASSWORD})).send().await.unwrap();
+        assert_eq!(response.status(), 200, "login of {name}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A logged-in officer's token.
+    pub async fn officer(&self, name: &str) -> String {
+        self.add_user(name, Role::Officer).await;
+        self.login(name).await
+    }
+
+    pub async fn sync_raw(&self, token: &str, body: &SyncRequest) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/sync")).bearer_auth(token).json(body).send().await.unwrap()
+    }
+
+    pub async fn sync(&self, token: &str, body: &SyncRequest) -> SyncResponse {
+        let response = self.sync_raw(token, body).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn history(&self, manager_token: &str, lead: LeadId) -> Vec<serde_json::Value> {
+        let response = self.client.get(self.url(&format!("/api/v1/leads/{lead}/history"))).bearer_auth(manager_token).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+}
+
+/// A valid lead as a tablet would capture it.
+pub fn lead(company: &str) -> Lead {
+    let at = chrono::Utc.with_ymd_and_hms(2026, 9, 20, 2, 0, 0).unwrap();
+    let draft = LeadDraft {
+        company_name: company.into(),
+        contact_name: "王芳".into(),
+        mobile: "13800138000".into(),
+        consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
+        ..LeadDraft::default()
+    };
+    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "tablet-1".into() }).unwrap()
+}
+
+/// The change that creates `lead` on the server.
+pub fn create(lead: &Lead) -> LeadChange {
+    LeadChange { change_id: uuid::Uuid::new_v4(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead.clone() }
+}
+
+/// The change from `before` to `after`, based on server version `base`.
+pub fn edit(before: &Lead, after: &Lead, base: u64) -> LeadChange {
+    LeadChange { change_id: uuid::Uuid::new_v4(), base_version: base, changed: before.changed_attrs(after), lead: after.clone() }
+}
+
+pub fn request(device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncRequest {
+    SyncRequest { device_id: device.into(), cursor, changes }
+}
