@@ -30,6 +30,8 @@ apt_packages=()
 # Chinese glyphs for screenshots and for what the tests see rendered.
 [ -d /usr/share/fonts/opentype/noto ] || apt_packages+=(fonts-noto-cjk)
 command -v gzip >/dev/null || apt_packages+=(gzip)
+# PostgreSQL server binaries: the tests run the server's suite against a throwaway PostgreSQL too.
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt_packages+=(postgresql)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   step "Debian packages: ${apt_packages[*]}"
   apt-get update -qq

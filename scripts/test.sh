@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then runs every test suite: Rust unit and integration tests
-# (domain, app, server) and the Playwright end-to-end tests in Debian's Chromium against the
-# release build. Ends with one line "N passed, N failed" counting every suite.
+# (domain, app, server on SQLite), the server's integration tests again on PostgreSQL (a throwaway
+# server from Debian's packages, unless TEST_DATABASE_URL names one), and the Playwright end-to-end
+# tests in Debian's Chromium against the release build. Ends with one line "N passed, N failed"
+# counting every suite.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,13 +13,34 @@ logs=$(mktemp -d)
 passed=0
 failed=0
 status=0
+# CI builds from scratch: incremental compilation only costs time and disk there.
+[ -z "${CI:-}" ] || export CARGO_INCREMENTAL=0
 
-echo; echo "== Rust tests (domain, app, server)"
-cargo test -p domain -p app -p server 2>&1 | tee "$logs/cargo.log"
+# Adds the counts of every "test result:" line of a cargo log to the totals.
+count_cargo() {
+  while read -r p f; do
+    passed=$((passed + p)); failed=$((failed + f))
+  done < <(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$1")
+}
+
+echo; echo "== Rust tests (domain, app, server on SQLite)"
+env -u TEST_DATABASE_URL cargo test -p domain -p app -p server 2>&1 | tee "$logs/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-while read -r p f; do
-  passed=$((passed + p)); failed=$((failed + f))
-done < <(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$logs/cargo.log")
+count_cargo "$logs/cargo.log"
+
+echo; echo "== Server tests on PostgreSQL"
+pg_dir=""
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  pg_dir=$(mktemp -d /tmp/zs-postgres.XXXXXX)
+  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  TEST_DATABASE_URL=$(scripts/postgres.sh start "$pg_dir" "$pg_port") || { echo "PostgreSQL did not start"; status=1; failed=$((failed + 1)); }
+fi
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  TEST_DATABASE_URL=$TEST_DATABASE_URL cargo test -p server 2>&1 | tee "$logs/cargo-postgres.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count_cargo "$logs/cargo-postgres.log"
+fi
+[ -z "$pg_dir" ] || scripts/postgres.sh stop "$pg_dir"
 
 echo; echo "== Release build (server + WebAssembly)"
 if cargo leptos build --release 2>&1 | tee "$logs/build.log"; then

@@ -1,7 +1,9 @@
 // Shared by the benchmark and screenshot scripts: start the release server on a free port, and
 // launch Debian's Chromium as the tests do.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,13 +31,14 @@ async function freePort() {
 export async function startServer() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const databaseUrl = `sqlite://${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zs-db-')), 'zhaoshang.db')}`;
   let child = null;
   const server = {
     url,
     async start() {
       child = spawn(process.env.ZS_SERVER_BIN ?? path.join(ROOT, 'target', 'release', 'server'), [], {
         env: { ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: process.env.ZS_SITE_ROOT ?? path.join(ROOT, 'target', 'site'),
-          LEPTOS_SITE_PKG_DIR: 'pkg', LEPTOS_OUTPUT_NAME: 'zhaoshang', LEPTOS_ENV: 'PROD', RUST_LOG: 'warn' },
+          LEPTOS_SITE_PKG_DIR: 'pkg', LEPTOS_OUTPUT_NAME: 'zhaoshang', LEPTOS_ENV: 'PROD', RUST_LOG: 'warn', DATABASE_URL: databaseUrl },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       for (let i = 0; i < 300; i++) {

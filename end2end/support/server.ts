@@ -2,7 +2,9 @@
 // can kill it and start it again on the same address: the tablet's origin, and with it its
 // IndexedDB and service worker, stays the same.
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,8 +24,13 @@ export async function freePort(): Promise<number> {
 
 export class ServerProcess {
   private child: ChildProcess | null = null;
+  /** The server's own SQLite database, kept across kill() and start(). */
+  readonly databaseUrl: string;
 
-  constructor(readonly port: number, readonly extraEnv: Record<string, string> = {}) {}
+  constructor(readonly port: number, readonly extraEnv: Record<string, string> = {}) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-db-'));
+    this.databaseUrl = `sqlite://${path.join(dir, 'zhaoshang.db')}`;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -42,6 +49,7 @@ export class ServerProcess {
         LEPTOS_SITE_PKG_DIR: 'pkg',
         LEPTOS_OUTPUT_NAME: 'zhaoshang',
         LEPTOS_ENV: 'PROD',
+        DATABASE_URL: this.databaseUrl,
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
         ...this.extraEnv,
       },
