@@ -3,6 +3,7 @@
 //! HTTP: the sync client (a later module) sits on top of the store.
 
 pub mod export;
+pub mod outbox;
 pub mod record;
 pub mod settings;
 pub mod storage_info;

@@ -3,8 +3,9 @@
 //!
 //! Record schema versions:
 //! - 1: the bare [`Lead`] as JSON (database version 1).
-//! - 2: a [`LeadRecord`] envelope `{schema: 2, id, updated_at, lead}` (database version 2), so the
-//!   store can index and carry bookkeeping next to the lead without touching the domain type.
+//! - 2: a [`LeadRecord`] envelope `{schema: 2, id, updated_at, lead, server_version}` (database
+//!   version 2), so the store can index and carry bookkeeping next to the lead without touching the
+//!   domain type. (`server_version` came later with sync; records without it read as 0.)
 
 use domain::Lead;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -21,12 +22,15 @@ pub struct LeadRecord {
     /// Copied from the lead for the `by_updated_at` index.
     pub updated_at: String,
     pub lead: Lead,
+    /// The server version this copy is based on; 0 until the server has acknowledged the lead.
+    #[serde(default)]
+    pub server_version: u64,
 }
 
 impl LeadRecord {
     /// Wraps a lead in the current record schema.
     pub fn new(lead: Lead) -> Self {
-        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: domain::time::rfc3339::format(lead.updated_at), lead }
+        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: domain::time::rfc3339::format(lead.updated_at), lead, server_version: 0 }
     }
 }
 

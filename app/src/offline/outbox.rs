@@ -1,0 +1,124 @@
+//! The outbox: changes saved on the tablet and not yet acknowledged by the server. It queues and
+//! acknowledges; it stores nothing itself (the store does) and speaks no HTTP (the sync client
+//! does). Pure functions, unit-tested natively.
+//!
+//! A change, once queued, is never altered: if it may have reached the server already, its id must
+//! keep meaning the same thing, or a retry would be taken for a duplicate of something else.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason, ServerLead};
+use domain::{Lead, LeadId};
+use serde::{Deserialize, Serialize};
+
+use super::record::LeadRecord;
+
+/// A queued change, as stored in the `outbox` object store (key path `change_id`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The change's id as text: the store's key.
+    pub change_id: String,
+    /// When it was queued (RFC 3339 with milliseconds): the order changes are sent in.
+    pub queued_at: String,
+    pub change: LeadChange,
+    /// Set when the server refused the change: it stays here, marked, until the officer edits the
+    /// lead again (which queues a new change). Never dropped.
+    #[serde(default)]
+    pub rejected: Option<RejectReason>,
+}
+
+impl OutboxEntry {
+    /// Queues the change from `previous` (the tablet's copy before the save, if any) to `lead`;
+    /// `None` when nothing changed.
+    pub fn for_save(previous: Option<&LeadRecord>, lead: &Lead) -> Option<OutboxEntry> {
+        let (base_version, changed) = match previous {
+            Some(record) if record.server_version > 0 || !record.lead.changed_attrs(lead).is_empty() => {
+                let changed = if record.server_version == 0 { LeadAttr::ALL.to_vec() } else { record.lead.changed_attrs(lead) };
+                (record.server_version, changed)
+            }
+            Some(_) => return None,
+            None => (0, LeadAttr::ALL.to_vec()),
+        };
+        if changed.is_empty() {
+            return None;
+        }
+        let change_id = uuid::Uuid::new_v4();
+        Some(OutboxEntry {
+            change_id: change_id.to_string(),
+            queued_at: domain::time::rfc3339::format(domain::time::now()),
+            change: LeadChange { change_id, base_version, changed, lead: lead.clone() },
+            rejected: None,
+        })
+    }
+
+    pub fn is_pending(&self) -> bool {
+        self.rejected.is_none()
+    }
+}
+
+/// The pending changes to send next, oldest first, at most `max`.
+pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
+    let mut pending: Vec<&OutboxEntry> = entries.iter().filter(|e| e.is_pending()).collect();
+    pending.sort_by(|a, b| a.queued_at.cmp(&b.queued_at).then_with(|| a.change_id.cmp(&b.change_id)));
+    pending.into_iter().take(max).map(|e| e.change.clone()).collect()
+}
+
+/// What the server's answers mean for the tablet's store.
+#[derive(Debug, Default, PartialEq)]
+pub struct Acknowledgement {
+    /// Changes the server has (applied now or before): remove them from the outbox.
+    pub done: Vec<String>,
+    /// Changes the server refused: keep them, marked with the reason.
+    pub rejected: Vec<(String, RejectReason)>,
+    /// The newest server version known per lead.
+    pub versions: BTreeMap<LeadId, u64>,
+}
+
+/// Sorts the server's answers into what to remove, mark and record.
+pub fn acknowledge(results: &[ChangeResult]) -> Acknowledgement {
+    let mut ack = Acknowledgement::default();
+    for result in results {
+        let id = result.change_id.to_string();
+        match (result.status, &result.reason) {
+            (ChangeStatus::Rejected, reason) => ack.rejected.push((
+                id,
+                reason.clone().unwrap_or(RejectReason::Malformed { message: "rejected without a reason".into() }),
+            )),
+            _ => {
+                ack.done.push(id);
+                if let Some(version) = result.version {
+                    let known = ack.versions.entry(result.lead_id).or_insert(version);
+                    *known = (*known).max(version);
+                }
+            }
+        }
+    }
+    ack
+}
+
+/// The record to store for a lead the server sent, given the tablet's record and whether the
+/// tablet still has changes of that lead to send. Changes still to send win on the tablet; the
+/// server merges them when they arrive, and the next pull brings the merged lead.
+pub fn merge_pulled(local: Option<&LeadRecord>, pending: bool, server: &ServerLead) -> Option<LeadRecord> {
+    match local {
+        Some(local) if local.server_version >= server.version && !pending => None,
+        Some(local) if pending => {
+            let mut kept = local.clone();
+            kept.server_version = kept.server_version.max(server.version);
+            Some(kept)
+        }
+        _ => {
+            let mut record = LeadRecord::new(server.lead.clone());
+            record.server_version = server.version;
+            Some(record)
+        }
+    }
+}
+
+/// The leads that have changes still to send.
+pub fn leads_with_pending(entries: &[OutboxEntry]) -> BTreeSet<LeadId> {
+    entries.iter().filter(|e| e.is_pending()).map(|e| e.change.lead.id).collect()
+}
+
+#[cfg(test)]
+mod tests;

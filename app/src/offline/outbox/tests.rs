@@ -1,0 +1,94 @@
+use super::*;
+use chrono::TimeZone;
+use domain::{Consent, LeadDraft, LeadMeta};
+
+fn lead(company: &str) -> Lead {
+    let at = chrono::Utc.with_ymd_and_hms(2026, 9, 20, 2, 0, 0).unwrap();
+    let draft = LeadDraft {
+        company_name: company.into(),
+        contact_name: "王芳".into(),
+        mobile: "13800138000".into(),
+        consent: Some(Consent { text_version: "v1".into(), given_at: at }),
+        ..LeadDraft::default()
+    };
+    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "t".into() }).unwrap()
+}
+
+fn synced(lead: &Lead, version: u64) -> LeadRecord {
+    let mut record = LeadRecord::new(lead.clone());
+    record.server_version = version;
+    record
+}
+
+#[test]
+fn a_new_lead_queues_every_attribute_on_base_zero() {
+    let new = lead("甲");
+    let entry = OutboxEntry::for_save(None, &new).unwrap();
+    assert_eq!(entry.change.base_version, 0);
+    assert_eq!(entry.change.changed, LeadAttr::ALL.to_vec());
+    assert_eq!(entry.change_id, entry.change.change_id.to_string());
+}
+
+#[test]
+fn an_edit_of_a_synced_lead_queues_only_what_changed() {
+    let before = lead("甲");
+    let mut after = before.clone();
+    after.notes = Some("回访".into());
+    let entry = OutboxEntry::for_save(Some(&synced(&before, 4)), &after).unwrap();
+    assert_eq!(entry.change.base_version, 4);
+    assert_eq!(entry.change.changed, vec![LeadAttr::Notes]);
+    assert_eq!(OutboxEntry::for_save(Some(&synced(&before, 4)), &before), None, "nothing changed, nothing queued");
+}
+
+#[test]
+fn an_edit_before_the_first_sync_still_sends_the_whole_lead() {
+    let before = lead("甲");
+    let mut after = before.clone();
+    after.notes = Some("回访".into());
+    let entry = OutboxEntry::for_save(Some(&synced(&before, 0)), &after).unwrap();
+    assert_eq!((entry.change.base_version, entry.change.changed.len()), (0, LeadAttr::ALL.len()));
+}
+
+#[test]
+fn batches_skip_rejected_changes_and_keep_queue_order() {
+    let mut entries: Vec<OutboxEntry> = ["甲", "乙", "丙"].iter().map(|c| OutboxEntry::for_save(None, &lead(c)).unwrap()).collect();
+    entries[0].queued_at = "2026-09-20T02:00:03.000Z".into();
+    entries[1].queued_at = "2026-09-20T02:00:01.000Z".into();
+    entries[2].queued_at = "2026-09-20T02:00:02.000Z".into();
+    entries[2].rejected = Some(RejectReason::NotYourLead);
+    let batch = next_batch(&entries, 10);
+    assert_eq!(batch.iter().map(|c| c.lead.company_name.as_str()).collect::<Vec<_>>(), vec!["乙", "甲"]);
+    assert_eq!(next_batch(&entries, 1).len(), 1);
+}
+
+#[test]
+fn answers_sort_into_done_rejected_and_versions() {
+    let (a, b) = (lead("甲"), lead("乙"));
+    let result = |lead: &Lead, status, version| ChangeResult { change_id: uuid::Uuid::new_v4(), lead_id: lead.id, status, version, reason: None };
+    let mut rejected = result(&b, ChangeStatus::Rejected, None);
+    rejected.reason = Some(RejectReason::NotYourLead);
+    let results = vec![result(&a, ChangeStatus::Applied, Some(1)), result(&a, ChangeStatus::Merged, Some(3)), result(&a, ChangeStatus::Duplicate, Some(2)), rejected.clone()];
+    let ack = acknowledge(&results);
+    assert_eq!(ack.done.len(), 3);
+    assert_eq!(ack.rejected, vec![(rejected.change_id.to_string(), RejectReason::NotYourLead)]);
+    assert_eq!(ack.versions.get(&a.id), Some(&3));
+    assert_eq!(ack.versions.get(&b.id), None);
+}
+
+#[test]
+fn pulled_leads_replace_the_tablets_copy_unless_changes_are_waiting() {
+    let local = lead("甲");
+    let mut on_server = local.clone();
+    on_server.contact_title = Some("总经理".into());
+    let server = ServerLead { version: 5, lead: on_server.clone() };
+
+    let replaced = merge_pulled(Some(&synced(&local, 3)), false, &server).unwrap();
+    assert_eq!((replaced.lead.contact_title.as_deref(), replaced.server_version), (Some("总经理"), 5));
+
+    let kept = merge_pulled(Some(&synced(&local, 3)), true, &server).unwrap();
+    assert_eq!((kept.lead.contact_title, kept.server_version), (None, 5), "the officer's unsent edit stays");
+
+    assert_eq!(merge_pulled(Some(&synced(&on_server, 5)), false, &server), None, "already up to date");
+    let fresh = merge_pulled(None, false, &server).unwrap();
+    assert_eq!(fresh.server_version, 5);
+}
