@@ -15,8 +15,9 @@ pub mod offline;
 pub mod page;
 pub mod pages;
 pub mod perf;
+pub mod sync_state;
 
-use leptos::either::EitherOf4;
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 
 use components::header::AppHeader;
@@ -24,7 +25,7 @@ use components::toast::{provide_toasts, ToastHost};
 use i18n::{provide_i18n, request_lang, tr, Key};
 use local_leads::LocalLeads;
 use page::Page;
-use pages::{capture::CapturePage, edit::EditPage, leads::LeadsPage};
+use pages::{capture::CapturePage, edit::EditPage, leads::LeadsPage, login::LoginPage};
 
 pub use page::OFFLINE_ROUTES;
 
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n(request_lang());
     provide_toasts();
     let leads = LocalLeads::provide();
+    sync_state::SyncState::provide(leads);
     // Apply the language chosen on this tablet, once hydrated (see `i18n`), and keep the
     // document's language and title in step with it.
     Effect::new(move |_| {
@@ -82,12 +84,14 @@ pub fn App() -> impl IntoView {
 
     view! {
         <AppHeader page/>
+        <components::sync_bar::SyncBar/>
         <main data-ready=move || leads.is_ready().to_string()>
             {match page {
-                Page::Capture => EitherOf4::A(view! { <CapturePage/> }),
-                Page::Leads => EitherOf4::B(view! { <LeadsPage/> }),
-                Page::Edit => EitherOf4::C(view! { <EditPage/> }),
-                Page::NotFound => EitherOf4::D(view! { <p class="not-found">{tr(Key::PageNotFound)}</p> }),
+                Page::Capture => EitherOf5::A(view! { <CapturePage/> }),
+                Page::Leads => EitherOf5::B(view! { <LeadsPage/> }),
+                Page::Edit => EitherOf5::C(view! { <EditPage/> }),
+                Page::Login => EitherOf5::D(view! { <LoginPage/> }),
+                Page::NotFound => EitherOf5::E(view! { <p class="not-found">{tr(Key::PageNotFound)}</p> }),
             }}
         </main>
         <ToastHost/>

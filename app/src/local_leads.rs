@@ -82,7 +82,7 @@ impl LocalLeads {
 
     /// Stores a new or changed lead durably, then shows it.
     pub async fn save(self, lead: Lead) -> Result<(), StoreError> {
-        self.store().await?.put(&lead).await?;
+        self.store().await?.save(&lead).await?;
         crate::perf::capture_durable();
         self.leads.update(|leads| match leads.iter_mut().find(|l| l.id == lead.id) {
             Some(existing) => *existing = lead,
@@ -101,6 +101,26 @@ impl LocalLeads {
             }
         });
         Ok(removed)
+    }
+
+    /// Shows leads the server sent (already stored by the sync client).
+    pub fn show_pulled(&self, pulled: Vec<Lead>) {
+        if pulled.is_empty() {
+            return;
+        }
+        self.leads.update(|leads| {
+            for lead in pulled {
+                match leads.iter_mut().find(|l| l.id == lead.id) {
+                    Some(existing) => *existing = lead,
+                    None => leads.push(lead),
+                }
+            }
+        });
+    }
+
+    /// The open store (opening it on first use), for the sync client.
+    pub async fn open_store(self) -> Result<LeadStore, StoreError> {
+        self.store().await
     }
 
     /// The lead with this id, if it is on the tablet (untracked).

@@ -8,11 +8,12 @@ pub enum Page {
     Capture,
     Leads,
     Edit,
+    Login,
     NotFound,
 }
 
 /// The paths of the screens the tablet opens offline; the service worker precaches each of them.
-pub const OFFLINE_ROUTES: &[&str] = &["/", "/leads", "/edit"];
+pub const OFFLINE_ROUTES: &[&str] = &["/", "/leads", "/edit", "/login"];
 
 impl Page {
     /// The screen at `path` (without the query string).
@@ -21,6 +22,7 @@ impl Page {
             "" => Page::Capture,
             "/leads" => Page::Leads,
             "/edit" => Page::Edit,
+            "/login" => Page::Login,
             _ => Page::NotFound,
         }
     }

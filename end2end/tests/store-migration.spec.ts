@@ -2,7 +2,7 @@
 // records) keeps them all when the app is updated.
 import { appReady, expect, test } from '../support/fixtures';
 
-test('leads written by schema version 1 are read after the upgrade to version 2', async ({ page }) => {
+test('leads written by database version 1 are read after the upgrade to the current version', async ({ page }) => {
   // A page of the same origin that does not run the app, so the old database can be written first.
   await page.goto('/healthz');
   await page.evaluate(async () => {
@@ -45,7 +45,7 @@ test('leads written by schema version 1 are read after the upgrade to version 2'
     const dbs = await indexedDB.databases();
     return dbs.find((d) => d.name === 'zhaoshang')?.version;
   });
-  expect(version).toBe(2);
+  expect(version).toBe(3);
 
   // The old record opens in the form with every field, and saving writes the new schema.
   await page.getByTestId('lead-row').locator('a').tap();
@@ -68,4 +68,17 @@ test('leads written by schema version 1 are read after the upgrade to version 2'
   });
   expect(stored.schema).toBe(2);
   expect(stored.lead.company_name).toBe('重庆渝味食品有限公司');
+  // The old lead is queued for the server once (it predates sync).
+  const queued = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve) => {
+      const open = indexedDB.open('zhaoshang');
+      open.onsuccess = () => resolve(open.result);
+    });
+    return new Promise<any[]>((resolve) => {
+      const all = db.transaction('outbox').objectStore('outbox').getAll();
+      all.onsuccess = () => resolve(all.result);
+    });
+  });
+  expect(queued).toHaveLength(1);
+  expect(queued[0].change.lead.id).toBe('0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91');
 });

@@ -18,6 +18,8 @@ pub fn AppHeader(page: Page) -> impl IntoView {
     let _ = window_event_listener(leptos::ev::online, move |_| online.set(true));
     let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
     let count = move || leads.leads.with(Vec::len);
+    let officer = RwSignal::new(None::<String>);
+    Effect::new(move |_| officer.set(crate::offline::settings::officer()));
     let toggle = move |_| {
         let next = i18n.lang.get_untracked().other();
         i18n.lang.set(next);
@@ -37,6 +39,7 @@ pub fn AppHeader(page: Page) -> impl IntoView {
                     <span class="badge" data-testid="lead-count">{count}</span>
                 </a>
             </nav>
+            <a href="/login" class="officer" data-testid="officer">{move || officer.get().unwrap_or_else(|| i18n.t(Key::NavLogin).to_owned())}</a>
             <span class="net" class:offline=move || !online.get() data-testid="net-status">
                 {move || if online.get() { i18n.t(Key::StatusOnline) } else { i18n.t(Key::StatusOffline) }}
             </span>

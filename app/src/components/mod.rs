@@ -3,4 +3,5 @@
 pub mod fields;
 pub mod header;
 pub mod storage_panel;
+pub mod sync_bar;
 pub mod toast;

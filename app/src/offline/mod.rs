@@ -8,5 +8,6 @@ pub mod record;
 pub mod settings;
 pub mod storage_info;
 pub mod store;
+pub mod sync_client;
 
 pub use store::{LeadStore, StoreError};

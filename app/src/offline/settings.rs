@@ -8,6 +8,8 @@ use crate::i18n::{Lang, LANG_COOKIE};
 const LANG_KEY: &str = "zs.lang";
 const CURRENT_EVENT_KEY: &str = "zs.current_event";
 const DEVICE_ID_KEY: &str = "zs.device_id";
+const OFFICER_KEY: &str = "zs.officer";
+const LAST_SYNC_KEY: &str = "zs.last_sync";
 
 /// The language the officer chose on this tablet, if any.
 pub fn lang() -> Option<Lang> {
@@ -43,4 +45,25 @@ pub fn device_id() -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let _ = LocalStorage::set(DEVICE_ID_KEY, &id);
     id
+}
+
+/// The officer last logged in on this tablet (shown in the header; the server decides who owns a
+/// lead from the session, not from this).
+pub fn officer() -> Option<String> {
+    LocalStorage::get::<String>(OFFICER_KEY).ok().filter(|name| !name.is_empty())
+}
+
+/// Remembers who logged in.
+pub fn set_officer(name: &str) {
+    let _ = LocalStorage::set(OFFICER_KEY, name);
+}
+
+/// When the last sync succeeded (RFC 3339).
+pub fn last_sync() -> Option<String> {
+    LocalStorage::get::<String>(LAST_SYNC_KEY).ok()
+}
+
+/// Remembers when a sync succeeded.
+pub fn set_last_sync(at: &str) {
+    let _ = LocalStorage::set(LAST_SYNC_KEY, at);
 }

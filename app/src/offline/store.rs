@@ -1,28 +1,39 @@
-//! The durable lead store: one IndexedDB record per lead (see `record` for the format).
+//! The durable lead store: one IndexedDB record per lead (see `record` for the format), the outbox
+//! of changes waiting for the server (see `outbox`), and the sync cursor.
 //!
-//! Every write is its own readwrite transaction with strict durability, committed before the call
-//! returns: when `put` says Ok, the lead is on disk and survives a crash or a reload. A failed
-//! write (quota exceeded, ...) aborts only its own transaction, so nothing already stored is lost.
+//! Every write is one readwrite transaction with strict durability, committed before the call
+//! returns: when `save` says Ok, the lead and its queued change are on disk, together, and survive
+//! a crash or a reload. A failed write (quota exceeded, ...) aborts only its own transaction, so
+//! nothing already stored is lost.
 //!
 //! Database versions and their migrations (run by the browser in `onupgradeneeded`):
 //! - 1: object store `leads`, key path `id`.
 //! - 2: index `by_updated_at` on `leads`; object store `outbox` (key path `change_id`) for the
 //!   changes waiting to be synced. Records written at version 1 stay as they are and are upgraded
 //!   when read ([`super::record::read_record`]).
+//! - 3: object store `meta` (key path `key`): the sync cursor, written in the same transaction as
+//!   the pulled leads it stands for.
 
+use domain::sync::ServerLead;
 use domain::{Lead, LeadId};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::Error as IdbError;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
 
+use super::outbox::{leads_with_pending, merge_pulled, Acknowledgement, OutboxEntry};
 use super::record::{read_record, LeadRecord};
 
 const DB_NAME: &str = "zhaoshang";
 /// The database version this build opens; see the module comment for what each version adds.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 const LEADS: &str = "leads";
 const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+const CURSOR_KEY: &str = "sync_cursor";
 
 /// Why the store could not do what was asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -82,6 +93,9 @@ impl LeadStore {
                     let leads = outbox.transaction().object_store(LEADS)?;
                     leads.create_index("by_updated_at", "updated_at".into()).build()?;
                 }
+                if old < 3 {
+                    db.create_object_store(META).with_key_path("key".into()).build()?;
+                }
                 Ok(())
             })
             .await
@@ -92,14 +106,8 @@ impl LeadStore {
     /// Every stored lead, upgraded from older record schemas as needed.
     pub async fn load_all(&self) -> Result<Loaded, StoreError> {
         let tx = self.db.transaction(LEADS).build()?;
-        let store = tx.object_store(LEADS)?;
-        let values = store.get_all::<wasm_bindgen::JsValue>().primitive()?.await?;
         let mut loaded = Loaded { leads: Vec::new(), unreadable: 0 };
-        for value in values {
-            let record = value.map_err(StoreError::from).and_then(|value| {
-                let schema = js_sys::Reflect::get(&value, &"schema".into()).ok().and_then(|s| s.as_f64()).map(|s| s as u64);
-                read_record(schema, serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
-            });
+        for record in read_all_records(&tx.object_store(LEADS)?).await? {
             match record {
                 Ok(record) => loaded.leads.push(record.lead),
                 Err(error) => {
@@ -111,43 +119,167 @@ impl LeadStore {
         Ok(loaded)
     }
 
-    /// Writes `lead` durably: returns once the transaction has committed.
-    pub async fn put(&self, lead: &Lead) -> Result<(), StoreError> {
-        let record = LeadRecord::new(lead.clone());
-        self.write(|store| store.put(&record).serde().map(drop)).await
+    /// Stores `lead` and queues its change for the server, in one durable transaction.
+    pub async fn save(&self, lead: &Lead) -> Result<(), StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        let leads = tx.object_store(LEADS)?;
+        let previous = read_record_by_id(&leads, lead.id).await?;
+        let mut record = LeadRecord::new(lead.clone());
+        record.server_version = previous.as_ref().map_or(0, |p| p.server_version);
+        if let Some(entry) = OutboxEntry::for_save(previous.as_ref(), lead) {
+            tx.object_store(OUTBOX)?.put(&entry).serde()?;
+        }
+        leads.put(&record).serde()?;
+        commit(tx).await
     }
 
-    /// Deletes the lead with this id (nothing happens if there is none).
+    /// Deletes a lead from the tablet, with the changes of it not yet sent (nothing happens if
+    /// there is no such lead).
     pub async fn delete(&self, id: LeadId) -> Result<(), StoreError> {
-        let key = id.to_string();
-        self.write(|store| store.delete(key).primitive().map(drop)).await
-    }
-
-    /// Runs one request in its own strict-durability readwrite transaction and commits it.
-    async fn write(
-        &self,
-        request: impl FnOnce(&indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), IdbError>,
-    ) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(LEADS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-            .build()?;
-        request(&tx.object_store(LEADS)?)?;
-        // The crate reports a transaction aborted by the quota as a plain abort; the browser keeps
-        // the reason on the transaction itself, so read it from there.
-        let raw: web_sys::IdbTransaction = {
-            use indexed_db_futures::internals::SystemRepr;
-            use wasm_bindgen::JsCast;
-            tx.as_sys().unchecked_ref::<web_sys::IdbTransaction>().clone()
-        };
-        match tx.commit().await {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                let quota = is_quota(&error) || raw.error().is_some_and(|e| e.name() == "QuotaExceededError");
-                Err(if quota { StoreError::QuotaExceeded } else { StoreError::from(error) })
+        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for entry in read_all::<OutboxEntry>(&outbox).await? {
+            if entry.change.lead.id == id {
+                outbox.delete(entry.change_id).primitive()?;
             }
         }
+        tx.object_store(LEADS)?.delete(id.to_string()).primitive()?;
+        commit(tx).await
     }
+
+    /// Queues every lead the server has never acknowledged and that has no change queued (leads
+    /// stored before this tablet had sync, for one). Returns how many were queued.
+    pub async fn enqueue_unsynced(&self) -> Result<usize, StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let queued: std::collections::BTreeSet<LeadId> = read_all::<OutboxEntry>(&outbox).await?.iter().map(|e| e.change.lead.id).collect();
+        let mut count = 0;
+        for record in read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten() {
+            if record.server_version == 0 && !queued.contains(&record.lead.id) {
+                if let Some(entry) = OutboxEntry::for_save(None, &record.lead) {
+                    outbox.put(&entry).serde()?;
+                    count += 1;
+                }
+            }
+        }
+        commit(tx).await?;
+        Ok(count)
+    }
+
+    /// Every queued change, pending and rejected.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        read_all(&tx.object_store(OUTBOX)?).await
+    }
+
+    /// The sync cursor: where the last pull ended (0 before the first).
+    pub async fn cursor(&self) -> Result<u64, StoreError> {
+        let tx = self.db.transaction(META).build()?;
+        let value = tx.object_store(META)?.get::<JsValue, _, _>(CURSOR_KEY.to_owned()).primitive()?.await?;
+        Ok(value.and_then(|v| js_sys::Reflect::get(&v, &"value".into()).ok()).and_then(|v| v.as_f64()).map_or(0, |v| v as u64))
+    }
+
+    /// Applies a sync answer in one durable transaction: acknowledged changes leave the outbox,
+    /// rejected ones are marked, versions are recorded, pulled leads are stored, and the cursor
+    /// moves. Returns the leads whose tablet copy changed.
+    pub async fn apply_sync(&self, ack: &Acknowledgement, pulled: &[ServerLead], cursor: u64) -> Result<Vec<Lead>, StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
+        let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
+        let mut entries = read_all::<OutboxEntry>(&outbox).await?;
+        for id in &ack.done {
+            outbox.delete(id.clone()).primitive()?;
+        }
+        entries.retain(|e| !ack.done.contains(&e.change_id));
+        for (id, reason) in &ack.rejected {
+            if let Some(entry) = entries.iter_mut().find(|e| &e.change_id == id) {
+                entry.rejected = Some(reason.clone());
+                outbox.put(&*entry).serde()?;
+            }
+        }
+        for (lead_id, version) in &ack.versions {
+            if let Some(mut record) = read_record_by_id(&leads, *lead_id).await? {
+                if record.server_version < *version {
+                    record.server_version = *version;
+                    leads.put(&record).serde()?;
+                }
+            }
+        }
+        let pending = leads_with_pending(&entries);
+        let mut changed = Vec::new();
+        for server in pulled {
+            let local = read_record_by_id(&leads, server.lead.id).await?;
+            if let Some(record) = merge_pulled(local.as_ref(), pending.contains(&server.lead.id), server) {
+                if local.as_ref().map(|l| &l.lead) != Some(&record.lead) {
+                    changed.push(record.lead.clone());
+                }
+                leads.put(&record).serde()?;
+            }
+        }
+        let meta = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&meta, &"key".into(), &CURSOR_KEY.into());
+        let _ = js_sys::Reflect::set(&meta, &"value".into(), &(cursor as f64).into());
+        tx.object_store(META)?.put(JsValue::from(meta)).primitive()?;
+        commit(tx).await?;
+        Ok(changed)
+    }
+
+    fn write_transaction(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?)
+    }
+}
+
+/// Commits a write transaction and waits until it is durable.
+async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
+    // The crate reports a transaction aborted by the quota as a plain abort; the browser keeps the
+    // reason on the transaction itself, so read it from there.
+    let raw: web_sys::IdbTransaction = {
+        use indexed_db_futures::internals::SystemRepr;
+        use wasm_bindgen::JsCast;
+        tx.as_sys().unchecked_ref::<web_sys::IdbTransaction>().clone()
+    };
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let quota = is_quota(&error) || raw.error().is_some_and(|e| e.name() == "QuotaExceededError");
+            Err(if quota { StoreError::QuotaExceeded } else { StoreError::from(error) })
+        }
+    }
+}
+
+fn schema_of(value: &JsValue) -> Option<u64> {
+    js_sys::Reflect::get(value, &"schema".into()).ok().and_then(|s| s.as_f64()).map(|s| s as u64)
+}
+
+/// Every record of the leads store, each read or failed on its own.
+async fn read_all_records(store: &ObjectStore<'_>) -> Result<Vec<Result<LeadRecord, StoreError>>, StoreError> {
+    let values = store.get_all::<JsValue>().primitive()?.await?;
+    Ok(values
+        .map(|value| {
+            value.map_err(StoreError::from).and_then(|value| {
+                read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
+            })
+        })
+        .collect())
+}
+
+async fn read_record_by_id(store: &ObjectStore<'_>, id: LeadId) -> Result<Option<LeadRecord>, StoreError> {
+    let value = store.get::<JsValue, _, _>(id.to_string()).primitive()?.await?;
+    value
+        .map(|value| read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string())))
+        .transpose()
+}
+
+async fn read_all<T: DeserializeOwned>(store: &ObjectStore<'_>) -> Result<Vec<T>, StoreError> {
+    let values = store.get_all::<JsValue>().primitive()?.await?;
+    values
+        .map(|value| {
+            let value = value.map_err(StoreError::from)?;
+            serde_wasm_bindgen::from_value(value).map_err(|e| StoreError::Failed(e.to_string()))
+        })
+        .collect()
 }

@@ -18,6 +18,7 @@ pub fn CapturePage() -> impl IntoView {
     let i18n = use_i18n();
     let leads = use_local_leads();
     let toasts = use_toasts();
+    let sync = crate::sync_state::use_sync();
     let form = FormState::new(LeadDraft::default());
     let saving = RwSignal::new(false);
 
@@ -43,7 +44,7 @@ pub fn CapturePage() -> impl IntoView {
             id: LeadId::new(),
             captured_at: now,
             updated_at: now,
-            captured_by: String::new(),
+            captured_by: settings::officer().unwrap_or_default(),
             device_id: settings::device_id(),
         };
         let Some(lead) = parse_or_show_errors(form, meta, toasts, i18n.lang.get_untracked()) else { return };
@@ -55,6 +56,8 @@ pub fn CapturePage() -> impl IntoView {
                 Ok(()) => {
                     toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
+                    sync.recount();
+                    sync.request();
                     focus_field(LeadField::CompanyName);
                 }
                 Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),

@@ -15,15 +15,21 @@ use crate::pages::lead_form::{parse_or_show_errors, report_store_error, LeadForm
 
 /// Deletes a lead and offers to undo it; shared by the list and the edit screen.
 pub fn delete_with_undo(leads: LocalLeads, toasts: Toasts, i18n: I18n, id: LeadId) {
+    let sync = crate::sync_state::use_sync();
     leptos::task::spawn_local(async move {
         match leads.delete(id).await {
             Ok(Some(lead)) => {
+                sync.recount();
                 let message = fill(i18n.lang.get_untracked().text(Key::ToastDeleted), &[("company", &lead.company_name)]);
                 let undo = Callback::new(move |()| {
                     let lead = lead.clone();
                     leptos::task::spawn_local(async move {
                         match leads.save(lead).await {
-                            Ok(()) => toasts.show(ToastKind::Ok, i18n.lang.get_untracked().text(Key::ToastRestored).to_owned()),
+                            Ok(()) => {
+                                sync.recount();
+                                sync.request();
+                                toasts.show(ToastKind::Ok, i18n.lang.get_untracked().text(Key::ToastRestored).to_owned());
+                            }
                             Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),
                         }
                     });
@@ -49,6 +55,7 @@ pub fn EditPage() -> impl IntoView {
     let i18n = use_i18n();
     let leads = use_local_leads();
     let toasts = use_toasts();
+    let sync = crate::sync_state::use_sync();
     let id = RwSignal::new(None::<LeadId>);
     Effect::new(move |_| id.set(query_param("id").and_then(|raw| uuid::Uuid::parse_str(&raw).ok()).map(LeadId)));
     let form = FormState::new(LeadDraft::default());
@@ -81,7 +88,10 @@ pub fn EditPage() -> impl IntoView {
         saving.set(true);
         leptos::task::spawn_local(async move {
             match leads.save(lead).await {
-                Ok(()) => go_to("/leads"),
+                Ok(()) => {
+                    sync.request();
+                    go_to("/leads");
+                }
                 Err(error) => {
                     report_store_error(toasts, i18n.lang.get_untracked(), error);
                     saving.set(false);

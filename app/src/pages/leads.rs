@@ -82,11 +82,20 @@ fn LeadRow(lead: Lead) -> impl IntoView {
     let id = lead.id;
     let reach = [&lead.mobile, &lead.wechat, &lead.email].into_iter().flatten().next().cloned().unwrap_or_else(|| "—".into());
     let intent = lead.intent.code();
+    let sync = crate::sync_state::use_sync();
+    let attention = move || {
+        let lang = i18n.lang.get();
+        sync.attention.with(|all| all.iter().find(|a| a.lead_id == id).map(|a| reject_text(lang, &a.reason)))
+    };
     view! {
         <li class="lead-row" data-testid="lead-row">
             <a class="lead-open" href=format!("/edit?id={id}")>
                 <span class="company">{lead.company_name.clone()}</span>
                 <span class="contact">{lead.contact_name.clone()}" · "{reach}</span>
+                {move || attention().map(|reason| {
+                    let title = reason.clone();
+                    view! { <span class="attention" data-testid="attention" title=title>{tr(Key::AttentionBadge)}" · "{reason}</span> }
+                })}
                 <span class="meta">
                     <span class=format!("intent intent-{intent}")>{move || i18n.code("intent", intent)}</span>
                     {lead.event.clone().map(|e| view! { <span class="event">{e}</span> })}
@@ -98,5 +107,18 @@ fn LeadRow(lead: Lead) -> impl IntoView {
                 {tr(Key::ActionDelete)}
             </button>
         </li>
+    }
+}
+
+/// Why the server refused a change, for the officer.
+fn reject_text(lang: crate::i18n::Lang, reason: &domain::sync::RejectReason) -> String {
+    use domain::sync::RejectReason;
+    match reason {
+        RejectReason::NotYourLead => lang.text(Key::RejectNotYourLead).to_owned(),
+        RejectReason::Invalid { errors } => {
+            let fields: Vec<String> = errors.iter().map(|e| lang.text_of("field", e.field.name())).collect();
+            fill(lang.text(Key::RejectInvalid), &[("fields", &fields.join("、"))])
+        }
+        RejectReason::Malformed { message } => fill(lang.text(Key::RejectMalformed), &[("message", message)]),
     }
 }

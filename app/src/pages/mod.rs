@@ -4,3 +4,4 @@ pub mod capture;
 pub mod edit;
 pub mod lead_form;
 pub mod leads;
+pub mod login;

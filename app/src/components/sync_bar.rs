@@ -1,0 +1,66 @@
+//! The sync bar under the header: how many leads wait to be sent, when the tablet last synced, a
+//! progress bar during a large sync, "sync now", and what needs the officer (log in again, changes
+//! the server refused).
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use crate::i18n::{fill, tr, use_i18n, Key};
+use crate::offline::sync_client::SyncError;
+use crate::sync_state::use_sync;
+
+#[component]
+pub fn SyncBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let status = move || {
+        let pending = sync.pending.get();
+        if pending == 0 {
+            i18n.t(Key::SyncAllSynced).to_owned()
+        } else {
+            fill(i18n.t(Key::SyncPending), &[("n", &pending.to_string())])
+        }
+    };
+    let last = move || match sync.last_success.get().and_then(|at| domain::time::rfc3339::parse(&at)) {
+        Some(at) => fill(i18n.t(Key::SyncLast), &[("time", &domain::time::format_shanghai(at))]),
+        None => i18n.t(Key::SyncNever).to_owned(),
+    };
+    let progress = move || {
+        let p = sync.progress.get();
+        (sync.running.get() && p.total > 0).then(|| {
+            let percent = (p.sent * 100 / p.total).min(100);
+            view! { <progress class="sync-progress" data-testid="sync-progress" max="100" value=percent.to_string()></progress> }
+        })
+    };
+    let problem = move || {
+        if sync.needs_login.get() {
+            return Some(Either::Left(view! {
+                <a class="sync-login" href="/login" data-testid="sync-login">{tr(Key::SyncLoginNeeded)}</a>
+            }));
+        }
+        let error = sync.last_error.get()?;
+        let reason = match error {
+            SyncError::Unreachable(_) => i18n.t(Key::SyncUnreachable).to_owned(),
+            other => other.to_string(),
+        };
+        Some(Either::Right(view! { <span class="sync-error">{fill(i18n.t(Key::SyncError), &[("reason", &reason)])}</span> }))
+    };
+    let attention = move || {
+        let n = sync.attention.with(Vec::len);
+        (n > 0).then(|| view! {
+            <a class="sync-attention" href="/leads" data-testid="sync-attention">{fill(i18n.t(Key::SyncAttention), &[("n", &n.to_string())])}</a>
+        })
+    };
+    view! {
+        <div class="sync-bar" class:pending=move || { sync.pending.get() > 0 }>
+            <span class="sync-status" data-testid="sync-pending" data-pending=move || sync.pending.get().to_string()>{status}</span>
+            <span class="sync-last" data-testid="sync-last">{last}</span>
+            {progress}
+            {attention}
+            {problem}
+            <button type="button" class="sync-now" data-testid="sync-now" disabled=move || sync.running.get() on:click=move |_| sync.request()>
+                {move || if sync.running.get() { i18n.t(Key::SyncRunning) } else { i18n.t(Key::SyncNow) }}
+            </button>
+        </div>
+    }
+}

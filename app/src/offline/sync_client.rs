@@ -1,0 +1,116 @@
+//! The sync client: transport and rounds. It sends the outbox in batches to `POST /api/v1/sync`
+//! (reqwest over the browser's fetch; the session travels in the HttpOnly cookie) and hands each
+//! answer to the store. It keeps nothing itself: a failure at any point leaves the outbox whole,
+//! and the next attempt starts over from what is stored.
+
+use domain::sync::{SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+use domain::Lead;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::outbox::{acknowledge, next_batch};
+use super::{LeadStore, StoreError};
+
+/// Most rounds one sync runs (500 changes or pulled leads each), so it always ends.
+const MAX_ROUNDS: usize = 200;
+
+/// Why a sync stopped.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    /// No answer: offline, server down, connection cut. Retried with backoff.
+    #[error("server unreachable: {0}")]
+    Unreachable(String),
+    /// The session is missing or expired: the officer must log in again; the outbox waits.
+    #[error("login needed")]
+    Unauthorized,
+    /// The server answered with an error. Retried with backoff.
+    #[error("server error {0}: {1}")]
+    Server(u16, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Progress reported during a sync, after each round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Changes acknowledged so far in this sync.
+    pub sent: usize,
+    /// Changes that were waiting when the sync started.
+    pub total: usize,
+}
+
+/// What a finished sync did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    pub sent: usize,
+    pub rejected: usize,
+    /// Leads whose tablet copy the server changed.
+    pub pulled: Vec<Lead>,
+}
+
+/// Runs rounds until the outbox is empty (but for rejected changes) and the server has nothing
+/// more to send.
+pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
+    store.enqueue_unsynced().await?;
+    let total = store.outbox().await?.iter().filter(|e| e.is_pending()).count();
+    let mut report = Report::default();
+    for _ in 0..MAX_ROUNDS {
+        let entries = store.outbox().await?;
+        let changes = next_batch(&entries, MAX_CHANGES_PER_REQUEST);
+        let sent = changes.len();
+        let request = SyncRequest { device_id: device_id.to_owned(), cursor: store.cursor().await?, changes };
+        let response: SyncResponse = post_json("/api/v1/sync", &request).await?;
+        let ack = acknowledge(&response.results);
+        report.sent += ack.done.len();
+        report.rejected += ack.rejected.len();
+        report.pulled.extend(store.apply_sync(&ack, &response.changes, response.cursor).await?);
+        on_progress(Progress { sent: report.sent, total });
+        if sent < MAX_CHANGES_PER_REQUEST && !response.more {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// The page's origin, for absolute URLs (reqwest needs them).
+fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// JSON through the browser's own `JSON`, keeping a JSON library out of the WebAssembly.
+fn to_json<T: Serialize>(value: &T) -> Result<String, SyncError> {
+    let js = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| SyncError::Server(0, e.to_string()))?;
+    js_sys::JSON::stringify(&js).map(String::from).map_err(|e| SyncError::Server(0, format!("{e:?}")))
+}
+
+fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, SyncError> {
+    let js = js_sys::JSON::parse(text).map_err(|_| SyncError::Server(200, "the answer is not JSON".into()))?;
+    serde_wasm_bindgen::from_value(js).map_err(|e| SyncError::Server(200, format!("unexpected answer: {e}")))
+}
+
+/// POSTs `body` as JSON to `path` of this site and reads a JSON answer.
+pub async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<R, SyncError> {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", origin()))
+        .header("content-type", "application/json")
+        .body(to_json(body)?)
+        .send()
+        .await
+        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+    let status = response.status().as_u16();
+    let text = response.text().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
+    match status {
+        200 => from_json(&text),
+        401 => Err(SyncError::Unauthorized),
+        _ => Err(SyncError::Server(status, server_message(&text))),
+    }
+}
+
+/// The `message` of a JSON error body, or the body itself.
+pub fn server_message(text: &str) -> String {
+    js_sys::JSON::parse(text)
+        .ok()
+        .and_then(|v| js_sys::Reflect::get(&v, &"message".into()).ok())
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| text.chars().take(200).collect())
+}

@@ -1,0 +1,164 @@
+//! When the tablet syncs, and what the officer sees of it. Syncs run after each save, when the
+//! browser comes back online, every 30 s while online, and from the "sync now" button. A failed
+//! sync is retried with exponential backoff and jitter; a 401 stops the retries until the officer
+//! logs in again (the outbox stays whole meanwhile).
+
+use std::time::Duration;
+
+use domain::LeadId;
+use leptos::prelude::*;
+
+use crate::local_leads::LocalLeads;
+use crate::offline::outbox::OutboxEntry;
+use crate::offline::settings;
+use crate::offline::sync_client::{self, Progress, SyncError};
+
+/// How often an online tablet syncs by itself.
+const PERIOD: Duration = Duration::from_secs(30);
+/// Longest wait between retries.
+const MAX_BACKOFF_SECS: f64 = 60.0;
+
+/// A change the server refused, for the officer to look at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attention {
+    pub lead_id: LeadId,
+    pub reason: domain::sync::RejectReason,
+}
+
+/// Sync status and controls, provided through context; `Copy`.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    leads: LocalLeads,
+    /// Changes waiting to be sent.
+    pub pending: RwSignal<usize>,
+    /// Changes the server refused, kept on the tablet.
+    pub attention: RwSignal<Vec<Attention>>,
+    /// When the last sync succeeded (RFC 3339), from this or an earlier visit.
+    pub last_success: RwSignal<Option<String>>,
+    pub running: RwSignal<bool>,
+    pub progress: RwSignal<Progress>,
+    pub needs_login: RwSignal<bool>,
+    pub last_error: RwSignal<Option<SyncError>>,
+    again: StoredValue<bool>,
+    failures: StoredValue<u32>,
+}
+
+impl SyncState {
+    /// Creates the state, provides it, and (in the browser) starts the schedule.
+    pub fn provide(leads: LocalLeads) -> Self {
+        let state = SyncState {
+            leads,
+            pending: RwSignal::new(0),
+            attention: RwSignal::new(Vec::new()),
+            last_success: RwSignal::new(None),
+            running: RwSignal::new(false),
+            progress: RwSignal::new(Progress::default()),
+            needs_login: RwSignal::new(false),
+            last_error: RwSignal::new(None),
+            again: StoredValue::new(false),
+            failures: StoredValue::new(0),
+        };
+        provide_context(state);
+        Effect::new(move |_| {
+            state.last_success.set(settings::last_sync());
+            state.request();
+            let _ = window_event_listener(leptos::ev::online, move |_| state.request());
+            set_interval(
+                move || {
+                    if window().navigator().on_line() {
+                        state.request();
+                    }
+                },
+                PERIOD,
+            );
+        });
+        state
+    }
+
+    /// Asks for a sync now; if one is running, another follows it.
+    pub fn request(self) {
+        if self.running.get_untracked() {
+            self.again.set_value(true);
+            return;
+        }
+        self.running.set(true);
+        leptos::task::spawn_local(self.run());
+    }
+
+    /// Counts the waiting and refused changes again (after a save, a delete, a sync).
+    pub fn recount(self) {
+        leptos::task::spawn_local(async move {
+            if let Ok(store) = self.leads.open_store().await {
+                if let Ok(entries) = store.outbox().await {
+                    self.show_outbox(&entries);
+                }
+            }
+        });
+    }
+
+    fn show_outbox(self, entries: &[OutboxEntry]) {
+        self.pending.set(entries.iter().filter(|e| e.is_pending()).count());
+        self.attention.set(
+            entries
+                .iter()
+                .filter_map(|e| e.rejected.clone().map(|reason| Attention { lead_id: e.change.lead.id, reason }))
+                .collect(),
+        );
+    }
+
+    async fn run(self) {
+        loop {
+            self.again.set_value(false);
+            let outcome = self.sync_once().await;
+            match outcome {
+                Ok(()) => {
+                    self.failures.set_value(0);
+                    self.last_error.set(None);
+                    self.needs_login.set(false);
+                }
+                Err(SyncError::Unauthorized) => {
+                    self.needs_login.set(true);
+                    self.last_error.set(Some(SyncError::Unauthorized));
+                }
+                Err(error) => {
+                    self.last_error.set(Some(error));
+                    self.schedule_retry();
+                }
+            }
+            if !self.again.get_value() {
+                break;
+            }
+        }
+        self.running.set(false);
+    }
+
+    async fn sync_once(self) -> Result<(), SyncError> {
+        let store = self.leads.open_store().await?;
+        let progress = self.progress;
+        let report = sync_client::sync(&store, &settings::device_id(), move |p| progress.set(p)).await;
+        if let Ok(entries) = store.outbox().await {
+            self.show_outbox(&entries);
+        }
+        let report = report?;
+        self.leads.show_pulled(report.pulled);
+        let now = domain::time::rfc3339::format(domain::time::now());
+        settings::set_last_sync(&now);
+        self.last_success.set(Some(now));
+        Ok(())
+    }
+
+    /// Retries after 2^failures seconds (at most a minute), times a random 0.5 to 1.5, so that
+    /// tablets coming back online together do not all knock at once.
+    fn schedule_retry(self) {
+        let failures = self.failures.get_value().saturating_add(1);
+        self.failures.set_value(failures);
+        let base = 2f64.powi(failures.min(6) as i32).min(MAX_BACKOFF_SECS);
+        let delay = base * (0.5 + js_sys::Math::random());
+        set_timeout(move || self.request(), Duration::from_millis((delay * 1000.0) as u64));
+    }
+}
+
+/// The sync state.
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}
