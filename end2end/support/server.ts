@@ -78,3 +78,14 @@ export class ServerProcess {
     await gone;
   }
 }
+
+/** Adds an account with `server user add`, the password on standard input, as an admin would. */
+export async function addUser(server: ServerProcess, name: string, role: 'officer' | 'manager' | 'admin', password: string): Promise<void> {
+  const child = spawn(SERVER_BIN, ['user', 'add', name, '--role', role, '--department', '经济合作和外事局'], {
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, RUST_LOG: 'warn' },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  child.stdin!.end(`${password}\n`);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`server user add ${name} failed (${code})`);
+}
