@@ -56,6 +56,13 @@ impl OutboxEntry {
     }
 }
 
+/// Whether saving `lead` over `previous` changes anything the officer can change. A save that
+/// changes nothing is not stored at all: it would only move `updated_at` on the tablet, a change
+/// no sync would ever carry.
+pub fn changes_anything(previous: Option<&LeadRecord>, lead: &Lead) -> bool {
+    previous.is_none_or(|p| !p.lead.changed_attrs(lead).is_empty())
+}
+
 /// The pending changes to send next, oldest first, at most `max`.
 pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
     let mut pending: Vec<&OutboxEntry> = entries.iter().filter(|e| e.is_pending()).collect();
@@ -113,6 +120,57 @@ pub fn merge_pulled(local: Option<&LeadRecord>, pending: bool, server: &ServerLe
             Some(record)
         }
     }
+}
+
+/// What to write after a sync answer: outbox entries to remove and to mark, lead records to store.
+#[derive(Debug, Default, PartialEq)]
+pub struct SyncPlan {
+    /// Acknowledged changes: remove from the outbox.
+    pub remove: Vec<String>,
+    /// Refused changes, now marked: store again.
+    pub mark: Vec<OutboxEntry>,
+    /// Lead records to store (new server versions, pulled leads).
+    pub records: Vec<LeadRecord>,
+    /// Leads whose content on the tablet changed (to show).
+    pub changed: Vec<Lead>,
+}
+
+/// Plans what a sync answer changes on the tablet, from the outbox `entries`, the tablet's
+/// `local` records of the leads concerned, the sorted answers and the pulled leads.
+pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: &Acknowledgement, pulled: &[ServerLead]) -> SyncPlan {
+    let mut plan = SyncPlan { remove: ack.done.clone(), ..SyncPlan::default() };
+    let remaining: Vec<OutboxEntry> = entries.iter().filter(|e| !ack.done.contains(&e.change_id)).cloned().collect();
+    for (id, reason) in &ack.rejected {
+        if let Some(entry) = remaining.iter().find(|e| &e.change_id == id) {
+            plan.mark.push(OutboxEntry { rejected: Some(reason.clone()), ..entry.clone() });
+        }
+    }
+    let mut records = local.clone();
+    let mut touched = BTreeSet::new();
+    // Pulled leads first, judged against the tablet's copy as it was: the server's copy of a lead
+    // this round acknowledged may differ from the tablet's (fields the server sets, merges).
+    let pending = leads_with_pending(&remaining);
+    for server in pulled {
+        let id = server.lead.id;
+        let before = records.get(&id).map(|r| r.lead.clone());
+        if let Some(record) = merge_pulled(records.get(&id), pending.contains(&id), server) {
+            if before.as_ref() != Some(&record.lead) {
+                plan.changed.push(record.lead.clone());
+            }
+            records.insert(id, record);
+            touched.insert(id);
+        }
+    }
+    for (lead_id, version) in &ack.versions {
+        if let Some(record) = records.get_mut(lead_id) {
+            if record.server_version < *version {
+                record.server_version = *version;
+                touched.insert(*lead_id);
+            }
+        }
+    }
+    plan.records = touched.into_iter().filter_map(|id| records.remove(&id)).collect();
+    plan
 }
 
 /// The leads that have changes still to send.

@@ -24,7 +24,7 @@ use indexed_db_futures::transaction::{Transaction, TransactionDurability, Transa
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
-use super::outbox::{leads_with_pending, merge_pulled, Acknowledgement, OutboxEntry};
+use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry};
 use super::record::{read_record, LeadRecord};
 
 const DB_NAME: &str = "zhaoshang";
@@ -124,6 +124,9 @@ impl LeadStore {
         let tx = self.write_transaction(&[LEADS, OUTBOX])?;
         let leads = tx.object_store(LEADS)?;
         let previous = read_record_by_id(&leads, lead.id).await?;
+        if !changes_anything(previous.as_ref(), lead) {
+            return Ok(());
+        }
         let mut record = LeadRecord::new(lead.clone());
         record.server_version = previous.as_ref().map_or(0, |p| p.server_version);
         if let Some(entry) = OutboxEntry::for_save(previous.as_ref(), lead) {
@@ -185,42 +188,29 @@ impl LeadStore {
     pub async fn apply_sync(&self, ack: &Acknowledgement, pulled: &[ServerLead], cursor: u64) -> Result<Vec<Lead>, StoreError> {
         let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
         let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
-        let mut entries = read_all::<OutboxEntry>(&outbox).await?;
-        for id in &ack.done {
+        let entries = read_all::<OutboxEntry>(&outbox).await?;
+        let mut local = std::collections::BTreeMap::new();
+        for id in ack.versions.keys().copied().chain(pulled.iter().map(|s| s.lead.id)) {
+            if let Some(record) = read_record_by_id(&leads, id).await? {
+                local.insert(id, record);
+            }
+        }
+        let plan = plan(&entries, &local, ack, pulled);
+        for id in &plan.remove {
             outbox.delete(id.clone()).primitive()?;
         }
-        entries.retain(|e| !ack.done.contains(&e.change_id));
-        for (id, reason) in &ack.rejected {
-            if let Some(entry) = entries.iter_mut().find(|e| &e.change_id == id) {
-                entry.rejected = Some(reason.clone());
-                outbox.put(&*entry).serde()?;
-            }
+        for entry in &plan.mark {
+            outbox.put(entry).serde()?;
         }
-        for (lead_id, version) in &ack.versions {
-            if let Some(mut record) = read_record_by_id(&leads, *lead_id).await? {
-                if record.server_version < *version {
-                    record.server_version = *version;
-                    leads.put(&record).serde()?;
-                }
-            }
-        }
-        let pending = leads_with_pending(&entries);
-        let mut changed = Vec::new();
-        for server in pulled {
-            let local = read_record_by_id(&leads, server.lead.id).await?;
-            if let Some(record) = merge_pulled(local.as_ref(), pending.contains(&server.lead.id), server) {
-                if local.as_ref().map(|l| &l.lead) != Some(&record.lead) {
-                    changed.push(record.lead.clone());
-                }
-                leads.put(&record).serde()?;
-            }
+        for record in &plan.records {
+            leads.put(record).serde()?;
         }
         let meta = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&meta, &"key".into(), &CURSOR_KEY.into());
         let _ = js_sys::Reflect::set(&meta, &"value".into(), &(cursor as f64).into());
         tx.object_store(META)?.put(JsValue::from(meta)).primitive()?;
         commit(tx).await?;
-        Ok(changed)
+        Ok(plan.changed)
     }
 
     fn write_transaction(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {

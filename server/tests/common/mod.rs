@@ -64,6 +64,33 @@ pub async fn spawn_app() -> TestApp {
 
 pub const PASSWORD: &str = "招商-correct-horse";
 
+/// A server on `database_url` (port 0), running until its handle is aborted (a crash: requests in
+/// flight are dropped and their transactions roll back).
+pub async fn start_server(database_url: &str) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let site = std::env::temp_dir();
+    let config = Config::from_env()
+        .expect("configuration")
+        .with_address(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .with_site_root(site.to_str().expect("utf-8 path"))
+        .with_database_url(database_url);
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.address();
+    let handle = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    (addr, handle)
+}
+
+/// Adds a user and a session for them straight in the database (no password hashing: fast), and
+/// returns the session token.
+pub async fn user_with_session(db: &Db, name: &str, role: Role) -> String {
+    let mut conn = db.pool.acquire().await.unwrap();
+    let id = users::insert(&mut conn, name, "not a usable hash", role, "测试").await.unwrap();
+    let token = server::auth::token::generate();
+    server::db::sessions::insert(&mut conn, &server::auth::token::hash(&token), id).await.unwrap();
+    token
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -132,3 +159,6 @@ pub fn edit(before: &Lead, after: &Lead, base: u64) -> LeadChange {
 pub fn request(device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncRequest {
     SyncRequest { device_id: device.into(), cursor, changes }
 }
+
+pub mod device;
+pub mod proxy;

@@ -92,3 +92,35 @@ fn pulled_leads_replace_the_tablets_copy_unless_changes_are_waiting() {
     let fresh = merge_pulled(None, false, &server).unwrap();
     assert_eq!(fresh.server_version, 5);
 }
+
+#[test]
+fn a_plan_removes_acknowledged_marks_refused_and_stores_versions_and_pulls() {
+    let (a, b) = (lead("甲"), lead("乙"));
+    let entries = vec![OutboxEntry::for_save(None, &a).unwrap(), OutboxEntry::for_save(None, &b).unwrap()];
+    let local: BTreeMap<LeadId, LeadRecord> = [(a.id, synced(&a, 0)), (b.id, synced(&b, 0))].into_iter().collect();
+    let results = vec![
+        ChangeResult { change_id: entries[0].change.change_id, lead_id: a.id, status: ChangeStatus::Applied, version: Some(1), reason: None },
+        ChangeResult { change_id: entries[1].change.change_id, lead_id: b.id, status: ChangeStatus::Rejected, version: None, reason: Some(RejectReason::NotYourLead) },
+    ];
+    let mut a_on_server = a.clone();
+    a_on_server.captured_by = "li.wei".into();
+    let plan = plan(&entries, &local, &acknowledge(&results), &[ServerLead { version: 1, lead: a_on_server.clone() }]);
+
+    assert_eq!(plan.remove, vec![entries[0].change_id.clone()]);
+    assert_eq!(plan.mark.len(), 1);
+    assert_eq!(plan.mark[0].rejected, Some(RejectReason::NotYourLead));
+    assert_eq!(plan.records.len(), 1);
+    assert_eq!((plan.records[0].server_version, &plan.records[0].lead), (1, &a_on_server));
+    assert_eq!(plan.changed, vec![a_on_server]);
+}
+
+#[test]
+fn a_save_that_changes_nothing_is_not_stored() {
+    let before = lead("甲");
+    let mut touched = before.clone();
+    touched.updated_at = touched.updated_at + chrono::TimeDelta::seconds(5);
+    assert!(!changes_anything(Some(&synced(&before, 2)), &touched));
+    touched.notes = Some("回访".into());
+    assert!(changes_anything(Some(&synced(&before, 2)), &touched));
+    assert!(changes_anything(None, &before));
+}
