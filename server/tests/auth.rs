@@ -16,7 +16,7 @@ async fn login_returns_a_token_and_an_httponly_strict_cookie() {
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("zs_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=2592000"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=34560000"), "{cookie}");
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["user"]["role"], "officer");
     assert!(body["user"].get("password_hash").is_none());

@@ -21,8 +21,9 @@ pub struct OutboxEntry {
     /// When it was queued (RFC 3339 with milliseconds): the order changes are sent in.
     pub queued_at: String,
     pub change: LeadChange,
-    /// Set when the server refused the change: it stays here, marked, until the officer edits the
-    /// lead again (which queues a new change). Never dropped.
+    /// Set when the server refused the change: it stays here, marked ("needs attention"), until a
+    /// later change of the same lead gets through (the officer corrected it) or the officer deletes
+    /// the lead. It is never resent.
     #[serde(default)]
     pub rejected: Option<RejectReason>,
 }
@@ -63,11 +64,24 @@ pub fn changes_anything(previous: Option<&LeadRecord>, lead: &Lead) -> bool {
     previous.is_none_or(|p| !p.lead.changed_attrs(lead).is_empty())
 }
 
-/// The pending changes to send next, oldest first, at most `max`.
+/// Most bytes of leads one batch carries, well under the server's 2 MiB body limit.
+pub const MAX_BATCH_BYTES: usize = 1_500_000;
+
+/// The pending changes to send next, oldest first: at most `max` of them and, but for a single
+/// change, at most [`MAX_BATCH_BYTES`] of JSON by [`Lead::json_len_bound`].
 pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
     let mut pending: Vec<&OutboxEntry> = entries.iter().filter(|e| e.is_pending()).collect();
     pending.sort_by(|a, b| a.queued_at.cmp(&b.queued_at).then_with(|| a.change_id.cmp(&b.change_id)));
-    pending.into_iter().take(max).map(|e| e.change.clone()).collect()
+    let mut bytes = 0;
+    let mut batch = Vec::new();
+    for entry in pending.into_iter().take(max) {
+        bytes += entry.change.lead.json_len_bound() + 400;
+        if !batch.is_empty() && bytes > MAX_BATCH_BYTES {
+            break;
+        }
+        batch.push(entry.change.clone());
+    }
+    batch
 }
 
 /// What the server's answers mean for the tablet's store.
@@ -139,7 +153,17 @@ pub struct SyncPlan {
 /// `local` records of the leads concerned, the sorted answers and the pulled leads.
 pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: &Acknowledgement, pulled: &[ServerLead]) -> SyncPlan {
     let mut plan = SyncPlan { remove: ack.done.clone(), ..SyncPlan::default() };
-    let remaining: Vec<OutboxEntry> = entries.iter().filter(|e| !ack.done.contains(&e.change_id)).cloned().collect();
+    // A refused change is settled once a later change of the same lead got through: the officer
+    // has corrected the lead.
+    let settled: BTreeSet<LeadId> = entries.iter().filter(|e| ack.done.contains(&e.change_id)).map(|e| e.change.lead.id).collect();
+    for entry in entries {
+        let superseded = !entry.is_pending() && settled.contains(&entry.change.lead.id)
+            && entries.iter().any(|done| ack.done.contains(&done.change_id) && done.change.lead.id == entry.change.lead.id && done.queued_at > entry.queued_at);
+        if superseded {
+            plan.remove.push(entry.change_id.clone());
+        }
+    }
+    let remaining: Vec<OutboxEntry> = entries.iter().filter(|e| !plan.remove.contains(&e.change_id)).cloned().collect();
     for (id, reason) in &ack.rejected {
         if let Some(entry) = remaining.iter().find(|e| &e.change_id == id) {
             plan.mark.push(OutboxEntry { rejected: Some(reason.clone()), ..entry.clone() });

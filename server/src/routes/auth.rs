@@ -15,6 +15,7 @@ use crate::auth::extract::request_token;
 use crate::auth::{password, token, AuthUser, SESSION_COOKIE};
 use crate::db::users::User;
 use crate::db::{sessions, users};
+
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -36,6 +37,7 @@ struct LoginResponse {
 }
 
 const WRONG: &str = "wrong user name or password";
+const COOKIE_MAX_AGE_SECONDS: i64 = 400 * 86_400;
 
 #[tracing::instrument(skip_all, fields(username = %request.username))]
 async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, ApiJson(request): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
@@ -61,7 +63,9 @@ async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<Soc
     let token = token::generate();
     sessions::insert(&mut conn, &token::hash(&token), user.id).await?;
     tracing::info!(user_id = user.id, "logged in");
-    let cookie = session_cookie(&token, sessions::LIFETIME_DAYS * 86_400, state.secure_cookies);
+    // The server decides when a session ends (30 days after its last use); the cookie only carries
+    // it, so it lives as long as browsers allow (400 days) and never ends a session early.
+    let cookie = session_cookie(&token, COOKIE_MAX_AGE_SECONDS, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })).into_response())
 }
 

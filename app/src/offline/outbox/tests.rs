@@ -124,3 +124,36 @@ fn a_save_that_changes_nothing_is_not_stored() {
     assert!(changes_anything(Some(&synced(&before, 2)), &touched));
     assert!(changes_anything(None, &before));
 }
+
+#[test]
+fn batches_stay_under_the_body_limit() {
+    let entries: Vec<OutboxEntry> = (0..500)
+        .map(|i| {
+            let mut big = lead(&format!("企业{i}"));
+            big.notes = Some("长".repeat(2000));
+            big.intended_project = Some("项".repeat(200));
+            OutboxEntry::for_save(None, &big).unwrap()
+        })
+        .collect();
+    let batch = next_batch(&entries, 500);
+    assert!(batch.len() < 500 && !batch.is_empty());
+    let json = serde_json::to_string(&batch).unwrap();
+    assert!(json.len() < 2 * 1024 * 1024, "{} bytes", json.len());
+    assert!(json.len() <= MAX_BATCH_BYTES, "the bound is an upper bound: {} bytes", json.len());
+}
+
+#[test]
+fn a_refused_change_is_settled_by_a_later_applied_change_of_the_same_lead() {
+    let bad = lead("甲");
+    let mut refused = OutboxEntry::for_save(None, &bad).unwrap();
+    refused.rejected = Some(RejectReason::NotYourLead);
+    refused.queued_at = "2026-09-20T02:00:00.000Z".into();
+    let mut fixed = OutboxEntry::for_save(None, &bad).unwrap();
+    fixed.queued_at = "2026-09-20T03:00:00.000Z".into();
+    let results = vec![ChangeResult { change_id: fixed.change.change_id, lead_id: bad.id, status: ChangeStatus::Applied, version: Some(1), reason: None }];
+    let planned = plan(&[refused.clone(), fixed.clone()], &BTreeMap::new(), &acknowledge(&results), &[]);
+    assert!(planned.remove.contains(&refused.change_id));
+    assert!(planned.remove.contains(&fixed.change_id));
+    let unrelated = plan(&[refused.clone()], &BTreeMap::new(), &acknowledge(&[]), &[]);
+    assert!(unrelated.remove.is_empty(), "never dropped otherwise");
+}
