@@ -9,9 +9,15 @@
 //!   it replaces stays in the audit trail, marked as overwritten;
 //! - a change to another officer's lead, or one that leaves the lead invalid (the domain's parser,
 //!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies.
+//!
+//! A batch is read in two queries, decided in memory in order (a lead or a change id may occur
+//! twice in one batch), and written with multi-row statements: a round trip per statement, not
+//! per lead, is what makes a 500-lead batch fast.
+
+use std::collections::{BTreeSet, HashMap};
 
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
-use domain::Lead;
+use domain::{Lead, LeadId};
 use sqlx::AnyConnection;
 
 use crate::db::history::HistoryEntry;
@@ -25,26 +31,54 @@ pub struct Pusher<'a> {
     pub device_id: &'a str,
 }
 
+/// The batch's state as it is decided, change by change.
+struct Work<'a> {
+    pusher: &'a Pusher<'a>,
+    at: String,
+    next_seq: i64,
+    stored: HashMap<LeadId, StoredLead>,
+    created: BTreeSet<LeadId>,
+    updated: BTreeSet<LeadId>,
+    history: Vec<HistoryEntry>,
+}
+
 /// Applies a batch of changes in order and returns one result per change.
 pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &[LeadChange]) -> Result<Vec<ChangeResult>, sqlx::Error> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
     // First statement of the transaction: takes the write lock (see `take_sequence`).
-    let mut next_seq = leads::take_sequence(conn, batch.len() as i64).await?;
+    let next_seq = leads::take_sequence(conn, batch.len() as i64).await?;
+    let change_ids: Vec<String> = batch.iter().map(|c| c.change_id.to_string()).collect();
+    let mut answered = changes::find_many(conn, &change_ids).await?;
+    let lead_ids: Vec<String> = batch.iter().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+    let stored = leads::find_many(conn, &lead_ids).await?;
+    let mut work = Work { pusher, at: now_text(), next_seq, stored, created: BTreeSet::new(), updated: BTreeSet::new(), history: Vec::new() };
+
     let mut results = Vec::with_capacity(batch.len());
+    let mut new_answers = Vec::new();
     for change in batch {
-        if let Some(earlier) = changes::find(conn, &change.change_id.to_string()).await? {
+        if let Some(earlier) = answered.get(&change.change_id.to_string()) {
             results.push(match earlier.status {
-                ChangeStatus::Rejected => earlier,
-                _ => ChangeResult { status: ChangeStatus::Duplicate, ..earlier },
+                ChangeStatus::Rejected => earlier.clone(),
+                _ => ChangeResult { status: ChangeStatus::Duplicate, ..earlier.clone() },
             });
             continue;
         }
-        let result = apply_one(conn, pusher, change, &mut next_seq).await?;
-        changes::insert(conn, &result, pusher.user.id).await?;
+        let result = work.decide(change)?;
+        answered.insert(change.change_id.to_string(), result.clone());
+        new_answers.push(result.clone());
         results.push(result);
     }
+
+    let device = pusher.device_id;
+    let created: Vec<&StoredLead> = work.created.iter().map(|id| &work.stored[id]).collect();
+    leads::insert_many(conn, &created, device).await?;
+    for id in work.updated.difference(&work.created) {
+        leads::update(conn, &work.stored[id]).await?;
+    }
+    history::insert(conn, &work.history).await?;
+    changes::insert_many(conn, &new_answers, pusher.user.id).await?;
     Ok(results)
 }
 
@@ -56,99 +90,91 @@ fn answered(change: &LeadChange, status: ChangeStatus, version: i64) -> ChangeRe
     ChangeResult { change_id: change.change_id, lead_id: change.lead.id, status, version: Some(version as u64), reason: None }
 }
 
-async fn apply_one(conn: &mut AnyConnection, pusher: &Pusher<'_>, change: &LeadChange, next_seq: &mut i64) -> Result<ChangeResult, sqlx::Error> {
-    let incoming = match change.lead.normalized() {
-        Ok(lead) => lead,
-        Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
-    };
-    let Some(stored) = leads::find(conn, &incoming.id.to_string()).await? else {
-        return create(conn, pusher, change, incoming, next_seq).await;
-    };
-    if stored.owner_id != pusher.user.id {
-        return Ok(rejected(change, RejectReason::NotYourLead));
-    }
-    let base = change.base_version as i64;
-    if base > stored.version {
-        let message = format!("base version {base} is ahead of the server's version {}", stored.version);
-        return Ok(rejected(change, RejectReason::Malformed { message }));
-    }
-    if change.changed.is_empty() {
-        return Ok(rejected(change, RejectReason::Malformed { message: "the change names no changed attribute".into() }));
-    }
-    let mut merged = stored.lead.clone();
-    merged.take_attrs(&incoming, &change.changed);
-    merged.updated_at = merged.updated_at.max(incoming.updated_at);
-    let merged = match merged.normalized() {
-        Ok(lead) => lead,
-        Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
-    };
-    let status = if base == stored.version { ChangeStatus::Applied } else { ChangeStatus::Merged };
-    let effective = stored.lead.changed_attrs(&merged);
-    if effective.is_empty() {
-        // Every changed value was already there: nothing new to store.
-        return Ok(answered(change, status, stored.version));
-    }
-    let version = stored.version + 1;
-    let seq = take(next_seq);
-    let (old_json, new_json) = (to_json(&stored.lead)?, to_json(&merged)?);
-    let at = now_text();
-    let mut attr_versions = stored.attr_versions.clone();
-    let entries: Vec<HistoryEntry> = effective
-        .iter()
-        .map(|attr| {
-            let changed_elsewhere = stored.attr_versions.get(attr).copied().unwrap_or(0) > base;
-            attr_versions.insert(*attr, version);
-            entry(pusher, change, &at, *attr, Some(old_json[attr.name()].to_string()), new_json[attr.name()].to_string(), changed_elsewhere)
-        })
-        .collect();
-    leads::update(conn, &StoredLead { owner_id: stored.owner_id, version, seq, lead: merged, attr_versions }).await?;
-    history::insert(conn, &entries).await?;
-    Ok(answered(change, status, version))
-}
-
-/// A lead the server has not seen: stored as the tablet sent it, owned by the pusher.
-async fn create(conn: &mut AnyConnection, pusher: &Pusher<'_>, change: &LeadChange, mut lead: Lead, next_seq: &mut i64) -> Result<ChangeResult, sqlx::Error> {
-    lead.captured_by = pusher.user.username.clone();
-    let json = to_json(&lead)?;
-    let at = now_text();
-    let entries: Vec<HistoryEntry> = LeadAttr::ALL
-        .iter()
-        .filter(|attr| !json[attr.name()].is_null())
-        .map(|attr| entry(pusher, change, &at, *attr, None, json[attr.name()].to_string(), false))
-        .collect();
-    let stored = StoredLead {
-        owner_id: pusher.user.id,
-        version: 1,
-        seq: take(next_seq),
-        attr_versions: LeadAttr::ALL.iter().map(|attr| (*attr, 1)).collect(),
-        lead,
-    };
-    leads::insert(conn, &stored, pusher.device_id).await?;
-    history::insert(conn, &entries).await?;
-    Ok(answered(change, ChangeStatus::Applied, 1))
-}
-
-fn take(next_seq: &mut i64) -> i64 {
-    let seq = *next_seq;
-    *next_seq += 1;
-    seq
-}
-
 fn to_json(lead: &Lead) -> Result<serde_json::Value, sqlx::Error> {
     serde_json::to_value(lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-fn entry(pusher: &Pusher<'_>, change: &LeadChange, at: &str, attr: LeadAttr, old: Option<String>, new: String, overwritten: bool) -> HistoryEntry {
-    HistoryEntry {
-        lead_id: change.lead.id.to_string(),
-        change_id: Some(change.change_id.to_string()),
-        user_id: pusher.user.id,
-        device_id: pusher.device_id.to_owned(),
-        source: "sync",
-        attr: attr.name().to_owned(),
-        old_value: old,
-        new_value: Some(new),
-        overwritten,
-        at: at.to_owned(),
+impl Work<'_> {
+    fn take_seq(&mut self) -> i64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    fn entry(&self, change: &LeadChange, attr: &str, old: Option<String>, new: String, overwritten: bool) -> HistoryEntry {
+        HistoryEntry {
+            lead_id: change.lead.id.to_string(),
+            change_id: Some(change.change_id.to_string()),
+            user_id: self.pusher.user.id,
+            device_id: self.pusher.device_id.to_owned(),
+            source: "sync",
+            attr: attr.to_owned(),
+            old_value: old,
+            new_value: Some(new),
+            overwritten,
+            at: self.at.clone(),
+        }
+    }
+
+    fn decide(&mut self, change: &LeadChange) -> Result<ChangeResult, sqlx::Error> {
+        let incoming = match change.lead.normalized() {
+            Ok(lead) => lead,
+            Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
+        };
+        let Some(stored) = self.stored.get(&incoming.id) else {
+            return self.create(change, incoming);
+        };
+        if stored.owner_id != self.pusher.user.id {
+            return Ok(rejected(change, RejectReason::NotYourLead));
+        }
+        let base = change.base_version as i64;
+        if base > stored.version {
+            let message = format!("base version {base} is ahead of the server's version {}", stored.version);
+            return Ok(rejected(change, RejectReason::Malformed { message }));
+        }
+        if change.changed.is_empty() {
+            return Ok(rejected(change, RejectReason::Malformed { message: "the change names no changed attribute".into() }));
+        }
+        let mut merged = stored.lead.clone();
+        merged.take_attrs(&incoming, &change.changed);
+        merged.updated_at = merged.updated_at.max(incoming.updated_at);
+        let merged = match merged.normalized() {
+            Ok(lead) => lead,
+            Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
+        };
+        let status = if base == stored.version { ChangeStatus::Applied } else { ChangeStatus::Merged };
+        let effective = stored.lead.changed_attrs(&merged);
+        if effective.is_empty() {
+            // Every changed value was already there: nothing new to store.
+            return Ok(answered(change, status, stored.version));
+        }
+        let (old_json, new_json) = (to_json(&stored.lead)?, to_json(&merged)?);
+        let version = stored.version + 1;
+        let mut attr_versions = stored.attr_versions.clone();
+        let mut entries = Vec::with_capacity(effective.len());
+        for attr in &effective {
+            let changed_elsewhere = stored.attr_versions.get(attr).copied().unwrap_or(0) > base;
+            attr_versions.insert(*attr, version);
+            entries.push(self.entry(change, attr.name(), Some(old_json[attr.name()].to_string()), new_json[attr.name()].to_string(), changed_elsewhere));
+        }
+        let owner_id = stored.owner_id;
+        let seq = self.take_seq();
+        self.history.extend(entries);
+        self.stored.insert(merged.id, StoredLead { owner_id, version, seq, lead: merged, attr_versions });
+        self.updated.insert(incoming.id);
+        Ok(answered(change, status, version))
+    }
+
+    /// A lead the server has not seen: stored as the tablet sent it, owned by the pusher. The trail
+    /// records the creation as one entry holding the whole lead.
+    fn create(&mut self, change: &LeadChange, mut lead: Lead) -> Result<ChangeResult, sqlx::Error> {
+        lead.captured_by = self.pusher.user.username.clone();
+        let entry = self.entry(change, "created", None, to_json(&lead)?.to_string(), false);
+        self.history.push(entry);
+        let seq = self.take_seq();
+        let id = lead.id;
+        self.stored.insert(id, StoredLead { owner_id: self.pusher.user.id, version: 1, seq, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
+        self.created.insert(id);
+        Ok(answered(change, ChangeStatus::Applied, 1))
     }
 }

@@ -43,7 +43,7 @@ async fn the_same_batch_twice_applies_once() {
     assert_eq!(second.results.iter().map(|r| r.version).collect::<Vec<_>>(), vec![Some(1), Some(1)]);
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM leads").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(count, 2);
-    let (history,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lead_history WHERE attr = 'company_name'").fetch_one(&app.db.pool).await.unwrap();
+    let (history,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lead_history WHERE attr = 'created'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(history, 2, "no history written twice");
 }
 
@@ -104,8 +104,11 @@ async fn the_same_attribute_edited_twice_keeps_the_later_and_history_holds_the_o
     let server = response.changes.iter().find(|l| l.lead.id == original.id).unwrap();
     assert_eq!(server.lead.mobile.as_deref(), Some("13900000002"));
     let history = app.history(&manager, original.id).await;
+    assert_eq!(history[0]["attr"], "created");
+    assert!(history[0]["new_value"].as_str().unwrap().contains("13800138000"));
     let mobile: Vec<_> = history.iter().filter(|h| h["attr"] == "mobile").collect();
-    assert_eq!(mobile.len(), 3, "created, first edit, later edit: {history:#?}");
+    assert_eq!(mobile.len(), 2, "first edit, later edit: {history:#?}");
+    assert_eq!(mobile[0]["overwritten"], false);
     let overwritten = mobile.last().unwrap();
     assert_eq!(overwritten["old_value"], "\"13900000001\"");
     assert_eq!(overwritten["new_value"], "\"13900000002\"");

@@ -3,26 +3,37 @@
 use domain::sync::ChangeResult;
 use sqlx::{AnyConnection, Row};
 
-/// The answer already given to this change, if any.
-pub async fn find(conn: &mut AnyConnection, change_id: &str) -> Result<Option<ChangeResult>, sqlx::Error> {
-    let row = sqlx::query("SELECT result FROM applied_changes WHERE change_id = $1").bind(change_id).fetch_optional(conn).await?;
-    row.map(|row| {
-        let text: String = row.try_get("result")?;
-        serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-    })
-    .transpose()
+/// The answers already given to any of these changes, by change id.
+pub async fn find_many(conn: &mut AnyConnection, change_ids: &[String]) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in change_ids.chunks(500) {
+        let sql = format!("SELECT change_id, result FROM applied_changes WHERE change_id IN ({})", super::placeholders(1, chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let text: String = row.try_get("result")?;
+            let result = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            found.insert(row.try_get("change_id")?, result);
+        }
+    }
+    Ok(found)
 }
 
-/// Records the answer to a change, in the transaction that applied it.
-pub async fn insert(conn: &mut AnyConnection, result: &ChangeResult, user_id: i64) -> Result<(), sqlx::Error> {
-    let text = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("INSERT INTO applied_changes (change_id, lead_id, user_id, result, applied_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(result.change_id.to_string())
-        .bind(result.lead_id.to_string())
-        .bind(user_id)
-        .bind(text)
-        .bind(super::now_text())
-        .execute(conn)
-        .await?;
+/// Records the answers to changes, in the transaction that applied them.
+pub async fn insert_many(conn: &mut AnyConnection, results: &[ChangeResult], user_id: i64) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 5;
+    let applied_at = super::now_text();
+    for chunk in results.chunks(500) {
+        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
+        let sql = format!("INSERT INTO applied_changes (change_id, lead_id, user_id, result, applied_at) VALUES {}", rows.join(", "));
+        let mut query = sqlx::query(&sql);
+        for result in chunk {
+            let text = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query = query.bind(result.change_id.to_string()).bind(result.lead_id.to_string()).bind(user_id).bind(text).bind(applied_at.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub struct HistoryEntry {
     pub device_id: String,
     /// `sync` or `web`.
     pub source: &'static str,
+    /// The attribute's name, or `created` for the entry that records a new lead whole.
     pub attr: String,
     /// JSON of the value before (absent for a new lead).
     pub old_value: Option<String>,
@@ -24,25 +25,30 @@ pub struct HistoryEntry {
     pub at: String,
 }
 
-/// Appends entries to the trail.
+/// Appends entries to the trail, several rows per statement.
 pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
-    for e in entries {
-        sqlx::query(
-            "INSERT INTO lead_history (lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&e.lead_id)
-        .bind(e.change_id.clone())
-        .bind(e.user_id)
-        .bind(&e.device_id)
-        .bind(e.source)
-        .bind(&e.attr)
-        .bind(e.old_value.clone())
-        .bind(e.new_value.clone())
-        .bind(i64::from(e.overwritten))
-        .bind(&e.at)
-        .execute(&mut *conn)
-        .await?;
+    const COLUMNS: usize = 10;
+    for chunk in entries.chunks(500) {
+        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
+        let sql = format!(
+            "INSERT INTO lead_history (lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query
+                .bind(e.lead_id.clone())
+                .bind(e.change_id.clone())
+                .bind(e.user_id)
+                .bind(e.device_id.clone())
+                .bind(e.source)
+                .bind(e.attr.clone())
+                .bind(e.old_value.clone())
+                .bind(e.new_value.clone())
+                .bind(i64::from(e.overwritten))
+                .bind(e.at.clone());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

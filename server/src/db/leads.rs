@@ -42,26 +42,51 @@ pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLea
     row.as_ref().map(from_row).transpose()
 }
 
-/// Stores a lead the server has not seen before.
-pub async fn insert(conn: &mut AnyConnection, stored: &StoredLead, device_id: &str) -> Result<(), sqlx::Error> {
-    let lead = &stored.lead;
-    sqlx::query(
-        "INSERT INTO leads (id, owner_id, version, seq, data, attr_versions, device_id, event, captured_at, updated_at, synced_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(lead.id.to_string())
-    .bind(stored.owner_id)
-    .bind(stored.version)
-    .bind(stored.seq)
-    .bind(encode(lead)?)
-    .bind(encode(&stored.attr_versions)?)
-    .bind(device_id)
-    .bind(lead.event.clone())
-    .bind(domain::time::rfc3339::format(lead.captured_at))
-    .bind(domain::time::rfc3339::format(lead.updated_at))
-    .bind(super::now_text())
-    .execute(conn)
-    .await?;
+/// The stored leads with these ids.
+pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE id IN ({})", super::placeholders(1, chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let stored = from_row(&row)?;
+            found.insert(stored.lead.id, stored);
+        }
+    }
+    Ok(found)
+}
+
+/// Stores leads the server has not seen before, several rows per statement.
+pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], device_id: &str) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 11;
+    let synced_at = super::now_text();
+    for chunk in stored.chunks(200) {
+        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
+        let sql = format!(
+            "INSERT INTO leads (id, owner_id, version, seq, data, attr_versions, device_id, event, captured_at, updated_at, synced_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for s in chunk {
+            let lead = &s.lead;
+            query = query
+                .bind(lead.id.to_string())
+                .bind(s.owner_id)
+                .bind(s.version)
+                .bind(s.seq)
+                .bind(encode(lead)?)
+                .bind(encode(&s.attr_versions)?)
+                .bind(device_id.to_owned())
+                .bind(lead.event.clone())
+                .bind(domain::time::rfc3339::format(lead.captured_at))
+                .bind(domain::time::rfc3339::format(lead.updated_at))
+                .bind(synced_at.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -110,3 +110,8 @@ fn prepare_sqlite_file(url: &str) -> Result<String, DbError> {
 pub fn now_text() -> String {
     domain::time::rfc3339::format(domain::time::now())
 }
+
+/// `$first, $first+1, …` for `count` bound values (both engines read `$N`).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,210 @@
+//! Sync benchmarks against the real server binary, over real HTTP:
+//!
+//! 1. one device pushes 10,000 leads (about 780 characters of JSON each) in batches of 500: wall time;
+//! 2. 20 devices (20 officers) push at once, 5 batches of 500 leads each (50,000 leads): leads per
+//!    second and the p50/p99 latency of a sync request.
+//!
+//! The server runs as its own process on a fresh database: a SQLite file (the default, with
+//! `synchronous=FULL`) or, with `BENCH_DATABASE_URL=postgres://…`, a new database on that server.
+//! Usage: `cargo run --release -p loadgen` after `cargo leptos build --release` (the server binary
+//! is `target/release/server`, or `ZS_SERVER_BIN`). Results go to stdout and to
+//! `bench-results/sync-<engine>.json`.
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::TimeZone;
+use domain::sync::{LeadAttr, LeadChange, SyncRequest, SyncResponse};
+use domain::{Consent, Lead, LeadDraft, LeadId, LeadMeta};
+
+const PASSWORD: &str = "benchmark password";
+const BATCH: usize = 500;
+
+struct Server {
+    child: Child,
+    url: String,
+    database_url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn server_bin() -> String {
+    std::env::var("ZS_SERVER_BIN").unwrap_or_else(|_| "target/release/server".into())
+}
+
+async fn start_server(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(server_bin())
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_OUTPUT_NAME", "zhaoshang")
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .expect("start the server binary (build it with `cargo leptos build --release`)");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if reqwest::get(format!("{url}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            return Server { child, url, database_url: database_url.to_owned() };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server did not start");
+}
+
+fn add_user(server: &Server, name: &str) {
+    let mut child = Command::new(server_bin())
+        .args(["user", "add", name, "--role", "officer", "--department", "投促办"])
+        .env("DATABASE_URL", &server.database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "user add {name}");
+}
+
+async fn login(client: &reqwest::Client, server: &Server, name: &str) -> String {
+    let response = client.post(format!("{}/api/v1/login", server.url)).json(&serde_json::json!({"username": name, "password": PASSWORD})).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+/// A realistic lead of about 780 characters of JSON.
+fn lead(n: usize) -> Lead {
+    let at = chrono::Utc.with_ymd_and_hms(2026, 9, 20, 2, 0, 0).unwrap();
+    let draft = LeadDraft {
+        company_name: format!("成都蜀味预制菜食品有限公司第{n}分公司"),
+        contact_name: "王芳".into(),
+        contact_title: "总经理".into(),
+        mobile: format!("139{:08}", n % 100_000_000),
+        wechat: "wxid_wangfang".into(),
+        province: "chongqing".into(),
+        city: "渝北".into(),
+        industry: "food_beverage".into(),
+        industry_segment: "pre_made_dishes".into(),
+        intended_project: "中央厨房及预制菜生产基地".into(),
+        investment_amount: "3.5".into(),
+        investment_unit: domain::MoneyUnit::Yi,
+        event: "第十九届西博会".into(),
+        referrer: "张强".into(),
+        notes: "需要二十亩工业用地，下周安排考察城东医药食品产业园".into(),
+        next_follow_up: "2026-10-08".into(),
+        consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
+        ..LeadDraft::default()
+    };
+    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "bench".into() }).unwrap()
+}
+
+fn batch(start: usize, count: usize) -> Vec<LeadChange> {
+    (start..start + count)
+        .map(|n| LeadChange { change_id: uuid::Uuid::new_v4(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead(n) })
+        .collect()
+}
+
+async fn push(client: &reqwest::Client, url: &str, token: &str, device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncResponse {
+    let response = client
+        .post(format!("{url}/api/v1/sync"))
+        .bearer_auth(token)
+        .json(&SyncRequest { device_id: device.into(), cursor, changes })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize - 1]
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("zs-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database_url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}", dir.join("bench.db").display()));
+    let engine = if database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    let server = start_server(&database_url).await;
+    let client = reqwest::Client::new();
+    let json_len = serde_json::to_string(&lead(1)).unwrap().chars().count();
+
+    // 1. One device, 10,000 leads.
+    add_user(&server, "single");
+    let token = login(&client, &server, "single").await;
+    let batches: Vec<Vec<LeadChange>> = (0..10_000 / BATCH).map(|b| batch(b * BATCH, BATCH)).collect();
+    let started = Instant::now();
+    let mut cursor = 0;
+    for changes in batches {
+        cursor = push(&client, &server.url, &token, "tablet-1", cursor, changes).await.cursor;
+    }
+    let single = started.elapsed().as_secs_f64();
+
+    // 2. Twenty devices at once.
+    let mut tokens = Vec::new();
+    for d in 0..20 {
+        add_user(&server, &format!("officer{d}"));
+        tokens.push(login(&client, &server, &format!("officer{d}")).await);
+    }
+    let per_device = 5;
+    let started = Instant::now();
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(d, token)| {
+            let requests: Vec<Vec<LeadChange>> = (0..per_device).map(|b| batch((d * per_device + b) * BATCH, BATCH)).collect();
+            let (client, url) = (client.clone(), server.url.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut cursor = 0;
+                for changes in requests {
+                    let sent = Instant::now();
+                    cursor = push(&client, &url, &token, &format!("tablet-{d}"), cursor, changes).await.cursor;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    let wall = started.elapsed().as_secs_f64();
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let total = 20 * per_device * BATCH;
+    let rate = total as f64 / wall;
+
+    println!("sync benchmark on {engine} (lead JSON {json_len} characters, batches of {BATCH})");
+    println!("  one device, 10,000 leads: {single:.2} s ({:.0} leads/s); goal on SQLite < 0.8 s", 10_000.0 / single);
+    println!(
+        "  20 devices at once, {total} leads: {rate:.0} leads/s in {wall:.2} s; request latency p50 {:.0} ms, p99 {:.0} ms; goal >= 20,000 leads/s, p99 < 200 ms",
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0)
+    );
+    let result = serde_json::json!({
+        "engine": engine,
+        "lead_json_chars": json_len,
+        "batch": BATCH,
+        "single_device_10000_leads_seconds": single,
+        "concurrent_devices": 20,
+        "concurrent_leads": total,
+        "concurrent_wall_seconds": wall,
+        "concurrent_leads_per_second": rate,
+        "request_latency_ms_p50": percentile(&latencies, 50.0),
+        "request_latency_ms_p99": percentile(&latencies, 99.0),
+    });
+    std::fs::create_dir_all("bench-results").unwrap();
+    std::fs::write(format!("bench-results/sync-{engine}.json"), serde_json::to_string_pretty(&result).unwrap()).unwrap();
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
