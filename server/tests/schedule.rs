@@ -22,36 +22,45 @@ use rand::{Rng, SeedableRng};
 use server::db::users::Role;
 use server::db::Db;
 
+/// One database, one or more servers on it (each with its own connection pool, like separate
+/// processes), each behind its own fault proxy.
 struct World {
     database_url: String,
-    proxy: FaultProxy,
-    server: tokio::task::JoinHandle<()>,
+    servers: Vec<(FaultProxy, tokio::task::JoinHandle<()>)>,
     manager: String,
     http: reqwest::Client,
 }
 
 impl World {
-    async fn new() -> (World, tempfile::TempDir) {
+    async fn new(servers: usize) -> (World, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let database_url = common::fresh_database_url(dir.path()).await;
-        let (addr, server) = start_server(&database_url).await;
+        let mut running = Vec::new();
+        for _ in 0..servers {
+            let (addr, server) = start_server(&database_url).await;
+            running.push((FaultProxy::start(addr).await, server));
+        }
         let db = Db::connect(&database_url).await.unwrap();
         let manager = user_with_session(&db, "manager", Role::Manager).await;
-        let proxy = FaultProxy::start(addr).await;
-        (World { database_url, proxy, server, manager, http: reqwest::Client::new() }, dir)
+        (World { database_url, servers: running, manager, http: reqwest::Client::new() }, dir)
     }
 
-    /// Crashes the server and starts a new one on the same database.
-    async fn restart(&mut self) {
-        self.server.abort();
-        let _ = (&mut self.server).await;
+    fn proxy(&self, which: usize) -> &FaultProxy {
+        &self.servers[which % self.servers.len()].0
+    }
+
+    /// Crashes server `which` and starts a new one on the same database.
+    async fn restart(&mut self, which: usize) {
+        let which = which % self.servers.len();
+        self.servers[which].1.abort();
+        let _ = (&mut self.servers[which].1).await;
         let (addr, server) = start_server(&self.database_url).await;
-        self.server = server;
-        self.proxy.set_upstream(addr);
+        self.servers[which].1 = server;
+        self.servers[which].0.set_upstream(addr);
     }
 
     async fn server_leads(&self) -> Vec<ServerLead> {
-        let response = self.http.get(format!("{}/api/v1/leads?limit=5000", self.proxy.url())).bearer_auth(&self.manager).send().await.unwrap();
+        let response = self.http.get(format!("{}/api/v1/leads?limit=5000", self.proxy(0).url())).bearer_auth(&self.manager).send().await.unwrap();
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()
     }
@@ -99,34 +108,38 @@ async fn run_schedule(world: &mut World, db: &Db, seed: u64) {
                 actor.device.save(edited);
             }
             _ => {
+                // Devices go through the servers in turn.
+                let which = step;
                 let fault = match rng.gen_range(0..10) {
                     0..=4 => Fault::None,
                     5..=6 => Fault::DropResponse,
                     7..=8 => Fault::CutRequest,
                     _ => {
                         // The server crashes while this device's sync is in flight.
-                        let url = world.proxy.url();
+                        let url = world.proxy(which).url();
                         let wait = Duration::from_micros(rng.gen_range(0..3000));
                         let sync = actor.device.sync(&url);
+                        let server = &world.servers[which % world.servers.len()].1;
                         let crash = async {
                             tokio::time::sleep(wait).await;
-                            world.server.abort();
+                            server.abort();
                         };
                         let (_, ()) = tokio::join!(sync, crash);
-                        world.restart().await;
+                        world.restart(which).await;
                         continue;
                     }
                 };
-                world.proxy.inject(fault);
-                let _ = actor.device.sync(&world.proxy.url()).await;
+                world.proxy(which).inject(fault);
+                let _ = actor.device.sync(&world.proxy(which).url()).await;
             }
         }
     }
 
     // The network heals: every device syncs until nothing moves.
-    for _ in 0..3 {
-        for actor in &mut actors {
-            actor.device.sync(&world.proxy.url()).await.unwrap_or_else(|e| panic!("seed {seed}: healthy sync failed: {e}"));
+    for round in 0..3 {
+        for (i, actor) in actors.iter_mut().enumerate() {
+            let url = world.proxy(round + i).url();
+            actor.device.sync(&url).await.unwrap_or_else(|e| panic!("seed {seed}: healthy sync failed: {e}"));
         }
     }
 
@@ -165,11 +178,26 @@ async fn run_schedule(world: &mut World, db: &Db, seed: u64) {
     }
 }
 
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn randomized_schedules_keep_every_lead_exactly_once() {
-    let count: u64 = std::env::var("ZS_SCHEDULES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let first: u64 = std::env::var("ZS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-    let (mut world, _dir) = World::new().await;
+    let (count, first) = (env_number("ZS_SCHEDULES", 200), env_number("ZS_SEED", 1));
+    let (mut world, _dir) = World::new(1).await;
+    let db = Db::connect(&world.database_url).await.unwrap();
+    for seed in first..first + count {
+        run_schedule(&mut world, &db, seed).await;
+    }
+}
+
+/// Two servers on one database (PostgreSQL in the suite's PostgreSQL run), the devices syncing
+/// through both in turn, one crashing now and then: the same invariants.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_database_keep_every_lead_exactly_once() {
+    let (count, first) = (env_number("ZS_SCHEDULES", 200) / 4, env_number("ZS_SEED", 1) + 100_000);
+    let (mut world, _dir) = World::new(2).await;
     let db = Db::connect(&world.database_url).await.unwrap();
     for seed in first..first + count {
         run_schedule(&mut world, &db, seed).await;
