@@ -12,6 +12,9 @@
 #     over N captures through the real form after 10 uncounted warm-ups; also tap to form cleared
 #     as seen from node. Goal: p95 under 16 ms (one frame).
 #     -> bench-results/capture-durable.json
+#   - sync ingest: 10,000 leads from one device, and 20 devices at once (50,000 leads), on SQLite
+#     and on a throwaway PostgreSQL (loadgen/). Goals: < 0.8 s on SQLite; >= 20,000 leads/s, p99 < 200 ms.
+#     -> bench-results/sync-sqlite.json, bench-results/sync-postgres.json
 #   - cold start: offline (server killed), served by the service worker, time from navigation
 #     start to every lead loaded (`main[data-ready="true"]`), 20 loads each of / and /leads (1,000
 #     leads), each in a new page; median/p95/max. Goal: under 1 s.
@@ -62,3 +65,12 @@ printf '\n== Offline cold start (service worker)\n'
 node end2end/bench/cold-start.mjs
 
 printf '\nResults in bench-results/: wasm-size.json, capture-durable.json, cold-start.json\n'
+
+printf '\n== Sync ingest (SQLite, then a throwaway PostgreSQL)\n'
+cargo run --release -p loadgen
+pg_dir=$(mktemp -d /tmp/zs-postgres-bench.XXXXXX)
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if pg_url=$(scripts/postgres.sh start "$pg_dir" "$pg_port"); then
+  BENCH_DATABASE_URL=$pg_url cargo run --release -p loadgen || true
+fi
+scripts/postgres.sh stop "$pg_dir"

@@ -16,6 +16,11 @@ try {
     await page.goto(`${server.url}/`);
     await ready();
     await page.screenshot({ path: `${out}/capture-${orientation}.png` });
+    await page.goto(`${server.url}/login`);
+    await ready();
+    await page.screenshot({ path: `${out}/login-${orientation}.png` });
+    await page.goto(`${server.url}/`);
+    await ready();
 
     // Three leads, then an attempt without company and consent.
     const leads = [

@@ -32,10 +32,14 @@ pub fn SyncBar() -> impl IntoView {
             view! { <progress class="sync-progress" data-testid="sync-progress" max="100" value=percent.to_string()></progress> }
         })
     };
+    // Whether someone has logged in on this tablet before: then a 401 means the session ended.
+    let known_officer = RwSignal::new(false);
+    Effect::new(move |_| known_officer.set(crate::offline::settings::officer().is_some()));
     let problem = move || {
         if sync.needs_login.get() {
+            let key = if known_officer.get() { Key::SyncLoginNeeded } else { Key::SyncLoginFirst };
             return Some(Either::Left(view! {
-                <a class="sync-login" href="/login" data-testid="sync-login">{tr(Key::SyncLoginNeeded)}</a>
+                <a class="sync-login" href="/login" data-testid="sync-login">{tr(key)}</a>
             }));
         }
         let error = sync.last_error.get()?;
