@@ -26,8 +26,7 @@ pub async fn insert_many(conn: &mut AnyConnection, results: &[ChangeResult], use
     const COLUMNS: usize = 5;
     let applied_at = super::now_text();
     for chunk in results.chunks(500) {
-        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
-        let sql = format!("INSERT INTO applied_changes (change_id, lead_id, user_id, result, applied_at) VALUES {}", rows.join(", "));
+        let sql = format!("INSERT INTO applied_changes (change_id, lead_id, user_id, result, applied_at) VALUES {}", super::value_rows(chunk.len(), COLUMNS));
         let mut query = sqlx::query(&sql);
         for result in chunk {
             let text = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;

@@ -29,10 +29,9 @@ pub struct HistoryEntry {
 pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
     const COLUMNS: usize = 10;
     for chunk in entries.chunks(500) {
-        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
         let sql = format!(
             "INSERT INTO lead_history (lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at) VALUES {}",
-            rows.join(", ")
+            super::value_rows(chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for e in chunk {

@@ -64,10 +64,9 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
     const COLUMNS: usize = 11;
     let synced_at = super::now_text();
     for chunk in stored.chunks(200) {
-        let rows: Vec<String> = (0..chunk.len()).map(|r| format!("({})", super::placeholders(r * COLUMNS + 1, COLUMNS))).collect();
         let sql = format!(
             "INSERT INTO leads (id, owner_id, version, seq, data, attr_versions, device_id, event, captured_at, updated_at, synced_at) VALUES {}",
-            rows.join(", ")
+            super::value_rows(chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for s in chunk {

@@ -115,3 +115,8 @@ pub fn now_text() -> String {
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
+
+/// `($1, …, $columns), ($columns+1, …), …` for a multi-row `INSERT … VALUES`.
+pub fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(r * columns + 1, columns))).collect::<Vec<_>>().join(", ")
+}
