@@ -80,15 +80,25 @@ impl LocalLeads {
         Ok(store)
     }
 
-    /// Stores a new or changed lead durably, then shows it.
-    pub async fn save(self, lead: Lead) -> Result<(), StoreError> {
-        self.store().await?.save(&lead).await?;
+    /// Stores a new or changed lead durably (with its change queued for the server), then shows
+    /// it. Returns whether a change was queued.
+    pub async fn save(self, lead: Lead) -> Result<bool, StoreError> {
+        self.store_lead(lead, false).await
+    }
+
+    /// Stores a lead just captured (with a fresh id): as [`Self::save`], one read shorter.
+    pub async fn capture(self, lead: Lead) -> Result<bool, StoreError> {
+        self.store_lead(lead, true).await
+    }
+
+    async fn store_lead(self, lead: Lead, new: bool) -> Result<bool, StoreError> {
+        let queued = self.store().await?.save(&lead, new).await?;
         crate::perf::capture_durable();
         self.leads.update(|leads| match leads.iter_mut().find(|l| l.id == lead.id) {
             Some(existing) => *existing = lead,
             None => leads.push(lead),
         });
-        Ok(())
+        Ok(queued)
     }
 
     /// Deletes a lead durably and returns it, so the officer can undo.

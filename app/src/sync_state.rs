@@ -15,6 +15,8 @@ use crate::offline::sync_client::{self, Progress, SyncError};
 
 /// How often an online tablet syncs by itself.
 const PERIOD: Duration = Duration::from_secs(30);
+/// How long after the last save a sync starts.
+const SOON: Duration = Duration::from_secs(2);
 /// Longest wait between retries.
 const MAX_BACKOFF_SECS: f64 = 60.0;
 
@@ -41,6 +43,11 @@ pub struct SyncState {
     pub last_error: RwSignal<Option<SyncError>>,
     again: StoredValue<bool>,
     failures: StoredValue<u32>,
+    /// Serial of the latest "sync soon" timer: only the latest fires.
+    soon: StoredValue<u64>,
+    /// Whether this page has queued the leads stored before sync existed (done once per load: it
+    /// reads every lead).
+    legacy_queued: StoredValue<bool>,
 }
 
 impl SyncState {
@@ -57,6 +64,8 @@ impl SyncState {
             last_error: RwSignal::new(None),
             again: StoredValue::new(false),
             failures: StoredValue::new(0),
+            soon: StoredValue::new(0),
+            legacy_queued: StoredValue::new(false),
         };
         provide_context(state);
         Effect::new(move |_| {
@@ -85,7 +94,25 @@ impl SyncState {
         leptos::task::spawn_local(self.run());
     }
 
-    /// Counts the waiting and refused changes again (after a save, a delete, a sync).
+    /// After a save: counts the queued change and syncs once the officer pauses (2 s after the
+    /// last save), so a sync's reads never hold up the next save at a busy booth.
+    pub fn after_save(self, queued: bool) {
+        if queued {
+            self.pending.update(|n| *n += 1);
+        }
+        let serial = self.soon.get_value() + 1;
+        self.soon.set_value(serial);
+        set_timeout(
+            move || {
+                if self.soon.get_value() == serial {
+                    self.request();
+                }
+            },
+            SOON,
+        );
+    }
+
+    /// Counts the waiting and refused changes again (after a delete, a sync).
     pub fn recount(self) {
         leptos::task::spawn_local(async move {
             if let Ok(store) = self.leads.open_store().await {
@@ -135,6 +162,10 @@ impl SyncState {
     async fn sync_once(self) -> Result<(), SyncError> {
         let store = self.leads.open_store().await?;
         let progress = self.progress;
+        if !self.legacy_queued.get_value() {
+            store.enqueue_unsynced().await?;
+            self.legacy_queued.set_value(true);
+        }
         let report = sync_client::sync(&store, &settings::device_id(), move |p| progress.set(p)).await;
         if let Ok(entries) = store.outbox().await {
             self.show_outbox(&entries);

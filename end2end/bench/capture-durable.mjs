@@ -62,7 +62,7 @@ export async function seedInPage({ count, batch, tag }) {
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
-  if (db.version !== 2 || !db.objectStoreNames.contains('leads')) {
+  if (db.version < 2 || !db.objectStoreNames.contains("leads")) {
     db.close();
     throw new Error(`unexpected database: version ${db.version}, stores ${[...db.objectStoreNames]}`);
   }

@@ -119,21 +119,27 @@ impl LeadStore {
         Ok(loaded)
     }
 
-    /// Stores `lead` and queues its change for the server, in one durable transaction.
-    pub async fn save(&self, lead: &Lead) -> Result<(), StoreError> {
+    /// Stores `lead` and queues its change for the server, in one durable transaction. Returns
+    /// whether a change was queued (a save that changes nothing stores and queues nothing).
+    /// `new` says the lead was just captured, with an id no record has.
+    pub async fn save(&self, lead: &Lead, new: bool) -> Result<bool, StoreError> {
         let tx = self.write_transaction(&[LEADS, OUTBOX])?;
         let leads = tx.object_store(LEADS)?;
-        let previous = read_record_by_id(&leads, lead.id).await?;
+        // A lead just captured (a fresh id) has no previous record: skip the read, on the
+        // officer's critical path.
+        let previous = if new { None } else { read_record_by_id(&leads, lead.id).await? };
         if !changes_anything(previous.as_ref(), lead) {
-            return Ok(());
+            return Ok(false);
         }
         let mut record = LeadRecord::new(lead.clone());
         record.server_version = previous.as_ref().map_or(0, |p| p.server_version);
-        if let Some(entry) = OutboxEntry::for_save(previous.as_ref(), lead) {
-            tx.object_store(OUTBOX)?.put(&entry).serde()?;
+        let entry = OutboxEntry::for_save(previous.as_ref(), lead);
+        if let Some(entry) = &entry {
+            tx.object_store(OUTBOX)?.put(entry).serde()?;
         }
         leads.put(&record).serde()?;
-        commit(tx).await
+        commit(tx).await?;
+        Ok(entry.is_some())
     }
 
     /// Deletes a lead from the tablet, with the changes of it not yet sent (nothing happens if

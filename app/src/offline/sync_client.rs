@@ -51,11 +51,13 @@ pub struct Report {
 /// Runs rounds until the outbox is empty (but for rejected changes) and the server has nothing
 /// more to send.
 pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
-    store.enqueue_unsynced().await?;
-    let total = store.outbox().await?.iter().filter(|e| e.is_pending()).count();
+    let mut entries = store.outbox().await?;
+    let total = entries.iter().filter(|e| e.is_pending()).count();
     let mut report = Report::default();
-    for _ in 0..MAX_ROUNDS {
-        let entries = store.outbox().await?;
+    for round in 0..MAX_ROUNDS {
+        if round > 0 {
+            entries = store.outbox().await?;
+        }
         let changes = next_batch(&entries, MAX_CHANGES_PER_REQUEST);
         let sent = changes.len();
         let request = SyncRequest { device_id: device_id.to_owned(), cursor: store.cursor().await?, changes };

@@ -52,12 +52,11 @@ pub fn CapturePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let company = lead.company_name.clone();
             let event = lead.event.clone().unwrap_or_default();
-            match leads.save(lead).await {
-                Ok(()) => {
+            match leads.capture(lead).await {
+                Ok(queued) => {
                     toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
-                    sync.recount();
-                    sync.request();
+                    sync.after_save(queued);
                     focus_field(LeadField::CompanyName);
                 }
                 Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),

@@ -25,9 +25,8 @@ pub fn delete_with_undo(leads: LocalLeads, toasts: Toasts, i18n: I18n, id: LeadI
                     let lead = lead.clone();
                     leptos::task::spawn_local(async move {
                         match leads.save(lead).await {
-                            Ok(()) => {
-                                sync.recount();
-                                sync.request();
+                            Ok(queued) => {
+                                sync.after_save(queued);
                                 toasts.show(ToastKind::Ok, i18n.lang.get_untracked().text(Key::ToastRestored).to_owned());
                             }
                             Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),
@@ -88,8 +87,8 @@ pub fn EditPage() -> impl IntoView {
         saving.set(true);
         leptos::task::spawn_local(async move {
             match leads.save(lead).await {
-                Ok(()) => {
-                    sync.request();
+                Ok(queued) => {
+                    sync.after_save(queued);
                     go_to("/leads");
                 }
                 Err(error) => {
