@@ -7,8 +7,15 @@ import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
 
+/** Opens the login page and logs in. */
 async function logIn(page: Page, name: string): Promise<void> {
   await page.goto('/login');
+  await submitLogin(page, name);
+}
+
+/** Logs in on the login page already open. */
+async function submitLogin(page: Page, name: string): Promise<void> {
+  await expect(page).toHaveURL(/\/login$/);
   await appReady(page);
   await page.fill('#f-username', name);
   await page.fill('#f-password', PASSWORD);
@@ -68,7 +75,7 @@ test('a session that ended while offline keeps the outbox; after logging in agai
   await expect(pending(page)).toHaveAttribute('data-pending', '2');
 
   await page.getByTestId('sync-login').tap();
-  await logIn(page, 'li.wei');
+  await submitLogin(page, 'li.wei');
   await expect(pending(page)).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
   await expect(page.getByTestId('sync-login')).toHaveCount(0);
 });
