@@ -19,11 +19,20 @@ impl Config {
     /// Reads the configuration from `LEPTOS_*` environment variables, with the defaults of a
     /// cargo-leptos build (`target/site`, `127.0.0.1:3000`).
     pub fn from_env() -> Result<Self, StartupError> {
-        let mut leptos = get_configuration(None).map_err(|e| StartupError::Config(e.to_string()))?.leptos_options;
-        if leptos.output_name.is_empty() {
-            // Built without cargo-leptos (plain `cargo test`): use the site's name.
-            leptos.output_name = "zhaoshang".into();
-        }
+        let built_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some() || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
+        let leptos = if built_by_cargo_leptos {
+            get_configuration(None).map_err(|e| StartupError::Config(e.to_string()))?.leptos_options
+        } else {
+            // Built without cargo-leptos (plain `cargo test`): the same defaults, without Leptos'
+            // warning about the missing output name on every start.
+            let address = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+            LeptosOptions::builder()
+                .output_name("zhaoshang")
+                .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+                .site_pkg_dir("pkg")
+                .site_addr(address.parse::<std::net::SocketAddr>().map_err(|e| StartupError::Config(format!("LEPTOS_SITE_ADDR {address}: {e}")))?)
+                .build()
+        };
         let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| crate::db::DEFAULT_URL.to_owned());
         let secure_cookies = std::env::var("ZS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
         Ok(Config { leptos, database_url, secure_cookies })
