@@ -193,14 +193,9 @@ fn OriginFields() -> impl IntoView {
         COUNTRIES.iter().map(|c| (c.to_string(), lang.text_of("country", c))).collect()
     });
     let kind_button = move |kind: OriginKind, key: Key, testid: &'static str| {
-        view! {
-            <button type="button" class="seg-button" data-testid=testid
-                class:selected=move || form.draft.with(|d| d.origin_kind == kind)
-                aria-pressed=move || form.draft.with(|d| d.origin_kind == kind).to_string()
-                on:click=move |_| form.edit(LeadField::Origin, |d| d.origin_kind = kind)>
-                {move || i18n.t(key)}
-            </button>
-        }
+        let selected = Signal::derive(move || form.draft.with(|d| d.origin_kind == kind));
+        let press = Callback::new(move |()| form.edit(LeadField::Origin, |d| d.origin_kind = kind));
+        view! { <SegButton selected press label=key testid/> }
     };
     view! {
         <div class="field wide">
@@ -256,17 +251,15 @@ fn IndustryFields() -> impl IntoView {
 #[component]
 fn InvestmentField() -> impl IntoView {
     let form = crate::components::fields::use_form();
-    let i18n = use_i18n();
     let invalid = move || form.error_of(LeadField::IntendedInvestment).is_some();
     let unit_button = move |unit: MoneyUnit, key: Key| {
-        view! {
-            <button type="button" class="seg-button" data-testid=format!("unit-{}", unit.code())
-                class:selected=move || form.draft.with(|d| d.investment_unit == unit)
-                aria-pressed=move || form.draft.with(|d| d.investment_unit == unit).to_string()
-                on:click=move |_| form.edit(LeadField::IntendedInvestment, |d| d.investment_unit = unit)>
-                {move || i18n.t(key)}
-            </button>
-        }
+        let selected = Signal::derive(move || form.draft.with(|d| d.investment_unit == unit));
+        let press = Callback::new(move |()| form.edit(LeadField::IntendedInvestment, |d| d.investment_unit = unit));
+        let testid = match unit {
+            MoneyUnit::Wan => "unit-wan",
+            MoneyUnit::Yi => "unit-yi",
+        };
+        view! { <SegButton selected press label=key testid/> }
     };
     view! {
         <div class="field" class:invalid=invalid>
@@ -281,6 +274,19 @@ fn InvestmentField() -> impl IntoView {
             </div>
             <FieldMessage field=LeadField::IntendedInvestment/>
         </div>
+    }
+}
+
+/// One button of a segmented choice: pressed when `selected`.
+#[component]
+fn SegButton(selected: Signal<bool>, press: Callback<()>, label: Key, testid: &'static str) -> impl IntoView {
+    view! {
+        <button type="button" class="seg-button" data-testid=testid
+            class:selected=move || selected.get()
+            aria-pressed=move || selected.get().to_string()
+            on:click=move |_| press.run(())>
+            {tr(label)}
+        </button>
     }
 }
 
