@@ -1,7 +1,7 @@
 //! Form fields of the lead form: every input has a visible label, a large touch target, and its
 //! validation message right under it (`#err-<field>`), in the officer's language.
 
-use domain::{FieldError, LeadDraft, LeadField};
+use domain::{FieldError, FieldErrorKind, LeadDraft, LeadField};
 use leptos::prelude::*;
 
 use crate::i18n::{fill, tr, use_i18n, Key, Lang};
@@ -19,10 +19,14 @@ impl FormState {
         FormState { draft: RwSignal::new(draft), errors: RwSignal::new(Vec::new()) }
     }
 
-    /// Changes the draft and forgets the errors of `field`, which the officer is fixing.
+    /// Changes the draft and forgets the errors of `field`, which the officer is fixing. Typing any
+    /// contact also clears "one of mobile / WeChat / email is required" (it sits on mobile), but
+    /// not an error about the mobile number itself.
     pub fn edit(&self, field: LeadField, change: impl FnOnce(&mut LeadDraft)) {
         self.draft.update(change);
-        self.errors.update(|errors| errors.retain(|e| e.field != field && !(field_is_contact(field) && e.field == LeadField::Mobile)));
+        self.errors.update(|errors| {
+            errors.retain(|e| e.field != field && !(field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact))
+        });
     }
 
     /// The first error of `field`, if any (tracked).
@@ -31,7 +35,6 @@ impl FormState {
     }
 }
 
-/// Typing any contact clears "one of mobile / WeChat / email is required", which sits on mobile.
 fn field_is_contact(field: LeadField) -> bool {
     matches!(field, LeadField::Mobile | LeadField::Wechat | LeadField::Email)
 }
@@ -151,5 +154,34 @@ pub fn SelectField(
             </select>
             <FieldMessage field/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(field: LeadField, kind: FieldErrorKind) -> FieldError {
+        FieldError { field, kind }
+    }
+
+    #[test]
+    fn typing_a_contact_clears_only_the_one_contact_rule_and_its_own_errors() {
+        let form = FormState::new(LeadDraft::default());
+        form.errors.set(vec![
+            error(LeadField::Mobile, FieldErrorKind::InvalidMobile),
+            error(LeadField::Mobile, FieldErrorKind::NeedOneContact),
+            error(LeadField::Email, FieldErrorKind::InvalidEmail),
+        ]);
+
+        form.edit(LeadField::Wechat, |d| d.wechat = "wxid_wangfang".into());
+        assert_eq!(form.errors.get_untracked(), vec![
+            error(LeadField::Mobile, FieldErrorKind::InvalidMobile),
+            error(LeadField::Email, FieldErrorKind::InvalidEmail),
+        ]);
+
+        form.edit(LeadField::Mobile, |d| d.mobile = "13800138000".into());
+        assert_eq!(form.errors.get_untracked(), vec![error(LeadField::Email, FieldErrorKind::InvalidEmail)]);
+        assert_eq!(form.draft.get_untracked().wechat, "wxid_wangfang");
     }
 }
