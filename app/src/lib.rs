@@ -86,6 +86,10 @@ pub fn App() -> impl IntoView {
         <AppHeader page/>
         <components::sync_bar::SyncBar/>
         <main data-ready=move || leads.is_ready().to_string()>
+            // Without a store nothing can be saved: say so on every screen, not only on a save.
+            {move || matches!(leads.status.get(), local_leads::StoreStatus::Failed(_)).then(|| view! {
+                <p class="store-failed" role="alert" data-testid="store-failed">{tr(Key::ToastStorageUnavailable)}</p>
+            })}
             {match page {
                 Page::Capture => EitherOf5::A(view! { <CapturePage/> }),
                 Page::Leads => EitherOf5::B(view! { <LeadsPage/> }),

@@ -129,3 +129,11 @@ test('every lead can be exported as CSV and JSON without a network', async ({ pa
   expect(leads[0].company_name).toBe('蜀味, 预制菜');
   expect(leads[0].consent.text_version).toBe('2026-11-v1');
 });
+
+test('without a usable IndexedDB (as in some private modes) every screen says leads cannot be saved', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  await page.goto('/leads');
+  await expect(page.getByTestId('store-failed')).toContainText('无法打开本机存储');
+  await page.goto('/');
+  await expect(page.getByTestId('store-failed')).toBeVisible();
+});
