@@ -167,6 +167,11 @@ mod tests {
 
     #[test]
     fn typing_a_contact_clears_only_the_one_contact_rule_and_its_own_errors() {
+        // Signals live in an owner's arena (required when the server's features are on).
+        Owner::new().with(typing_a_contact_scenario);
+    }
+
+    fn typing_a_contact_scenario() {
         let form = FormState::new(LeadDraft::default());
         form.errors.set(vec![
             error(LeadField::Mobile, FieldErrorKind::InvalidMobile),
