@@ -11,7 +11,7 @@ use crate::credit_code::parse_credit_code;
 use crate::origin::parse_country;
 use crate::{
     text, FieldError, FieldErrorKind, IndustryChain, IndustrySegment, LeadField, MoneyUnit, Origin,
-    OriginKind, Province, Wan,
+    OriginKind, Pipeline, Province, Wan,
 };
 
 /// The version of the consent text (PIPL notice) the capture form shows. Bump it whenever the
@@ -143,6 +143,10 @@ pub struct Lead {
     pub notes: Option<String>,
     #[serde(default, with = "crate::time::optional_date")]
     pub next_follow_up: Option<NaiveDate>,
+    /// Where the lead stands in the project pipeline: moved by managers on the server, shown on
+    /// the tablet. Absent in leads stored before the pipeline existed.
+    #[serde(default)]
+    pub pipeline: Pipeline,
     #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,
     #[serde(with = "crate::time::rfc3339")]
@@ -185,7 +189,8 @@ impl Lead {
         };
         // JSON escapes a quote or backslash with one more byte and a control character with up to
         // six: counting each character as six bytes covers any text.
-        texts.iter().flatten().map(|t| t.chars().count() * 6).sum::<usize>() + city * 6 + 1200
+        let reason = self.pipeline.reason.as_ref().map_or(0, |r| r.chars().count() * 6);
+        texts.iter().flatten().map(|t| t.chars().count() * 6).sum::<usize>() + city * 6 + reason + 60 * self.pipeline.funds.len() + 1800
     }
 
     /// Whether `query` occurs in the company or contact name (ignoring the case of Latin letters;
@@ -231,6 +236,8 @@ pub struct LeadDraft {
     pub notes: String,
     /// `YYYY-MM-DD`, or empty.
     pub next_follow_up: String,
+    /// Not edited in the form: carried through so that editing a lead keeps its stage.
+    pub pipeline: Pipeline,
 }
 
 /// Collects field errors while a draft is parsed, so that every wrong field is reported at once.
@@ -281,6 +288,7 @@ impl LeadDraft {
             consent: Some(lead.consent.clone()),
             notes: text(&lead.notes),
             next_follow_up: lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
+            pipeline: lead.pipeline.clone(),
         }
     }
 
@@ -343,6 +351,7 @@ impl LeadDraft {
                 consent,
                 notes,
                 next_follow_up,
+                pipeline: self.pipeline.clone(),
                 captured_at: meta.captured_at,
                 updated_at: meta.updated_at,
                 captured_by: meta.captured_by,

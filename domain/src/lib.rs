@@ -15,6 +15,7 @@ pub mod lead;
 pub mod money;
 pub mod sync;
 pub mod origin;
+pub mod pipeline;
 pub mod text;
 pub mod time;
 
@@ -24,4 +25,5 @@ pub use lead::{
     Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, CONSENT_TEXT_VERSION,
 };
 pub use money::{MoneyUnit, Wan};
+pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, Supervision};
 pub use origin::{Origin, OriginClass, OriginKind, Province, COUNTRIES};

@@ -68,6 +68,7 @@ lead_attrs! {
     Consent => consent,
     Notes => notes,
     NextFollowUp => next_follow_up,
+    Pipeline => pipeline,
 }
 
 /// One change to one lead, as the tablet queued it.

@@ -1,0 +1,265 @@
+//! The project pipeline (项目 "有签有落"): the stages a lead goes through on its way to an
+//! operating project, what signing records, and the one rule set for moving between stages
+//! ([`Pipeline::apply`]). Managers move leads on the server; the tablet only shows the stage.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::code_enum;
+use crate::money::MAX_WAN;
+use crate::{text, Wan};
+
+code_enum! {
+    /// Where a lead stands. The order of `ALL` is the order of the pipeline; `Dropped` is off it.
+    PipelineStage {
+        Lead => "lead",
+        Screened => "screened",
+        Negotiating => "negotiating",
+        Signed => "signed",
+        Performed => "performed",
+        Started => "started",
+        FundsInPlace => "funds_in_place",
+        Operating => "operating",
+        Dropped => "dropped",
+    }
+}
+
+impl Default for PipelineStage {
+    fn default() -> Self {
+        PipelineStage::Lead
+    }
+}
+
+impl PipelineStage {
+    /// Position on the pipeline; `Dropped` is after every stage.
+    pub fn rank(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(Self::ALL.len())
+    }
+
+    /// Whether a project at this stage has been signed (and not dropped).
+    pub fn is_signed(self) -> bool {
+        self != PipelineStage::Dropped && self.rank() >= PipelineStage::Signed.rank()
+    }
+}
+
+code_enum! {
+    /// Supervision (督办) of a signed project, which carries higher target rates.
+    Supervision {
+        None => "none",
+        Provincial => "provincial",
+        Municipal => "municipal",
+    }
+}
+
+impl Default for Supervision {
+    fn default() -> Self {
+        Supervision::None
+    }
+}
+
+/// What signing (签约) records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signing {
+    /// Agreed investment (协议引资).
+    pub agreed_investment: Wan,
+    pub signed_on: NaiveDate,
+    /// Counts as out-of-province money: derived from the lead's origin, a manager may override it.
+    pub out_of_province: bool,
+    /// Foreign direct investment, in whole US dollars.
+    pub fdi_usd: i64,
+    pub supervision: Supervision,
+}
+
+/// One reading of the actual investment arrived so far (cumulative), and when it was recorded:
+/// the investment that arrived within a period is the difference of two readings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundsReading {
+    pub on: NaiveDate,
+    pub to_date: Wan,
+}
+
+/// A lead's place in the pipeline and what its stages recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pipeline {
+    pub stage: PipelineStage,
+    pub screened_on: Option<NaiveDate>,
+    pub negotiating_on: Option<NaiveDate>,
+    pub signing: Option<Signing>,
+    pub performed_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    pub funds_in_place_on: Option<NaiveDate>,
+    pub operating_on: Option<NaiveDate>,
+    /// Readings of the actual investment, oldest first.
+    pub funds: Vec<FundsReading>,
+    /// Why the lead was dropped, or why it last went back a stage.
+    pub reason: Option<String>,
+}
+
+/// A manager's request to move a lead (or to record new figures at its current stage).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageChange {
+    pub to: PipelineStage,
+    /// The date the new stage was reached.
+    pub on: NaiveDate,
+    /// Required when dropping a lead or moving it back.
+    pub reason: String,
+    /// Required when the lead reaches `Signed` without having been signed before.
+    pub signing: Option<Signing>,
+    /// The actual investment arrived so far, when the manager records it.
+    pub actual_to_date: Option<Wan>,
+}
+
+/// Why a stage change is refused. Codes, not sentences: the UI translates them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StageError {
+    #[error("moving a lead back or dropping it needs a reason")]
+    ReasonRequired,
+    #[error("the reason is longer than {max} characters")]
+    ReasonTooLong { max: usize },
+    #[error("a signed project needs the agreed investment and the signing date")]
+    SigningRequired,
+    #[error("the agreed investment must be more than 0 and at most 10,000 亿元")]
+    InvalidAmount,
+    #[error("foreign direct investment cannot be negative")]
+    InvalidFdi,
+    #[error("a stage cannot be reached before the project was signed")]
+    DateBeforeSigning,
+    #[error("the actual investment must be between 0 and 10,000 亿元, and only for a signed project")]
+    InvalidActual,
+    #[error("nothing changes")]
+    NoChange,
+}
+
+impl StageError {
+    /// Stable code, for translation keys (`stage_error.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StageError::ReasonRequired => "reason_required",
+            StageError::ReasonTooLong { .. } => "reason_too_long",
+            StageError::SigningRequired => "signing_required",
+            StageError::InvalidAmount => "invalid_amount",
+            StageError::InvalidFdi => "invalid_fdi",
+            StageError::DateBeforeSigning => "date_before_signing",
+            StageError::InvalidActual => "invalid_actual",
+            StageError::NoChange => "no_change",
+        }
+    }
+}
+
+const MAX_REASON: usize = 500;
+
+impl Pipeline {
+    /// The actual investment arrived so far.
+    pub fn actual_to_date(&self) -> Wan {
+        self.funds.last().map(|r| r.to_date).unwrap_or_default()
+    }
+
+    /// The actual investment arrived up to and including `day`.
+    pub fn actual_on(&self, day: NaiveDate) -> Wan {
+        self.funds.iter().rev().find(|r| r.on <= day).map(|r| r.to_date).unwrap_or_default()
+    }
+
+    /// The date each stage was reached, in pipeline order (signing's date for `Signed`).
+    fn date_of(&self, stage: PipelineStage) -> Option<NaiveDate> {
+        match stage {
+            PipelineStage::Screened => self.screened_on,
+            PipelineStage::Negotiating => self.negotiating_on,
+            PipelineStage::Signed => self.signing.as_ref().map(|s| s.signed_on),
+            PipelineStage::Performed => self.performed_on,
+            PipelineStage::Started => self.started_on,
+            PipelineStage::FundsInPlace => self.funds_in_place_on,
+            PipelineStage::Operating => self.operating_on,
+            PipelineStage::Lead | PipelineStage::Dropped => None,
+        }
+    }
+
+    fn date_slot(&mut self, stage: PipelineStage) -> Option<&mut Option<NaiveDate>> {
+        match stage {
+            PipelineStage::Screened => Some(&mut self.screened_on),
+            PipelineStage::Negotiating => Some(&mut self.negotiating_on),
+            PipelineStage::Performed => Some(&mut self.performed_on),
+            PipelineStage::Started => Some(&mut self.started_on),
+            PipelineStage::FundsInPlace => Some(&mut self.funds_in_place_on),
+            PipelineStage::Operating => Some(&mut self.operating_on),
+            PipelineStage::Lead | PipelineStage::Signed | PipelineStage::Dropped => None,
+        }
+    }
+
+    /// The pipeline after `change`, or why the change is refused. Rules:
+    /// - dropping a lead, moving it back, or reopening a dropped one needs a reason, which is kept;
+    /// - reaching `Signed` or later needs the signing record (given now or recorded before);
+    /// - moving forward records the date of every stage reached on the way that has none yet;
+    ///   moving back clears the dates (and signing) of the stages left;
+    /// - no stage after signing is dated before the signing;
+    /// - an actual-investment figure adds a reading, dated with the change.
+    pub fn apply(&self, change: &StageChange) -> Result<Pipeline, StageError> {
+        let reason = text::optional(&change.reason, MAX_REASON).map_err(|_| StageError::ReasonTooLong { max: MAX_REASON })?;
+        let from = self.stage;
+        let backwards = change.to != PipelineStage::Dropped && (from == PipelineStage::Dropped || change.to.rank() < from.rank());
+        let needs_reason = backwards || (change.to == PipelineStage::Dropped && from != PipelineStage::Dropped);
+        if needs_reason && reason.is_none() {
+            return Err(StageError::ReasonRequired);
+        }
+        let mut next = self.clone();
+        next.stage = change.to;
+        if needs_reason {
+            next.reason = reason;
+        }
+        if let Some(signing) = &change.signing {
+            if signing.agreed_investment.0 <= 0 || signing.agreed_investment.0 > MAX_WAN {
+                return Err(StageError::InvalidAmount);
+            }
+            if signing.fdi_usd < 0 {
+                return Err(StageError::InvalidFdi);
+            }
+            next.signing = Some(signing.clone());
+        }
+        if change.to != PipelineStage::Dropped {
+            for stage in PipelineStage::ALL.iter().copied().filter(|s| *s != PipelineStage::Dropped) {
+                let reached = stage.rank() <= change.to.rank();
+                if stage == PipelineStage::Signed {
+                    if !reached {
+                        next.signing = None;
+                    }
+                    continue;
+                }
+                if let Some(slot) = next.date_slot(stage) {
+                    if !reached {
+                        *slot = None;
+                    } else if slot.is_none() {
+                        *slot = Some(change.on);
+                    }
+                }
+            }
+            if change.to.is_signed() && next.signing.is_none() {
+                return Err(StageError::SigningRequired);
+            }
+            if !change.to.is_signed() {
+                next.funds.clear();
+            }
+        }
+        if let Some(signed_on) = next.signing.as_ref().map(|s| s.signed_on) {
+            let later = [PipelineStage::Performed, PipelineStage::Started, PipelineStage::FundsInPlace, PipelineStage::Operating];
+            if later.iter().any(|s| next.date_of(*s).is_some_and(|d| d < signed_on)) {
+                return Err(StageError::DateBeforeSigning);
+            }
+        }
+        if let Some(actual) = change.actual_to_date {
+            if actual.0 < 0 || actual.0 > MAX_WAN || (actual.0 > 0 && !next.stage.is_signed()) {
+                return Err(StageError::InvalidActual);
+            }
+            if actual != next.actual_to_date() {
+                next.funds.retain(|r| r.on < change.on);
+                next.funds.push(FundsReading { on: change.on, to_date: actual });
+            }
+        }
+        if next == *self {
+            return Err(StageError::NoChange);
+        }
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests;
