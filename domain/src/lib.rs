@@ -16,6 +16,8 @@ pub mod money;
 pub mod sync;
 pub mod origin;
 pub mod pipeline;
+pub mod report;
+pub mod review;
 pub mod text;
 pub mod time;
 
@@ -25,5 +27,5 @@ pub use lead::{
     Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, CONSENT_TEXT_VERSION,
 };
 pub use money::{MoneyUnit, Wan};
-pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, Supervision};
+pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, StageForm, StageFormError, Supervision};
 pub use origin::{Origin, OriginClass, OriginKind, Province, COUNTRIES};

@@ -263,3 +263,98 @@ impl Pipeline {
 
 #[cfg(test)]
 mod tests;
+
+/// The stage form of the manager workspace, as typed. [`StageForm::parse`] turns it into a
+/// [`StageChange`]; the rules of the change itself stay in [`Pipeline::apply`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageForm {
+    pub to: String,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    pub reason: String,
+    /// Agreed investment in 万元.
+    pub agreed_wan: String,
+    /// A checkbox: present when ticked.
+    pub out_of_province: Option<String>,
+    pub fdi_usd: String,
+    pub supervision: String,
+    /// Actual investment to date in 万元.
+    pub actual_wan: String,
+}
+
+/// Why a stage form cannot be read (before the pipeline's rules are asked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StageFormError {
+    #[error("unknown stage or supervision")]
+    UnknownChoice,
+    #[error("amounts are whole numbers")]
+    BadNumber,
+    #[error("dates are written YYYY-MM-DD")]
+    BadDate,
+}
+
+impl StageFormError {
+    /// Stable code, for translation keys (`stage_error.<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            StageFormError::UnknownChoice => "unknown_choice",
+            StageFormError::BadNumber => "bad_number",
+            StageFormError::BadDate => "bad_date",
+        }
+    }
+}
+
+fn whole(raw: &str) -> Result<Option<i64>, StageFormError> {
+    let digits: String = crate::text::fold_width(raw).chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    digits.parse::<i64>().map(Some).map_err(|_| StageFormError::BadNumber)
+}
+
+impl StageForm {
+    /// The form prefilled for a lead at `current`: the next stage, today, the recorded figures.
+    pub fn for_pipeline(current: &Pipeline, today: NaiveDate, out_of_province: bool) -> StageForm {
+        let next = PipelineStage::ALL.iter().copied().find(|s| s.rank() == current.stage.rank() + 1 && *s != PipelineStage::Dropped);
+        let signing = current.signing.as_ref();
+        StageForm {
+            to: next.unwrap_or(current.stage).code().to_owned(),
+            on: today.to_string(),
+            reason: String::new(),
+            agreed_wan: signing.map(|s| s.agreed_investment.0.to_string()).unwrap_or_default(),
+            out_of_province: signing.map_or(out_of_province, |s| s.out_of_province).then(|| "on".to_owned()),
+            fdi_usd: signing.map(|s| s.fdi_usd.to_string()).unwrap_or_default(),
+            supervision: signing.map_or(Supervision::None, |s| s.supervision).code().to_owned(),
+            actual_wan: current.funds.last().map(|r| r.to_date.0.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Reads the form against the lead's `current` pipeline. A signing record is read when the
+    /// lead is being signed (or re-signed at the signed stage), so later stages never move the
+    /// signing date.
+    pub fn parse(&self, current: &Pipeline) -> Result<StageChange, StageFormError> {
+        let to = PipelineStage::from_code(self.to.trim()).ok_or(StageFormError::UnknownChoice)?;
+        let on = crate::time::optional_date::parse(self.on.trim()).ok_or(StageFormError::BadDate)?;
+        let agreed = whole(&self.agreed_wan)?;
+        let fdi = whole(&self.fdi_usd)?.unwrap_or(0);
+        let supervision = match self.supervision.trim() {
+            "" => Supervision::None,
+            code => Supervision::from_code(code).ok_or(StageFormError::UnknownChoice)?,
+        };
+        let signing_now = to == PipelineStage::Signed || (current.signing.is_none() && to.is_signed());
+        let signing = match agreed {
+            Some(amount) if signing_now => Some(Signing {
+                agreed_investment: Wan(amount),
+                signed_on: on,
+                out_of_province: self.out_of_province.is_some(),
+                fdi_usd: fdi,
+                supervision,
+            }),
+            _ => None,
+        };
+        // An unchanged figure is not a new reading.
+        let actual = whole(&self.actual_wan)?.map(Wan).filter(|a| *a != current.actual_to_date());
+        Ok(StageChange { to, on, reason: self.reason.clone(), signing, actual_to_date: actual })
+    }
+}
