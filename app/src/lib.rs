@@ -11,6 +11,8 @@
 pub mod components;
 pub mod i18n;
 pub mod local_leads;
+#[cfg(feature = "ssr")]
+pub mod manage;
 pub mod offline;
 pub mod page;
 pub mod pages;

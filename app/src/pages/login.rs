@@ -47,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
                 Ok(done) => {
                     settings::set_officer(&done.user.username);
                     sync.needs_login.set(false);
-                    go_to("/");
+                    go_to(&after_login());
                 }
                 Err(SyncError::Unauthorized) => error.set(Some(Key::LoginWrong)),
                 Err(SyncError::Server(429, _)) => error.set(Some(Key::LoginTooMany)),
@@ -80,4 +80,10 @@ pub fn LoginPage() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Where to go once logged in: the page that sent the user here (`?next=/manage/leads`), if it is
+/// a path of this site, else the capture screen.
+fn after_login() -> String {
+    crate::page::query_param("next").filter(|next| next.starts_with('/') && !next.starts_with("//")).unwrap_or_else(|| "/".to_owned())
 }

@@ -1,0 +1,223 @@
+//! One lead for a manager: every field, where it came from (device, captured, synced), its
+//! project progress with the stage form, and its whole audit trail.
+
+use domain::{Lead, Origin, PipelineStage, StageForm, Supervision};
+use leptos::prelude::*;
+
+use super::{beijing, document, grouped, yi, Frame, Section};
+use crate::i18n::{Key, Lang};
+
+/// One entry of the audit trail, ready to show.
+#[derive(Clone, Debug)]
+pub struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub device: String,
+    pub via_web: bool,
+    pub attr: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub overwritten: bool,
+}
+
+/// What the lead page shows.
+#[derive(Clone, Debug)]
+pub struct LeadDetail {
+    pub lead: Lead,
+    pub version: i64,
+    pub officer: String,
+    pub department: String,
+    pub synced_at: String,
+    pub history: Vec<HistoryRow>,
+    /// The stage form as last typed (or prefilled).
+    pub form: StageForm,
+    /// Why the last stage change was refused: a `stage_error.<code>` code.
+    pub error: Option<&'static str>,
+    pub saved: bool,
+}
+
+fn field(label: impl Into<String>, value: String) -> impl IntoView {
+    let label = label.into();
+    view! { <div class="kv"><dt>{label}</dt><dd>{value}</dd></div> }
+}
+
+fn origin_text(lang: Lang, origin: &Option<Origin>) -> String {
+    match origin {
+        None => String::new(),
+        Some(Origin::Domestic { province, city }) => {
+            let province = lang.text_of("province", province.code());
+            city.as_ref().map_or(province.clone(), |c| format!("{province} {c}"))
+        }
+        Some(Origin::Foreign { country }) => lang.text_of("country", country),
+    }
+}
+
+fn fields(lang: Lang, lead: &Lead) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let tier = &lead.tier;
+    let tiers: Vec<&str> = [
+        (tier.fortune_global_500, Key::TierFortuneGlobal500),
+        (tier.china_top_500, Key::TierChinaTop500),
+        (tier.china_private_top_500, Key::TierChinaPrivateTop500),
+        (tier.industry_leader, Key::TierIndustryLeader),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, key)| t(key))
+    .collect();
+    let investment = lead.intended_investment.map(|w| format!("{} {}", grouped(w.0), t(Key::UnitWan))).unwrap_or_default();
+    view! {
+        <dl class="fields">
+            {field(t(Key::FieldCompanyName), lead.company_name.clone())}
+            {field(t(Key::FieldCreditCode), text(&lead.credit_code))}
+            {field(t(Key::FieldContactName), lead.contact_name.clone())}
+            {field(t(Key::FieldContactTitle), text(&lead.contact_title))}
+            {field(t(Key::FieldMobile), text(&lead.mobile))}
+            {field(t(Key::FieldWechat), text(&lead.wechat))}
+            {field(t(Key::FieldEmail), text(&lead.email))}
+            {field(t(Key::FieldOrigin), origin_text(lang, &lead.origin))}
+            {field(t(Key::FieldIndustry), lead.industry.map(|i| lang.text_of("industry", i.code())).unwrap_or_default())}
+            {field(t(Key::FieldIndustrySegment), lead.industry_segment.map(|s| lang.text_of("segment", s.code())).unwrap_or_default())}
+            {field(t(Key::FieldIntendedProject), text(&lead.intended_project))}
+            {field(t(Key::FieldIntendedInvestment), investment)}
+            {field(t(Key::FieldTier), tiers.join("、"))}
+            {field(t(Key::FieldIntent), lang.text_of("intent", lead.intent.code()))}
+            {field(t(Key::FieldEvent), text(&lead.event))}
+            {field(t(Key::FieldReferrer), text(&lead.referrer))}
+            {field(t(Key::FieldNextFollowUp), lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default())}
+            {field(t(Key::FieldNotes), text(&lead.notes))}
+        </dl>
+    }
+}
+
+fn progress(lang: Lang, lead: &Lead) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    let p = &lead.pipeline;
+    let stage_class = format!("stage-chip stage-{}", p.stage.code());
+    let signing = p.signing.as_ref().map(|s| {
+        view! {
+            {field(t(Key::ManageStageSignedOn), s.signed_on.to_string())}
+            {field(t(Key::ManageStageAgreed), format!("{} {} ({} {})", grouped(s.agreed_investment.0), t(Key::UnitWan), yi(s.agreed_investment), t(Key::UnitYi)))}
+            {field(t(Key::ManageStageOutOfProvince), if s.out_of_province { "✓".to_owned() } else { "—".to_owned() })}
+            {field(t(Key::ManageStageFdi), grouped(s.fdi_usd))}
+            {field(t(Key::ManageStageSupervision), lang.text_of("supervision", s.supervision.code()))}
+        }
+    });
+    let dates = [
+        (PipelineStage::Screened, p.screened_on),
+        (PipelineStage::Negotiating, p.negotiating_on),
+        (PipelineStage::Performed, p.performed_on),
+        (PipelineStage::Started, p.started_on),
+        (PipelineStage::FundsInPlace, p.funds_in_place_on),
+        (PipelineStage::Operating, p.operating_on),
+    ];
+    let actual = (!p.funds.is_empty()).then(|| field(t(Key::ManageStageActualToDate), format!("{} {}", grouped(p.actual_to_date().0), t(Key::UnitWan))));
+    view! {
+        <p><span class=stage_class data-testid="lead-stage">{lang.text_of("stage", p.stage.code())}</span>
+            {p.reason.clone().map(|r| view! { <span class="muted">" · "{r}</span> })}</p>
+        <dl class="fields">
+            {signing}
+            {dates.into_iter().filter_map(|(stage, on)| on.map(|d| field(lang.text_of("stage", stage.code()), d.to_string()))).collect_view()}
+            {actual}
+        </dl>
+    }
+}
+
+fn stage_form(lang: Lang, lead_id: &str, form: &StageForm, error: Option<&'static str>, saved: bool) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    let action = format!("/manage/leads/{lead_id}/stage");
+    let stages = PipelineStage::ALL.iter().map(|s| {
+        let is = s.code() == form.to;
+        view! { <option value=s.code() selected=is>{lang.text_of("stage", s.code())}</option> }
+    }).collect_view();
+    let supervisions = Supervision::ALL.iter().map(|s| {
+        let is = s.code() == form.supervision;
+        view! { <option value=s.code() selected=is>{lang.text_of("supervision", s.code())}</option> }
+    }).collect_view();
+    let error = error.map(|code| lang.text_of("stage_error", code));
+    view! {
+        <form class="stage-form" method="post" action=action data-testid="stage-form">
+            <h2>{t(Key::ManageStageForm)}</h2>
+            {saved.then(|| view! { <p class="form-ok" role="status" data-testid="stage-saved">{t(Key::ManageStageSaved)}</p> })}
+            {error.map(|e| view! { <p class="form-error" role="alert" data-testid="stage-error">{e}</p> })}
+            <div class="form-grid">
+                <label>{t(Key::ManageStageTo)}<select name="to" data-testid="stage-to">{stages}</select></label>
+                <label>{t(Key::ManageStageOn)}<input type="date" name="on" value=form.on.clone() required/></label>
+                <label>{t(Key::ManageStageAgreed)}<input type="text" inputmode="numeric" name="agreed_wan" value=form.agreed_wan.clone() data-testid="stage-agreed"/></label>
+                <label>{t(Key::ManageStageFdi)}<input type="text" inputmode="numeric" name="fdi_usd" value=form.fdi_usd.clone()/></label>
+                <label>{t(Key::ManageStageSupervision)}<select name="supervision">{supervisions}</select></label>
+                <label class="check"><input type="checkbox" name="out_of_province" checked=form.out_of_province.is_some()/>{t(Key::ManageStageOutOfProvince)}</label>
+                <label>{t(Key::ManageStageActual)}<input type="text" inputmode="numeric" name="actual_wan" value=form.actual_wan.clone()/></label>
+                <label class="wide">{t(Key::ManageStageReason)}<input type="text" name="reason" value=form.reason.clone() maxlength="500"/></label>
+            </div>
+            <button type="submit" class="primary" data-testid="stage-submit">{t(Key::ManageStageSubmit)}</button>
+        </form>
+    }
+}
+
+fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    view! {
+        <div class="table-wrap">
+            <table class="history" data-testid="history">
+                <thead><tr>
+                    <th>{t(Key::ManageHistoryAt)}</th><th>{t(Key::ManageHistoryWho)}</th><th>{t(Key::ManageHistoryVia)}</th>
+                    <th>{t(Key::ManageHistoryAttr)}</th><th>{t(Key::ManageHistoryOld)}</th><th>{t(Key::ManageHistoryNew)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let via = if r.via_web { t(Key::ManageHistoryWeb).to_owned() } else { format!("{} · {}", t(Key::ManageHistorySync), r.device) };
+                        let class = if r.overwritten { "overwritten" } else { "" };
+                        view! {
+                            <tr class=class>
+                                <td class="muted">{beijing(&r.at)}</td>
+                                <td>{r.who}</td>
+                                <td>{via}</td>
+                                <td>{r.attr}{r.overwritten.then(|| view! { <br/><span class="tag warn">{t(Key::ManageHistoryOverwritten)}</span> })}</td>
+                                <td class="json">{r.old_value.unwrap_or_default()}</td>
+                                <td class="json">{r.new_value.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The lead page.
+pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
+    let lang = frame.lang;
+    let t = move |key| lang.text(key);
+    let lead = detail.lead;
+    let title = lead.company_name.clone();
+    let body = view! {
+        <p><a class="button" href="/manage/leads">{t(Key::ManageLeadBack)}</a></p>
+        <h1 data-testid="lead-title">{lead.company_name.clone()}</h1>
+        <div class="lead-columns">
+            <section class="card">
+                <h2>{t(Key::ManageLeadFields)}</h2>
+                {fields(lang, &lead)}
+                <h2>{t(Key::ManageLeadProvenance)}</h2>
+                <dl class="fields">
+                    {field(t(Key::ManageColOfficer), format!("{} ({})", detail.officer, detail.department))}
+                    {field(t(Key::ManageLeadDevice), lead.device_id.clone())}
+                    {field(t(Key::ManageLeadCapturedAt), domain::time::format_shanghai(lead.captured_at))}
+                    {field(t(Key::ManageLeadSyncedAt), beijing(&detail.synced_at))}
+                    {field(t(Key::ManageLeadVersion), detail.version.to_string())}
+                </dl>
+            </section>
+            <section class="card">
+                <h2>{t(Key::ManageLeadPipeline)}</h2>
+                {progress(lang, &lead)}
+                {stage_form(lang, &lead.id.to_string(), &detail.form, detail.error, detail.saved)}
+            </section>
+        </div>
+        <section class="card">
+            <h2>{t(Key::ManageLeadHistory)}</h2>
+            {history_view(lang, detail.history)}
+        </section>
+    };
+    document(frame, Some(Section::Leads), &title, body.into_any())
+}

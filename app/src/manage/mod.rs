@@ -1,0 +1,123 @@
+//! The manager workspace (领导小组办公室): server-rendered pages, no WebAssembly. Managers work
+//! online at a desk or on a tablet; plain HTML forms and links keep every page fast at 100,000
+//! leads and every filter a shareable URL. The server loads the data and calls these views;
+//! they only turn data into HTML.
+
+pub mod dashboard;
+pub mod lead;
+pub mod leads;
+pub mod targets;
+
+use domain::Wan;
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
+
+use crate::i18n::{fill, Key, Lang};
+
+/// Which part of the workspace a page belongs to (highlighted in the navigation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Leads,
+    Dashboard,
+    Targets,
+}
+
+/// Everything a page's frame needs: language, stylesheet, who is signed in.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub lang: Lang,
+    pub css_href: String,
+    pub user_name: String,
+    pub department: String,
+    /// The path and query of this page, to come back to after switching language.
+    pub here: String,
+}
+
+/// Renders a whole document around `body`.
+pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyView) -> String {
+    let lang = frame.lang;
+    let t = move |key| lang.text(key);
+    let current = move |s: Section| if section == Some(s) { "page" } else { "false" };
+    let switch = format!("/lang/{}?back={}", lang.other().tag(), domain::review::percent_encode(&frame.here));
+    let who = fill(t(Key::ManageSignedInAs), &[("name", &frame.user_name), ("department", &frame.department)]);
+    let page_title = format!("{title} · {}", t(Key::ManageTitle));
+    let css = frame.css_href.clone();
+    let html = view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{page_title}</title>
+                <link rel="stylesheet" href=css/>
+                <link rel="icon" href="/icons/icon-192.png"/>
+            </head>
+            <body class="manage">
+                <header class="app-header manage-header">
+                    <a class="brand" href="/manage/leads">
+                        <span class="brand-name">{t(Key::AppName)}</span>
+                        <span class="brand-tagline">{t(Key::ManageTitle)}</span>
+                    </a>
+                    <nav class="tabs">
+                        <a class="tab" href="/manage/leads" aria-current=current(Section::Leads)>{t(Key::ManageNavLeads)}</a>
+                        <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
+                        <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
+                    </nav>
+                    <span class="who">{who}</span>
+                    <a class="lang-toggle" href=switch lang=lang.other().tag()>{t(Key::LangSwitch)}</a>
+                    <form method="post" action="/manage/logout" class="inline">
+                        <button type="submit" class="header-button">{t(Key::ManageLogout)}</button>
+                    </form>
+                </header>
+                <main class="manage-main">{body}</main>
+            </body>
+        </html>
+    };
+    Owner::new().with(|| html.to_html())
+}
+
+/// A page that only says something (not found, not allowed), in the workspace's frame.
+pub fn message_page(frame: &Frame, title: &str, message: &str) -> String {
+    let message = message.to_owned();
+    document(frame, None, title, view! { <p class="notice" role="alert" data-testid="notice">{message}</p> }.into_any())
+}
+
+/// An amount in 亿元 with two decimals (the plan's unit), from 万元.
+pub fn yi(wan: Wan) -> String {
+    let sign = if wan.0 < 0 { "-" } else { "" };
+    let hundredths = (wan.0.unsigned_abs() + 50) / 100;
+    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// A whole number with thousands separators.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// An RFC 3339 instant as Beijing time, or the text itself when it does not parse.
+pub fn beijing(text: &str) -> String {
+    domain::time::rfc3339::parse(text).map(domain::time::format_shanghai).unwrap_or_else(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_numbers_read_as_the_plan_writes_them() {
+        assert_eq!(yi(Wan(123_456)), "12.35");
+        assert_eq!(yi(Wan(0)), "0.00");
+        assert_eq!(yi(Wan(-5_000)), "-0.50");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-1000), "-1,000");
+        assert_eq!(grouped(12), "12");
+    }
+}
