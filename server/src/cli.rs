@@ -23,6 +23,8 @@ pub enum Command {
     SetPassword { username: String },
     Disable { username: String },
     ListUsers,
+    /// Load the 2023 targets and a demo data set of this many leads.
+    Demo { leads: usize },
 }
 
 /// A command line that could not be understood or carried out.
@@ -39,7 +41,11 @@ pub const USAGE: &str = "usage:
   server user add NAME --role officer|manager|admin --department DEPT   (password on standard input)
   server user passwd NAME                                                (password on standard input)
   server user disable NAME
-  server user list";
+  server user list
+  server demo [--leads N]      (the plan's 2023 targets and N demo leads, 1,200 by default)";
+
+/// Leads in the demo data set unless asked otherwise: enough for every page to say something.
+pub const DEMO_LEADS: usize = 1200;
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, CliError> {
@@ -65,6 +71,13 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         ["user", "passwd", name] => Ok(Command::SetPassword { username: valid_name(name)? }),
         ["user", "disable", name] => Ok(Command::Disable { username: valid_name(name)? }),
         ["user", "list"] => Ok(Command::ListUsers),
+        ["demo"] => Ok(Command::Demo { leads: DEMO_LEADS }),
+        ["demo", "--leads", n] => n
+            .parse()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .map(|leads| Command::Demo { leads })
+            .ok_or_else(|| CliError::Usage(format!("--leads takes a number from 1 to 1000000, not {n}"))),
         _ => Err(CliError::Usage(format!("unknown command: {}", args.join(" ")))),
     }
 }
@@ -90,6 +103,11 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
     let mut conn = db.pool.acquire().await.map_err(failed)?;
     match command {
         Command::Serve => Err(CliError::Usage("not an account command".into())),
+        Command::Demo { leads } => {
+            drop(conn);
+            let written = crate::demo::load(db, leads, 2023).await.map_err(|e| CliError::Failed(e.to_string()))?;
+            Ok(format!("loaded the 2023 targets and {written} demo leads; add a manager with `server user add NAME --role manager --department DEPT` to see them"))
+        }
         Command::AddUser { username, role, department } => {
             let hash = hashed(&read_password(input)?)?;
             match users::insert(&mut conn, &username, &hash, role, &department).await {

@@ -23,7 +23,7 @@ use sqlx::AnyConnection;
 use crate::db::history::HistoryEntry;
 use crate::db::leads::StoredLead;
 use crate::db::users::User;
-use crate::db::{changes, history, leads, now_text};
+use crate::db::{changes, facts, history, leads, now_text};
 
 /// Who is pushing, from where.
 pub struct Pusher<'a> {
@@ -77,6 +77,8 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
     for id in work.updated.difference(&work.created) {
         leads::update(conn, &work.stored[id]).await?;
     }
+    let touched: Vec<&StoredLead> = work.updated.union(&work.created).map(|id| &work.stored[id]).collect();
+    facts::upsert_many(conn, &touched).await?;
     history::insert(conn, &work.history).await?;
     changes::insert_many(conn, &new_answers, pusher.user.id).await?;
     Ok(results)
@@ -135,6 +137,10 @@ impl Work<'_> {
         if change.changed.is_empty() {
             return Ok(rejected(change, RejectReason::Malformed { message: "the change names no changed attribute".into() }));
         }
+        if change.changed.contains(&LeadAttr::Pipeline) {
+            let message = "the pipeline stage is changed by managers on the server, not through sync".into();
+            return Ok(rejected(change, RejectReason::Malformed { message }));
+        }
         let mut merged = stored.lead.clone();
         merged.take_attrs(&incoming, &change.changed);
         merged.updated_at = merged.updated_at.max(incoming.updated_at);
@@ -169,6 +175,8 @@ impl Work<'_> {
     /// records the creation as one entry holding the whole lead.
     fn create(&mut self, change: &LeadChange, mut lead: Lead) -> Result<ChangeResult, sqlx::Error> {
         lead.captured_by = self.pusher.user.username.clone();
+        // A new lead starts at the start of the pipeline, whatever the tablet sent.
+        lead.pipeline = Default::default();
         let entry = self.entry(change, "created", None, to_json(&lead)?.to_string(), false);
         self.history.push(entry);
         let seq = self.take_seq();

@@ -144,3 +144,18 @@ pub async fn events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>,
     let rows = sqlx::query("SELECT DISTINCT event FROM leads WHERE event IS NOT NULL ORDER BY event LIMIT $1").bind(limit).fetch_all(conn).await?;
     rows.iter().map(|r| r.try_get("event")).collect()
 }
+
+/// When and from which device a lead last reached the server.
+#[derive(Clone, Debug, Default)]
+pub struct Bookkeeping {
+    pub device_id: String,
+    pub synced_at: String,
+}
+
+pub async fn bookkeeping(conn: &mut AnyConnection, id: &str) -> Result<Bookkeeping, sqlx::Error> {
+    let row = sqlx::query("SELECT device_id, synced_at FROM leads WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    match row {
+        Some(r) => Ok(Bookkeeping { device_id: r.try_get("device_id")?, synced_at: r.try_get("synced_at")? }),
+        None => Ok(Bookkeeping::default()),
+    }
+}

@@ -102,3 +102,9 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<User>, sqlx::Error> {
     let rows = sqlx::query("SELECT id, username, role, department, disabled FROM users ORDER BY username").fetch_all(conn).await?;
     rows.iter().map(user_from_row).collect()
 }
+
+/// Every user's name by id, for showing who made a change.
+pub async fn names(conn: &mut AnyConnection) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, username FROM users").fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("username")?))).collect()
+}

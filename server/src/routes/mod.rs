@@ -4,6 +4,7 @@ mod auth;
 mod health;
 mod json;
 mod leads;
+mod manage;
 mod service_worker;
 mod sync;
 
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(service_worker::router())
         .merge(api)
+        .merge(manage::router())
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

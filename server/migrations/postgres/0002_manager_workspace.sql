@@ -1,0 +1,48 @@
+-- The manager workspace: a narrow row per lead to filter, sort, search and report on (the leads
+-- table keeps the whole lead as JSON for sync), yearly and quarterly targets, and settings.
+
+-- Kept in step with `leads` in the same transaction as every write to it. Narrow on purpose: a
+-- filtered list or a search scans these rows, not the leads' JSON.
+CREATE TABLE lead_facts (
+    lead_id      TEXT    PRIMARY KEY REFERENCES leads (id),
+    owner_id     BIGINT  NOT NULL REFERENCES users (id),
+    captured_at  TEXT    NOT NULL,
+    event        TEXT,
+    industry     TEXT,
+    segment      TEXT,
+    origin_class TEXT,             -- in_province / out_of_province / foreign
+    top_500      BIGINT  NOT NULL, -- on one of the three top-500 lists
+    intent       TEXT    NOT NULL,
+    stage        TEXT    NOT NULL,
+    company_name TEXT    NOT NULL,
+    contact_name TEXT    NOT NULL,
+    mobile       TEXT,
+    search_text  TEXT    NOT NULL, -- lower-case company, contact, mobile, WeChat ID and email
+    intended_wan BIGINT,
+    screened_on  TEXT,
+    signed_on    TEXT,
+    agreed_wan   BIGINT,
+    pipeline     TEXT    NOT NULL  -- JSON of the lead's pipeline, for reports
+);
+CREATE INDEX lead_facts_captured ON lead_facts (captured_at);
+CREATE INDEX lead_facts_owner ON lead_facts (owner_id, captured_at);
+CREATE INDEX lead_facts_event ON lead_facts (event, captured_at);
+CREATE INDEX lead_facts_industry ON lead_facts (industry, captured_at);
+CREATE INDEX lead_facts_stage ON lead_facts (stage, captured_at);
+CREATE INDEX lead_facts_signed ON lead_facts (signed_on);
+CREATE INDEX lead_facts_screened ON lead_facts (screened_on);
+
+-- Facts of the leads stored before this table existed are filled in by the server at start.
+
+-- Yearly and quarterly targets, entered by an administrator (see `domain::report::Target`).
+CREATE TABLE targets (
+    id          BIGSERIAL PRIMARY KEY,
+    period      TEXT    NOT NULL, -- 2023 or 2023-Q2
+    metric      TEXT    NOT NULL,
+    scope       TEXT    NOT NULL DEFAULT '', -- industry chains and segments, comma-separated
+    supervision TEXT    NOT NULL DEFAULT '', -- for rates: none / provincial / municipal; '' = all
+    value       BIGINT  NOT NULL,
+    UNIQUE (period, metric, scope, supervision)
+);
+
+CREATE INDEX users_department ON users (department);

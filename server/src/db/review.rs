@@ -1,0 +1,161 @@
+//! The managers' lead table: filtered, searched, sorted and paged over `lead_facts` (narrow rows,
+//! indexed by capture time and by each common filter), never over the leads' JSON.
+
+use chrono::{Duration, NaiveDate};
+use domain::review::{origin_class_code, origin_class_from_code, ParsedFilter, ReviewPage, ReviewRow, Sort, PAGE_SIZE};
+use domain::{IndustryChain, Intent, PipelineStage};
+use sqlx::any::AnyArguments;
+use sqlx::{AnyConnection, Arguments, Row};
+
+/// The start of a Beijing-time day as the stored UTC text.
+fn beijing_day_start(day: NaiveDate) -> String {
+    let utc = day.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::hours(8);
+    domain::time::rfc3339::format(utc.and_utc())
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_contains(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A `WHERE` clause and its arguments, numbered `$1…` in the order added.
+struct Where {
+    clauses: Vec<String>,
+    args: AnyArguments<'static>,
+    count: usize,
+}
+
+impl Where {
+    fn new() -> Self {
+        Where { clauses: Vec::new(), args: AnyArguments::default(), count: 0 }
+    }
+
+    /// Adds `clause`, in which `?` stands for the next argument.
+    fn add<T>(&mut self, clause: &str, value: T)
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        self.count += 1;
+        self.clauses.push(clause.replace('?', &format!("${}", self.count)));
+        // Encoding a string or an integer into the Any driver's buffer cannot fail.
+        let _ = self.args.add(value);
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+    }
+}
+
+fn filter_clauses(filter: &ParsedFilter) -> Where {
+    let mut w = Where::new();
+    if let Some(q) = &filter.q {
+        w.add("f.search_text LIKE ? ESCAPE '\\'", like_contains(q));
+    }
+    if let Some(event) = &filter.event {
+        w.add("f.event = ?", event.clone());
+    }
+    if let Some(industry) = filter.industry {
+        w.add("f.industry = ?", industry.code());
+    }
+    if let Some(officer) = &filter.officer {
+        w.add("u.username = ?", officer.clone());
+    }
+    if let Some(department) = &filter.department {
+        w.add("u.department = ?", department.clone());
+    }
+    if let Some(origin) = filter.origin {
+        w.add("f.origin_class = ?", origin_class_code(origin));
+    }
+    if filter.top_500 {
+        w.add("f.top_500 = ?", 1_i64);
+    }
+    if let Some(intent) = filter.intent {
+        w.add("f.intent = ?", intent.code());
+    }
+    if let Some(stage) = filter.stage {
+        w.add("f.stage = ?", stage.code());
+    }
+    if let Some(from) = filter.from {
+        w.add("f.captured_at >= ?", beijing_day_start(from));
+    }
+    if let Some(to) = filter.to {
+        w.add("f.captured_at < ?", beijing_day_start(to + Duration::days(1)));
+    }
+    w
+}
+
+const FROM: &str = "FROM lead_facts f JOIN users u ON u.id = f.owner_id";
+
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Newest => "f.captured_at DESC, f.lead_id",
+        Sort::Oldest => "f.captured_at, f.lead_id",
+        Sort::Company => "f.company_name, f.lead_id",
+        Sort::Investment => "COALESCE(f.intended_wan, -1) DESC, f.captured_at DESC, f.lead_id",
+    }
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
+    let code = |name: &str| -> Result<Option<String>, sqlx::Error> { r.try_get(name) };
+    Ok(ReviewRow {
+        id: r.try_get("lead_id")?,
+        company_name: r.try_get("company_name")?,
+        contact_name: r.try_get("contact_name")?,
+        mobile: r.try_get("mobile")?,
+        event: r.try_get("event")?,
+        industry: code("industry")?.as_deref().and_then(IndustryChain::from_code),
+        origin: code("origin_class")?.as_deref().and_then(origin_class_from_code),
+        top_500: r.try_get::<i64, _>("top_500")? != 0,
+        intent: Intent::from_code(&r.try_get::<String, _>("intent")?).unwrap_or_default(),
+        stage: PipelineStage::from_code(&r.try_get::<String, _>("stage")?).unwrap_or_default(),
+        intended_wan: r.try_get("intended_wan")?,
+        agreed_wan: r.try_get("agreed_wan")?,
+        officer: r.try_get("username")?,
+        department: r.try_get("department")?,
+        captured_at: r.try_get("captured_at")?,
+    })
+}
+
+/// The page of leads `filter` asks for, and how many match in all.
+pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<ReviewPage, sqlx::Error> {
+    let w = filter_clauses(filter);
+    let count_sql = format!("SELECT COUNT(*) AS n {FROM}{}", w.sql());
+    let total: i64 = sqlx::query_with(&count_sql, w.args).fetch_one(&mut *conn).await?.try_get("n")?;
+    let rows = rows(conn, filter, Some((PAGE_SIZE, filter.page * PAGE_SIZE))).await?;
+    Ok(ReviewPage { rows, total })
+}
+
+/// Every lead `filter` matches, in its order (for exports), or one page of them.
+pub async fn rows(conn: &mut AnyConnection, filter: &ParsedFilter, limit_offset: Option<(i64, i64)>) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    let mut w = filter_clauses(filter);
+    let mut sql = format!(
+        "SELECT f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
+         f.stage, f.intended_wan, f.agreed_wan, f.captured_at, u.username, u.department {FROM}{} ORDER BY {}",
+        w.sql(),
+        order_by(filter.sort)
+    );
+    if let Some((limit, offset)) = limit_offset {
+        sql.push_str(&format!(" LIMIT ${} OFFSET ${}", w.count + 1, w.count + 2));
+        let _ = w.args.add(limit);
+        let _ = w.args.add(offset);
+    }
+    let found = sqlx::query_with(&sql, w.args).fetch_all(conn).await?;
+    found.iter().map(row).collect()
+}
+
+/// The choices of the filter form: events, officers and departments that occur.
+#[derive(Clone, Debug, Default)]
+pub struct FilterChoices {
+    pub events: Vec<String>,
+    pub officers: Vec<String>,
+    pub departments: Vec<String>,
+}
+
+pub async fn choices(conn: &mut AnyConnection) -> Result<FilterChoices, sqlx::Error> {
+    let strings = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>();
+    let events = strings(sqlx::query("SELECT DISTINCT event FROM lead_facts WHERE event IS NOT NULL ORDER BY event LIMIT 500").fetch_all(&mut *conn).await?)?;
+    let officers = strings(sqlx::query("SELECT username FROM users WHERE role = 'officer' ORDER BY username").fetch_all(&mut *conn).await?)?;
+    let departments = strings(sqlx::query("SELECT DISTINCT department FROM users ORDER BY department").fetch_all(&mut *conn).await?)?;
+    Ok(FilterChoices { events, officers, departments })
+}

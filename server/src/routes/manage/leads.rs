@@ -1,0 +1,110 @@
+//! The lead table, a lead's page, and the stage form it posts.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use app::i18n::Key;
+use app::manage::lead::{lead_page, HistoryRow, LeadDetail};
+use app::manage::leads::{lead_list, LeadList};
+use domain::review::LeadFilter;
+use domain::{OriginClass, StageForm};
+use serde::Deserialize;
+
+use super::Manager;
+use crate::db::{history, leads, review, users};
+use crate::error::ApiError;
+use crate::stage::{change_stage, ChangeStageError};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/manage/leads", get(list))
+        .route("/manage/leads/{id}", get(show))
+        .route("/manage/leads/{id}/stage", post(stage))
+}
+
+async fn list(State(state): State<AppState>, manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let choices = review::choices(&mut conn).await?;
+    let (page, error) = match filter.parse() {
+        Ok(parsed) => (review::page(&mut conn, &parsed).await?, None),
+        Err(e) => (Default::default(), Some(e.to_string())),
+    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let view = LeadList { filter, page, error, events: choices.events, officers: choices.officers, departments: choices.departments };
+    Ok((status, manager.page(lead_list(&manager.frame, view))).into_response())
+}
+
+#[derive(Deserialize)]
+struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// The lead page, with the stage form as typed (after a refused change) or prefilled.
+async fn render(state: &AppState, manager: &Manager, id: &str, form: Option<StageForm>, error: Option<&'static str>, saved: bool) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(stored) = leads::find(&mut conn, id).await? else {
+        return Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavLeads, manager.frame.lang.text(Key::ManageLeadNotFound)));
+    };
+    let meta = leads::bookkeeping(&mut conn, id).await?;
+    let owner = users::find(&mut conn, stored.owner_id).await?;
+    let names = users::names(&mut conn).await?;
+    let trail = history::for_lead(&mut conn, id).await?;
+    let lead = stored.lead;
+    let out_of_province = lead.origin.as_ref().is_some_and(|o| o.class() == OriginClass::OutOfProvince);
+    let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
+    let form = form.unwrap_or_else(|| StageForm::for_pipeline(&lead.pipeline, today, out_of_province));
+    let history = trail
+        .into_iter()
+        .map(|e| HistoryRow {
+            at: e.at,
+            who: names.get(&e.user_id).cloned().unwrap_or_else(|| e.user_id.to_string()),
+            device: e.device_id,
+            via_web: e.source == "web",
+            attr: e.attr,
+            old_value: e.old_value,
+            new_value: e.new_value,
+            overwritten: e.overwritten,
+        })
+        .collect();
+    let detail = LeadDetail {
+        lead,
+        version: stored.version,
+        officer: owner.as_ref().map(|u| u.username.clone()).unwrap_or_default(),
+        department: owner.map(|u| u.department).unwrap_or_default(),
+        synced_at: meta.synced_at,
+        history,
+        form,
+        error,
+        saved,
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, manager.page(lead_page(&manager.frame, detail))).into_response())
+}
+
+async fn show(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Query(saved): Query<Saved>) -> Result<Response, ApiError> {
+    render(&state, &manager, &id, None, None, saved.saved.is_some()).await
+}
+
+async fn stage(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Form(form): Form<StageForm>) -> Result<Response, ApiError> {
+    let current = {
+        let mut conn = state.db.pool.acquire().await?;
+        match leads::find(&mut conn, &id).await? {
+            Some(stored) => stored.lead.pipeline,
+            None => return render(&state, &manager, &id, None, None, false).await,
+        }
+    };
+    let change = match form.parse(&current) {
+        Ok(change) => change,
+        Err(e) => return render(&state, &manager, &id, Some(form), Some(e.code()), false).await,
+    };
+    match change_stage(&state.db, &manager.user, &id, &change).await {
+        Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?saved=1")).into_response()),
+        Err(ChangeStageError::Refused(e)) => render(&state, &manager, &id, Some(form), Some(e.code()), false).await,
+        Err(ChangeStageError::NotFound) => render(&state, &manager, &id, None, None, false).await,
+        Err(ChangeStageError::Db(e)) => Err(e.into()),
+    }
+}

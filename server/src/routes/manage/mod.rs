@@ -1,0 +1,118 @@
+//! The manager workspace's routes (`/manage/…`): server-rendered pages and exports for managers
+//! and administrators. Every handler takes [`Manager`], so no page forgets the role check: an
+//! anonymous visitor is sent to the login page, an officer gets 403.
+
+mod dashboard;
+mod export;
+mod leads;
+mod targets;
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use app::i18n::{lang_from_cookies, Key, Lang, LANG_COOKIE};
+use app::manage::{message_page, Frame};
+use serde::Deserialize;
+
+use crate::auth::extract::request_token;
+use crate::auth::AuthUser;
+use crate::db::sessions;
+use crate::db::users::{Role, User};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/manage", get(|| async { Redirect::to("/manage/leads") }))
+        .route("/manage/logout", post(logout))
+        .route("/lang/{tag}", get(switch_lang))
+        .merge(leads::router())
+        .merge(dashboard::router())
+        .merge(targets::router())
+        .merge(export::router())
+}
+
+/// The signed-in manager or administrator of a workspace request, and the page frame.
+pub struct Manager {
+    pub user: User,
+    pub frame: Frame,
+}
+
+impl Manager {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// A page in the workspace's frame.
+    pub fn page(&self, html: String) -> Response {
+        Html(html).into_response()
+    }
+
+    /// A page saying something went wrong, with its status.
+    pub fn message(&self, status: StatusCode, title: Key, message: &str) -> Response {
+        (status, Html(message_page(&self.frame, self.frame.lang.text(title), message))).into_response()
+    }
+}
+
+/// The language of a request: the `zs_lang` cookie, Chinese by default.
+fn request_lang(parts: &Parts) -> Lang {
+    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(lang_from_cookies).unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = request_lang(parts);
+        let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/manage/leads".into());
+        let user = match AuthUser::from_request_parts(parts, state).await {
+            Ok(AuthUser(user)) => user,
+            Err(ApiError::Unauthorized(_)) => {
+                let to = format!("/login?next={}", domain::review::percent_encode(&here));
+                return Err(Redirect::to(&to).into_response());
+            }
+            Err(other) => return Err(other.into_response()),
+        };
+        let frame = Frame {
+            lang,
+            css_href: format!("/{}/{}.css", state.leptos.site_pkg_dir, state.leptos.output_name),
+            user_name: user.username.clone(),
+            department: user.department.clone(),
+            here,
+        };
+        if user.role == Role::Officer {
+            let html = message_page(&frame, lang.text(Key::ManageTitle), lang.text(Key::ManageForbidden));
+            return Err((StatusCode::FORBIDDEN, Html(html)).into_response());
+        }
+        Ok(Manager { user, frame })
+    }
+}
+
+async fn logout(State(state): State<AppState>, parts: axum::http::HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = request_token(&parts) {
+        let mut conn = state.db.pool.acquire().await?;
+        sessions::delete(&mut conn, &crate::auth::token::hash(&token)).await?;
+    }
+    let cookie = super::auth::session_cookie("", 0, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Deserialize)]
+struct Back {
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the language of the pages rendered on the server (the tablet switches its own) and
+/// goes back to the page, which must be one of this site's.
+async fn switch_lang(Path(tag): Path<String>, Query(query): Query<Back>) -> Response {
+    let lang = Lang::from_tag(&tag);
+    let back = if query.back.starts_with('/') && !query.back.starts_with("//") { query.back } else { "/manage/leads".to_owned() };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax", lang.tag());
+    let cookie = HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("zs_lang=zh-CN; Path=/"));
+    ([(SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
