@@ -94,7 +94,8 @@ fn to(stage: PipelineStage, on: NaiveDate) -> StageChange {
 
 /// One generated lead, captured in `year` by `officer`, moved along the pipeline up to `last_day`.
 fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDate, signing_share: f64) -> Lead {
-    let chain = *pick(rng, IndustryChain::ALL);
+    // "Other" is rare: the plan's chains cover most investors.
+    let chain = if rng.gen_bool(0.03) { IndustryChain::Other } else { *pick(rng, &IndustryChain::ALL[..IndustryChain::ALL.len() - 1]) };
     let (segments, ending, project) = industry_words(chain);
     let segment = (!segments.is_empty() && rng.gen_bool(0.7)).then(|| *pick(rng, segments));
     let origin = match rng.gen_range(0..10) {
@@ -107,7 +108,7 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
     };
     let captured_day = day(year, rng.gen_range(1..=358));
     let captured_at = Utc.from_utc_datetime(&captured_day.and_hms_opt(rng.gen_range(1..10), rng.gen_range(0..60), 0).unwrap_or_default());
-    let intended = Wan(rng.gen_range(1..=300) * 500);
+    let intended = Wan(rng.gen_range(1..=60) * rng.gen_range(1..=10) * 100);
     let tier = EnterpriseTier { china_top_500: rng.gen_bool(0.03), china_private_top_500: rng.gen_bool(0.03), industry_leader: rng.gen_bool(0.1), ..Default::default() };
     let name = format!("{}{}{}", pick(rng, PLACES), pick(rng, &["鑫", "泰", "盛", "宏", "达", "源", "丰", "华"]), ending);
     let mut pipeline = Pipeline::default();
@@ -153,7 +154,7 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
         captured_at,
         updated_at: captured_at,
         captured_by: officer.to_owned(),
-        device_id: format!("demo-{officer}"),
+        device_id: format!("tablet-{}", officer.trim_start_matches("demo.")),
     }
 }
 
@@ -268,7 +269,7 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
             let n = written + i + 1;
             let (owner_id, officer) = officers[rng.gen_range(0..officers.len())];
             // A tenth from 2022, with more of them signed: last year's cohort.
-            let (year, share) = if n % 10 == 0 { (2022, 0.25) } else { (2023, 0.06) };
+            let (year, share) = if n % 10 == 0 { (2022, 0.3) } else { (2023, 0.035) };
             let lead = lead(&mut rng, n, year, officer, end_2023, share);
             generated.push(StoredLead { owner_id, version: 1, seq: 0, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
         }

@@ -182,7 +182,7 @@ pub fn dashboard_page(frame: &Frame, dash: &Dashboard, periods: &[Period]) -> St
             <span class="spacer"></span>
             <form method="get" action="/manage/dashboard" class="inline period-form">
                 <label>{t(Key::ManageDashPeriod)}" "<select name="period">{options}</select></label>
-                <button type="submit">{t(Key::ManageDashShow)}</button>
+                <button type="submit" class="button">{t(Key::ManageDashShow)}</button>
             </form>
             <a class="button" href=bulletin data-testid="export-bulletin">{t(Key::ManageExportBulletin)}</a>
         </div>

@@ -156,6 +156,27 @@ fn stage_form(lang: Lang, lead_id: &str, form: &StageForm, error: Option<&'stati
     }
 }
 
+/// The name of a changed attribute in the trail.
+fn attr_name(lang: Lang, attr: &str) -> String {
+    match attr {
+        "created" => lang.text(Key::ManageHistoryCreated).to_owned(),
+        "pipeline" => lang.text(Key::ManageLeadPipeline).to_owned(),
+        other => lang.text_of("field", other),
+    }
+}
+
+/// A value of the trail (JSON): short ones shown whole, long ones (a whole lead, a pipeline)
+/// folded behind their beginning.
+fn value_view(value: Option<String>) -> AnyView {
+    const SHORT: usize = 80;
+    let Some(value) = value else { return ().into_any() };
+    if value.chars().count() <= SHORT {
+        return view! { {value} }.into_any();
+    }
+    let head: String = value.chars().take(SHORT).collect();
+    view! { <details><summary>{head}"…"</summary>{value}</details> }.into_any()
+}
+
 fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
     let t = move |key| lang.text(key);
     view! {
@@ -174,9 +195,9 @@ fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
                                 <td class="muted">{beijing(&r.at)}</td>
                                 <td>{r.who}</td>
                                 <td>{via}</td>
-                                <td>{r.attr}{r.overwritten.then(|| view! { <br/><span class="tag warn">{t(Key::ManageHistoryOverwritten)}</span> })}</td>
-                                <td class="json">{r.old_value.unwrap_or_default()}</td>
-                                <td class="json">{r.new_value.unwrap_or_default()}</td>
+                                <td>{attr_name(lang, &r.attr)}{r.overwritten.then(|| view! { <br/><span class="tag warn">{t(Key::ManageHistoryOverwritten)}</span> })}</td>
+                                <td class="json">{value_view(r.old_value)}</td>
+                                <td class="json">{value_view(r.new_value)}</td>
                             </tr>
                         }
                     }).collect_view()}

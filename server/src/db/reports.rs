@@ -32,13 +32,12 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
         .collect()
 }
 
-/// The years that have signings or targets, newest first, always with `this_year`.
-pub async fn years(conn: &mut AnyConnection, this_year: i32) -> Result<Vec<i32>, sqlx::Error> {
+/// The years that have signings or targets, newest first.
+pub async fn years(conn: &mut AnyConnection) -> Result<Vec<i32>, sqlx::Error> {
     let rows = sqlx::query("SELECT DISTINCT SUBSTR(signed_on, 1, 4) AS y FROM lead_facts WHERE signed_on IS NOT NULL UNION SELECT DISTINCT SUBSTR(period, 1, 4) AS y FROM targets")
         .fetch_all(conn)
         .await?;
     let mut years: Vec<i32> = rows.iter().filter_map(|r| r.try_get::<String, _>("y").ok()).filter_map(|y| y.parse().ok()).collect();
-    years.push(this_year);
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     Ok(years)

@@ -5,7 +5,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use app::manage::dashboard::dashboard_page;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::report::{dashboard, Dashboard, Period};
 use serde::Deserialize;
 
@@ -29,12 +29,24 @@ pub fn today() -> NaiveDate {
     domain::time::now().with_timezone(&domain::time::shanghai()).date_naive()
 }
 
-/// The period a query names, or the current quarter; a period that does not parse is a 400.
-pub fn period_of(query: &PeriodQuery) -> Result<Period, ApiError> {
+/// The period a query names (a period that does not parse is a 400). Without one: the current
+/// quarter, or, when this year has no data yet, the latest year that has.
+pub fn period_of(query: &PeriodQuery, years: &[i32]) -> Result<Period, ApiError> {
     if query.period.trim().is_empty() {
-        return Ok(Period::quarter_of(today()));
+        let today = today();
+        let this_year = today.year();
+        return Ok(match years.iter().max() {
+            Some(latest) if !years.contains(&this_year) => Period::Year(*latest),
+            _ => Period::quarter_of(today),
+        });
     }
     Period::parse(query.period.trim()).ok_or_else(|| ApiError::BadRequest(format!("unknown period {:?}: write 2023 or 2023-Q2", query.period)))
+}
+
+/// The years with data, newest first.
+pub async fn years(state: &AppState) -> Result<Vec<i32>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(reports::years(&mut conn).await?)
 }
 
 /// Loads the targets and the projects and computes the dashboard of `period` as of today.
@@ -46,10 +58,12 @@ pub async fn compute(state: &AppState, period: Period) -> Result<Dashboard, ApiE
 }
 
 async fn show(State(state): State<AppState>, manager: Manager, Query(query): Query<PeriodQuery>) -> Result<Response, ApiError> {
-    let period = period_of(&query)?;
+    let mut years = years(&state).await?;
+    let period = period_of(&query, &years)?;
     let dash = compute(&state, period).await?;
-    let mut conn = state.db.pool.acquire().await?;
-    let years = reports::years(&mut conn, today().format("%Y").to_string().parse().unwrap_or(2023)).await?;
+    years.push(today().year());
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
     let periods: Vec<Period> = years.iter().flat_map(|y| std::iter::once(Period::Year(*y)).chain((1..=4).map(|q| Period::Quarter(*y, q)))).collect();
     Ok(manager.page(dashboard_page(&manager.frame, &dash, &periods)))
 }

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use domain::review::LeadFilter;
 
-use super::dashboard::{compute, period_of, PeriodQuery};
+use super::dashboard::{compute, period_of, years, PeriodQuery};
 use super::Manager;
 use crate::db::review;
 use crate::error::ApiError;
@@ -50,7 +50,7 @@ async fn leads_xlsx(State(state): State<AppState>, _manager: Manager, Query(filt
 }
 
 async fn bulletin(State(state): State<AppState>, _manager: Manager, Query(query): Query<PeriodQuery>) -> Result<Response, ApiError> {
-    let period = period_of(&query)?;
+    let period = period_of(&query, &years(&state).await?)?;
     let dash = compute(&state, period).await?;
     let body = export::bulletin_xlsx(&dash).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;
     Ok(download(XLSX, format!("bulletin-{}.xlsx", period.code()), body))
