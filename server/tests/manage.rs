@@ -1,0 +1,282 @@
+//! The manager workspace on the real server: roles on every page and export, stage changes
+//! reaching the officer's tablet through sync, refused changes, exports read back (calamine for
+//! .xlsx), the dashboard's figures after a signing, and the demo command.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use common::device::Device;
+use common::{lead, spawn_app, user_with_session, TestApp};
+use domain::{IndustryChain, PipelineStage, Wan};
+use server::db::users::Role;
+
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn cookie(token: &str) -> String {
+    format!("zs_session={token}")
+}
+
+/// An officer's device with `leads` captured and synced; returns the device.
+async fn officer_with_leads(app: &TestApp, name: &str, leads: Vec<domain::Lead>) -> Device {
+    let token = user_with_session(&app.db, name, Role::Officer).await;
+    let mut device = Device::new(&format!("tablet-{name}"), &token);
+    for lead in leads {
+        device.save(lead);
+    }
+    device.sync(&app.base).await.expect("sync");
+    assert_eq!(device.pending(), 0);
+    device
+}
+
+fn lead_in(company: &str, industry: IndustryChain, event: &str) -> domain::Lead {
+    let mut l = lead(company);
+    l.industry = Some(industry);
+    l.event = Some(event.into());
+    l
+}
+
+/// Posts the stage form of a lead as a manager would.
+async fn post_stage(app: &TestApp, token: &str, id: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    no_redirects().post(app.url(&format!("/manage/leads/{id}/stage"))).header("cookie", cookie(token)).form(fields).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn officers_get_403_from_every_manager_page_export_and_target_endpoint() {
+    let app = spawn_app().await;
+    let device = officer_with_leads(&app, "li.officer", vec![lead("四川甲公司")]).await;
+    let id = device.records.keys().next().unwrap().to_string();
+    let officer = device.token.clone();
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let admin = user_with_session(&app.db, "root.admin", Role::Admin).await;
+    let client = no_redirects();
+    let gets = [
+        "/manage/leads".to_owned(),
+        format!("/manage/leads/{id}"),
+        "/manage/dashboard".into(),
+        "/manage/targets".into(),
+        "/manage/export/leads.csv".into(),
+        "/manage/export/leads.xlsx".into(),
+        "/manage/export/bulletin.xlsx".into(),
+    ];
+    let posts = [format!("/manage/leads/{id}/stage"), "/manage/targets".into(), "/manage/targets/1/delete".into()];
+    for path in &gets {
+        let as_officer = client.get(app.url(path)).header("cookie", cookie(&officer)).send().await.unwrap();
+        assert_eq!(as_officer.status(), 403, "officer GET {path}");
+        let anonymous = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(anonymous.status(), 303, "anonymous GET {path} is sent to log in");
+        assert!(anonymous.headers()["location"].to_str().unwrap().starts_with("/login?next=%2Fmanage"), "{path}");
+        let as_manager = client.get(app.url(path)).header("cookie", cookie(&manager)).send().await.unwrap();
+        assert_eq!(as_manager.status(), 200, "manager GET {path}");
+    }
+    let form = [("to", "signed"), ("on", "2026-10-01"), ("agreed_wan", "50000"), ("period", "2026"), ("metric", "signed_projects"), ("value", "3")];
+    for path in &posts {
+        let as_officer = client.post(app.url(path)).header("cookie", cookie(&officer)).form(&form).send().await.unwrap();
+        assert_eq!(as_officer.status(), 403, "officer POST {path}");
+    }
+    // Targets are for administrators: a manager reads them but cannot change them.
+    let as_manager = client.post(app.url("/manage/targets")).header("cookie", cookie(&manager)).form(&form).send().await.unwrap();
+    assert_eq!(as_manager.status(), 403);
+    let as_admin = client.post(app.url("/manage/targets")).header("cookie", cookie(&admin)).form(&form).send().await.unwrap();
+    assert_eq!(as_admin.status(), 303);
+    // Nothing the officer posted changed the lead.
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let stored = server::db::leads::find(&mut conn, &id).await.unwrap().unwrap();
+    assert_eq!(stored.version, 1);
+    assert_eq!(stored.lead.pipeline.stage, PipelineStage::Lead);
+}
+
+#[tokio::test]
+async fn a_managers_stage_change_reaches_the_officers_tablet_and_survives_its_edits() {
+    let app = spawn_app().await;
+    let mut device = officer_with_leads(&app, "wang.officer", vec![lead("天府食品有限公司")]).await;
+    let id = *device.records.keys().next().unwrap();
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+
+    let response = post_stage(&app, &manager, &id.to_string(), &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "120000"), ("supervision", "provincial"), ("out_of_province", "on")]).await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
+
+    device.sync(&app.base).await.expect("sync");
+    let on_tablet = &device.records[&id].lead;
+    assert_eq!(on_tablet.pipeline.stage, PipelineStage::Signed);
+    let signing = on_tablet.pipeline.signing.as_ref().expect("signing reached the tablet");
+    assert_eq!(signing.agreed_investment, Wan(120_000));
+    assert!(signing.out_of_province);
+
+    // The officer edits another field offline: the stage survives the merge on the server.
+    let mut edited = on_tablet.clone();
+    edited.notes = Some("已约第二次面谈".into());
+    device.save(edited);
+    device.sync(&app.base).await.expect("sync");
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let stored = server::db::leads::find(&mut conn, &id.to_string()).await.unwrap().unwrap();
+    assert_eq!(stored.lead.pipeline.stage, PipelineStage::Signed);
+    assert_eq!(stored.lead.notes.as_deref(), Some("已约第二次面谈"));
+
+    // The trail holds the change, made on the web by the manager.
+    let trail = server::db::history::for_lead(&mut conn, &id.to_string()).await.unwrap();
+    let change = trail.iter().find(|e| e.attr == "pipeline").expect("pipeline change in the trail");
+    assert_eq!(change.source, "web");
+    assert!(change.new_value.as_deref().unwrap().contains("\"stage\":\"signed\""));
+}
+
+#[tokio::test]
+async fn a_refused_stage_change_says_why_and_changes_nothing() {
+    let app = spawn_app().await;
+    let device = officer_with_leads(&app, "wang.officer", vec![lead("天府食品有限公司")]).await;
+    let id = device.records.keys().next().unwrap().to_string();
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    for (fields, message) in [
+        (vec![("to", "signed"), ("on", "2026-10-08")], "签约需要填写协议引资金额和签约日期"),
+        (vec![("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "十万")], "请填写整数金额"),
+        (vec![("to", "signed"), ("on", "08/10/2026"), ("agreed_wan", "100")], "日期格式应为"),
+        (vec![("to", "dropped"), ("on", "2026-10-08")], "需要填写原因"),
+        (vec![("to", "launched"), ("on", "2026-10-08")], "请选择有效的阶段"),
+    ] {
+        let response = post_stage(&app, &manager, &id, &fields).await;
+        assert_eq!(response.status(), 422, "{fields:?}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(message), "{fields:?} should say {message}");
+    }
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let stored = server::db::leads::find(&mut conn, &id).await.unwrap().unwrap();
+    assert_eq!(stored.version, 1, "nothing stored changed");
+}
+
+/// The text of every element of `html` carrying `marker` in its opening tag.
+fn texts_of(html: &str, marker: &str) -> Vec<String> {
+    html.match_indices(marker)
+        .filter_map(|(at, _)| {
+            let rest = &html[at..];
+            let start = rest.find('>')? + 1;
+            let end = rest[start..].find('<')? + start;
+            Some(rest[start..end].to_owned())
+        })
+        .collect()
+}
+
+/// The rows of a sheet as text.
+fn sheet_rows(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid .xlsx");
+    let range = workbook.worksheet_range(sheet).expect("the sheet exists");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn exports_hold_exactly_the_filtered_leads() {
+    let app = spawn_app().await;
+    let mut leads = vec![
+        lead_in("天府食品有限公司", IndustryChain::FoodBeverage, "西博会"),
+        lead_in("川味预制菜有限公司", IndustryChain::FoodBeverage, "西博会"),
+        lead_in("=cmd|' /C calc'!A0 食品", IndustryChain::FoodBeverage, "西博会"),
+        lead_in("远航医药科技有限公司", IndustryChain::MedicineHealth, "西博会"),
+        lead_in("粤海食品有限公司", IndustryChain::FoodBeverage, "四川行"),
+    ];
+    leads[0].intended_investment = Some(Wan(50_000));
+    officer_with_leads(&app, "wang.officer", leads).await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let query = "?industry=food_beverage&event=%E8%A5%BF%E5%8D%9A%E4%BC%9A&sort=company";
+    let get = |path: String| app.client.get(app.url(&path)).header("cookie", cookie(&manager)).send();
+
+    let csv = get(format!("/manage/export/leads.csv{query}")).await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("线索编号,企业名称,联系人"), "{}", lines[0]);
+    assert_eq!(lines.len(), 4, "header and the three food leads of the fair: {lines:?}");
+    assert!(text.contains("'=cmd"), "a formula is neutralised in CSV");
+    assert!(!text.contains("远航医药") && !text.contains("粤海食品"));
+
+    let xlsx = get(format!("/manage/export/leads.xlsx{query}")).await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let rows = sheet_rows(xlsx.bytes().await.unwrap().to_vec(), "线索审核");
+    assert_eq!(rows[0][1], "企业名称");
+    assert_eq!(rows.len(), 4);
+    let companies: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(companies, ["=cmd|' /C calc'!A0 食品", "天府食品有限公司", "川味预制菜有限公司"], "sorted by company, text stays text");
+    let tianfu = rows.iter().find(|r| r[1] == "天府食品有限公司").unwrap();
+    assert_eq!(tianfu[10], "50000", "amounts stay numbers");
+
+    // The dashboard's list shows the same count.
+    let html = get(format!("/manage/leads{query}")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("共 3 条线索"), "the table counts the same leads");
+}
+
+#[tokio::test]
+async fn a_signing_moves_the_dashboard_and_the_bulletin() {
+    let app = spawn_app().await;
+    let mut food = lead_in("天府食品有限公司", IndustryChain::FoodBeverage, "西博会");
+    food.origin = Some(domain::Origin::Domestic { province: domain::Province::Guangdong, city: None });
+    let device = officer_with_leads(&app, "wang.officer", vec![food]).await;
+    let id = device.records.keys().next().unwrap().to_string();
+    let admin = user_with_session(&app.db, "root.admin", Role::Admin).await;
+    let client = no_redirects();
+    for (metric, value) in [("signed_projects", "2"), ("agreed_investment", "100000"), ("out_of_province_agreed", "50000")] {
+        let response = client
+            .post(app.url("/manage/targets"))
+            .header("cookie", cookie(&admin))
+            .form(&[("period", "2026-Q4"), ("metric", metric), ("value", value)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+    }
+    let dashboard = || async {
+        let html = app.client.get(app.url("/manage/dashboard?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap().text().await.unwrap();
+        html
+    };
+    let before = dashboard().await;
+    assert_eq!(texts_of(&before, "data-testid=\"target-actual\""), ["0", "0.00 亿元", "0.00 亿元"], "no signing yet");
+
+    let response = post_stage(&app, &admin, &id, &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "75000"), ("out_of_province", "on")]).await;
+    assert_eq!(response.status(), 303);
+    let after = dashboard().await;
+    // One of two projects (50%), 7.50 of 10.00 亿元 (75%), all of it out-of-province: 7.50 of
+    // 5.00 亿元 (150%).
+    assert_eq!(texts_of(&after, "data-testid=\"target-actual\""), ["1", "7.50 亿元", "7.50 亿元"]);
+    assert_eq!(texts_of(&after, "class=\"bar-label\""), ["50%", "75%", "150%"]);
+
+    let bulletin = app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap();
+    assert_eq!(bulletin.status(), 200);
+    let rows = sheet_rows(bulletin.bytes().await.unwrap().to_vec(), "目标完成情况");
+    assert_eq!(rows[0][0], "2026 年第 4 季度");
+    assert_eq!(rows[1], ["指标", "目标", "完成", "进度"]);
+    let agreed = rows.iter().find(|r| r[0] == "协议引资").expect("agreed investment row");
+    assert_eq!(agreed[1..], ["10.00 亿元".to_owned(), "7.50 亿元".into(), "75%".into()]);
+    let bad = app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q5")).header("cookie", cookie(&admin)).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn the_demo_loads_the_plans_targets_once() {
+    let app = spawn_app().await;
+    let written = server::demo::load(&app.db, 300, 7).await.expect("demo loads");
+    assert_eq!(written, 300);
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let targets = server::db::targets::list(&mut conn).await.unwrap();
+    let year = targets.iter().find(|(_, t)| t.period.code() == "2023" && t.metric.code() == "agreed_investment").expect("yearly agreed target");
+    assert_eq!(year.1.value, 800_000, "80 亿元 in 万元");
+    assert!(targets.iter().any(|(_, t)| t.period.code() == "2023-Q2" && t.scope.code() == "hospital_preparations,reproductive_health"));
+    let facts = server::db::reports::project_facts(&mut conn).await.unwrap();
+    assert!(facts.iter().any(|f| f.pipeline.stage.is_signed()), "some demo leads are signed projects");
+    drop(conn);
+    assert!(matches!(server::demo::load(&app.db, 10, 7).await, Err(server::demo::DemoError::NotEmpty(300))));
+}
