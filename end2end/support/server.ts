@@ -79,13 +79,23 @@ export class ServerProcess {
   }
 }
 
-/** Adds an account with `server user add`, the password on standard input, as an admin would. */
-export async function addUser(server: ServerProcess, name: string, role: 'officer' | 'manager' | 'admin', password: string): Promise<void> {
-  const child = spawn(SERVER_BIN, ['user', 'add', name, '--role', role, '--department', '经济合作和外事局'], {
+/** Runs a command of the server binary on the server's database, `input` on standard input. */
+async function runCommand(server: ServerProcess, args: string[], input = ''): Promise<void> {
+  const child = spawn(SERVER_BIN, args, {
     env: { ...process.env, DATABASE_URL: server.databaseUrl, RUST_LOG: 'warn' },
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  child.stdin!.end(`${password}\n`);
+  child.stdin!.end(input);
   const code = await new Promise((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`server user add ${name} failed (${code})`);
+  if (code !== 0) throw new Error(`server ${args.join(' ')} failed (${code})`);
+}
+
+/** Adds an account with `server user add`, the password on standard input, as an admin would. */
+export async function addUser(server: ServerProcess, name: string, role: 'officer' | 'manager' | 'admin', password: string): Promise<void> {
+  await runCommand(server, ['user', 'add', name, '--role', role, '--department', '经济合作和外事局'], `${password}\n`);
+}
+
+/** Loads the 2023 targets and `leads` demo leads with `server demo`. */
+export async function loadDemo(server: ServerProcess, leads: number): Promise<void> {
+  await runCommand(server, ['demo', '--leads', String(leads)]);
 }
