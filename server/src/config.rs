@@ -1,6 +1,8 @@
 //! Configuration, read from the environment: the `LEPTOS_*` variables cargo-leptos sets
 //! (`LEPTOS_SITE_ADDR` is the address to listen on), `DATABASE_URL` (a `sqlite://` file, the
-//! default `./data/zhaoshang.db`, or a `postgres://` server) and `ZS_SECURE_COOKIES=1` behind https.
+//! default `./data/zhaoshang.db`, or a `postgres://` server), `ZS_SECURE_COOKIES=1` behind https,
+//! and the follow-up deadlines: `ZS_FIRST_RESPONSE_DAYS` (1), `ZS_ASSESSMENT_DAYS` (3) and
+//! `ZS_ASSESSMENT_FROM_WAN` (10000, i.e. 1 亿元).
 
 use leptos::config::{get_configuration, LeptosOptions};
 
@@ -13,6 +15,17 @@ pub struct Config {
     pub leptos: LeptosOptions,
     pub database_url: String,
     pub secure_cookies: bool,
+    pub follow_up: domain::followup::FollowUpRules,
+}
+
+/// A whole number from the environment, or `default` when unset; an unreadable one is an error.
+fn number(name: &str, default: i64) -> Result<i64, StartupError> {
+    match std::env::var(name) {
+        Ok(text) if !text.trim().is_empty() => {
+            text.trim().parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| StartupError::Config(format!("{name} must be a whole number, 0 or more: {text}")))
+        }
+        _ => Ok(default),
+    }
 }
 
 impl Config {
@@ -35,7 +48,13 @@ impl Config {
         };
         let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| crate::db::DEFAULT_URL.to_owned());
         let secure_cookies = std::env::var("ZS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
-        Ok(Config { leptos, database_url, secure_cookies })
+        let defaults = domain::followup::FollowUpRules::default();
+        let follow_up = domain::followup::FollowUpRules {
+            first_response_days: number("ZS_FIRST_RESPONSE_DAYS", defaults.first_response_days)?,
+            assessment_days: number("ZS_ASSESSMENT_DAYS", defaults.assessment_days)?,
+            assessment_from: domain::Wan(number("ZS_ASSESSMENT_FROM_WAN", defaults.assessment_from.0)?),
+        };
+        Ok(Config { leptos, database_url, secure_cookies, follow_up })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).

@@ -301,5 +301,9 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         tx.commit().await?;
         written += batch;
     }
+    // Statistics for the query planner after a bulk load (PostgreSQL's autovacuum would get
+    // there too, later).
+    let mut conn = db.pool.acquire().await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(written)
 }

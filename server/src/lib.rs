@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod merge;
 pub mod export;
 pub mod routes;
 pub mod stage;

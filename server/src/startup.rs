@@ -27,6 +27,8 @@ pub struct AppState {
     pub limits: Arc<LoginLimits>,
     /// Mark the session cookie `Secure` (the server is reached over https).
     pub secure_cookies: bool,
+    /// The follow-up deadlines.
+    pub follow_up: domain::followup::FollowUpRules,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -60,6 +62,7 @@ impl Application {
             db,
             limits: Arc::new(LoginLimits::default()),
             secure_cookies: config.secure_cookies,
+            follow_up: config.follow_up,
         };
         Ok(Application { listener, router: routes::router(state) })
     }

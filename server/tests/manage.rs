@@ -58,12 +58,20 @@ async fn officers_get_403_from_every_manager_page_export_and_target_endpoint() {
         "/manage/leads".to_owned(),
         format!("/manage/leads/{id}"),
         "/manage/dashboard".into(),
+        "/manage/overdue".into(),
+        "/manage/duplicates".into(),
         "/manage/targets".into(),
         "/manage/export/leads.csv".into(),
         "/manage/export/leads.xlsx".into(),
         "/manage/export/bulletin.xlsx".into(),
     ];
-    let posts = [format!("/manage/leads/{id}/stage"), "/manage/targets".into(), "/manage/targets/1/delete".into()];
+    let posts = [
+        format!("/manage/leads/{id}/stage"),
+        format!("/manage/leads/{id}/followup"),
+        "/manage/duplicates/merge".into(),
+        "/manage/targets".into(),
+        "/manage/targets/1/delete".into(),
+    ];
     for path in &gets {
         let as_officer = client.get(app.url(path)).header("cookie", cookie(&officer)).send().await.unwrap();
         assert_eq!(as_officer.status(), 403, "officer GET {path}");
@@ -73,7 +81,17 @@ async fn officers_get_403_from_every_manager_page_export_and_target_endpoint() {
         let as_manager = client.get(app.url(path)).header("cookie", cookie(&manager)).send().await.unwrap();
         assert_eq!(as_manager.status(), 200, "manager GET {path}");
     }
-    let form = [("to", "signed"), ("on", "2026-10-01"), ("agreed_wan", "50000"), ("period", "2026"), ("metric", "signed_projects"), ("value", "3")];
+    let form = [
+        ("to", "signed"),
+        ("on", "2026-10-01"),
+        ("agreed_wan", "50000"),
+        ("period", "2026"),
+        ("metric", "signed_projects"),
+        ("value", "3"),
+        ("assignee", "li.officer"),
+        ("keep", id.as_str()),
+        ("absorb", id.as_str()),
+    ];
     for path in &posts {
         let as_officer = client.post(app.url(path)).header("cookie", cookie(&officer)).form(&form).send().await.unwrap();
         assert_eq!(as_officer.status(), 403, "officer POST {path}");
@@ -279,4 +297,104 @@ async fn the_demo_loads_the_plans_targets_once() {
     assert!(facts.iter().any(|f| f.pipeline.stage.is_signed()), "some demo leads are signed projects");
     drop(conn);
     assert!(matches!(server::demo::load(&app.db, 10, 7).await, Err(server::demo::DemoError::NotEmpty(300))));
+}
+
+#[tokio::test]
+async fn the_same_investor_met_by_two_officers_is_flagged_and_merged_into_the_first_capture() {
+    let app = spawn_app().await;
+    let mut first = lead("四川天府食品有限公司");
+    first.referrer = Some("李引荐".into());
+    first.captured_at = first.captured_at - chrono::Duration::days(3);
+    first.updated_at = first.captured_at;
+    let mut second = lead("四川天府食品（有限公司）");
+    second.email = Some("ceo@tianfu.cn".into());
+    second.referrer = Some("张引荐".into());
+    let other = lead_in("远航医药科技有限公司", IndustryChain::MedicineHealth, "西博会");
+    let mut other = other;
+    other.mobile = Some("13900000000".into());
+    let mut first_device = officer_with_leads(&app, "wang.officer", vec![first.clone()]).await;
+    let mut second_device = officer_with_leads(&app, "li.officer", vec![second.clone(), other]).await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let get = |path: &str| app.client.get(app.url(path)).header("cookie", cookie(&manager)).send();
+
+    // Same mobile and the same company once its legal form is set aside: flagged on sync.
+    let html = get("/manage/duplicates").await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches("data-testid=\"duplicate-pair\"").count(), 1, "one pair, the medicine company is not in it");
+    assert!(html.contains("手机、企业名称") || html.contains("企业名称、手机"), "both shared keys are named");
+
+    let response = no_redirects()
+        .post(app.url("/manage/duplicates/merge"))
+        .header("cookie", cookie(&manager))
+        .form(&[("keep", second.id.to_string()), ("absorb", first.id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], format!("/manage/leads/{}", first.id), "the first capture survives, whatever the form said");
+
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let kept = server::db::leads::find(&mut conn, &first.id.to_string()).await.unwrap().unwrap();
+    assert_eq!(kept.lead.referrer.as_deref(), Some("李引荐"), "the first referrer keeps the credit");
+    assert_eq!(kept.lead.email.as_deref(), Some("ceo@tianfu.cn"), "what the survivor lacked is filled in");
+    let absorbed = server::db::leads::find(&mut conn, &second.id.to_string()).await.unwrap().unwrap();
+    assert_eq!(absorbed.lead.pipeline.stage, PipelineStage::Dropped);
+    assert!(absorbed.lead.pipeline.reason.as_deref().unwrap().contains("四川天府食品有限公司"));
+    let trail = server::db::history::for_lead(&mut conn, &first.id.to_string()).await.unwrap();
+    assert!(trail.iter().any(|e| e.attr == "merged"), "the merge is in the survivor's trail");
+    drop(conn);
+
+    // Both officers' tablets learn the outcome; the list has no pair left.
+    first_device.sync(&app.base).await.unwrap();
+    second_device.sync(&app.base).await.unwrap();
+    assert_eq!(first_device.records[&first.id].lead.email.as_deref(), Some("ceo@tianfu.cn"));
+    assert_eq!(second_device.records[&second.id].lead.pipeline.stage, PipelineStage::Dropped);
+    let html = get("/manage/duplicates").await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches("data-testid=\"duplicate-pair\"").count(), 0);
+}
+
+#[tokio::test]
+async fn overdue_leads_are_listed_until_someone_follows_them_up() {
+    let app = spawn_app().await;
+    // Captured long ago (the fixture's date): both past their first-response deadline; the large
+    // one past its assessment deadline too.
+    let small = lead("小额线索有限公司");
+    let mut large = lead("大额线索有限公司");
+    large.intended_investment = Some(Wan(20_000));
+    officer_with_leads(&app, "wang.officer", vec![small.clone(), large.clone()]).await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let get = |path: String| app.client.get(app.url(&path)).header("cookie", cookie(&manager)).send();
+
+    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("共 2 条逾期"));
+    assert_eq!(html.matches("首次联系逾期").count(), 2);
+    assert_eq!(html.matches("论证评估逾期").count(), 1, "only the lead of 1 亿元 or more needs an assessment");
+
+    // The first contact is recorded for the small lead and an owner assigned: it leaves the list.
+    let response = no_redirects()
+        .post(app.url(&format!("/manage/leads/{}/followup", small.id)))
+        .header("cookie", cookie(&manager))
+        .form(&[("assignee", "wang.officer"), ("responded", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let bad = no_redirects()
+        .post(app.url(&format!("/manage/leads/{}/followup", large.id)))
+        .header("cookie", cookie(&manager))
+        .form(&[("assignee", "nobody.here")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422, "an unknown owner is refused");
+    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("共 1 条逾期"), "only the large lead is left");
+    assert!(html.contains("大额线索有限公司") && !html.contains("小额线索有限公司"));
+    let page = get(format!("/manage/leads/{}", small.id)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("首次联系时间"));
+
+    // Screening the large lead answers its deadlines.
+    let response = post_stage(&app, &manager, &large.id.to_string(), &[("to", "screened"), ("on", "2026-10-01")]).await;
+    assert_eq!(response.status(), 303);
+    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("没有逾期的线索"));
 }

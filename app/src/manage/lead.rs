@@ -34,6 +34,22 @@ pub struct LeadDetail {
     /// Why the last stage change was refused: a `stage_error.<code>` code.
     pub error: Option<&'static str>,
     pub saved: bool,
+    pub followup: FollowUpSection,
+    /// Pairs this lead is in.
+    pub duplicates: Vec<super::duplicates::PairView>,
+}
+
+/// The follow-up part of the lead page.
+#[derive(Clone, Debug, Default)]
+pub struct FollowUpSection {
+    pub assignee: Option<String>,
+    pub responded_at: Option<String>,
+    /// Who can be chosen as the follow-up owner.
+    pub assignable: Vec<String>,
+    /// Deadlines missed, with days late.
+    pub missed: Vec<(domain::followup::Deadline, i64)>,
+    pub saved: bool,
+    pub error: Option<Key>,
 }
 
 fn field(label: impl Into<String>, value: String) -> impl IntoView {
@@ -207,6 +223,63 @@ fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
     }
 }
 
+fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    let action = format!("/manage/leads/{lead_id}/followup");
+    let current = f.assignee.clone().unwrap_or_default();
+    let options = f.assignable.into_iter().map(|name| {
+        let is = name == current;
+        view! { <option value=name.clone() selected=is>{name.clone()}</option> }
+    }).collect_view();
+    let missed = f.missed.into_iter().map(|(deadline, days)| {
+        let late = crate::i18n::fill(t(Key::ManageOverdueLate), &[("days", &days.to_string())]);
+        view! { <span class="tag warn" data-testid="overdue-tag">{lang.text_of("deadline", deadline.code())}" · "{late}</span>" " }
+    }).collect_view();
+    let responded = f.responded_at.clone();
+    view! {
+        <form class="followup-form" method="post" action=action data-testid="followup-form">
+            <h2>{t(Key::ManageFollowupTitle)}</h2>
+            <p>{missed}</p>
+            {f.saved.then(|| view! { <p class="form-ok" role="status">{t(Key::ManageFollowupSaved)}</p> })}
+            {f.error.map(|key| view! { <p class="form-error" role="alert">{t(key)}</p> })}
+            <div class="form-grid">
+                <label>{t(Key::ManageFollowupAssignee)}
+                    <select name="assignee" data-testid="assignee"><option value="">{t(Key::ManageFollowupNobody)}</option>{options}</select>
+                </label>
+                {match responded {
+                    Some(at) => view! { <div class="kv"><dt>{t(Key::ManageFollowupRespondedAt)}</dt><dd>{beijing(&at)}</dd></div> }.into_any(),
+                    None => view! { <label class="check"><input type="checkbox" name="responded" data-testid="responded"/>{t(Key::ManageFollowupResponded)}</label> }.into_any(),
+                }}
+            </div>
+            <button type="submit" class="button">{t(Key::ManageFollowupSave)}</button>
+        </form>
+    }
+}
+
+fn duplicates_view(lang: Lang, lead_id: &str, pairs: Vec<super::duplicates::PairView>) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    (!pairs.is_empty()).then(|| {
+        let rows = pairs.into_iter().map(|pair| {
+            let other = if pair.keeps.lead_id == lead_id { pair.absorbed.clone() } else { pair.keeps.clone() };
+            let href = format!("/manage/leads/{}", other.lead_id);
+            let button = super::duplicates::merge_button(lang, &pair.keeps.lead_id, &pair.absorbed.lead_id);
+            view! {
+                <tr>
+                    <td><a href=href>{other.company_name}</a><br/><span class="muted">{other.officer}</span></td>
+                    <td>{super::duplicates::kinds_text(lang, &pair.kinds)}</td>
+                    <td>{button}</td>
+                </tr>
+            }
+        }).collect_view();
+        view! {
+            <section class="card" data-testid="lead-duplicates">
+                <h2>{t(Key::ManageDupTitle)}</h2>
+                <table><tbody>{rows}</tbody></table>
+            </section>
+        }
+    })
+}
+
 /// The lead page.
 pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
     let lang = frame.lang;
@@ -233,8 +306,10 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
                 <h2>{t(Key::ManageLeadPipeline)}</h2>
                 {progress(lang, &lead)}
                 {stage_form(lang, &lead.id.to_string(), &detail.form, detail.error, detail.saved)}
+                {followup_view(lang, &lead.id.to_string(), detail.followup)}
             </section>
         </div>
+        {duplicates_view(lang, &lead.id.to_string(), detail.duplicates)}
         <section class="card">
             <h2>{t(Key::ManageLeadHistory)}</h2>
             {history_view(lang, detail.history)}

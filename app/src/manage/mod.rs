@@ -4,6 +4,8 @@
 //! they only turn data into HTML.
 
 pub mod dashboard;
+pub mod duplicates;
+pub mod followup;
 pub mod lead;
 pub mod leads;
 pub mod targets;
@@ -18,6 +20,8 @@ use crate::i18n::{fill, Key, Lang};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Leads,
+    Overdue,
+    Duplicates,
     Dashboard,
     Targets,
 }
@@ -60,6 +64,8 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                     </a>
                     <nav class="tabs">
                         <a class="tab" href="/manage/leads" aria-current=current(Section::Leads)>{t(Key::ManageNavLeads)}</a>
+                        <a class="tab" href="/manage/overdue" aria-current=current(Section::Overdue)>{t(Key::ManageNavOverdue)}</a>
+                        <a class="tab" href="/manage/duplicates" aria-current=current(Section::Duplicates)>{t(Key::ManageNavDuplicates)}</a>
                         <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
                         <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
                     </nav>

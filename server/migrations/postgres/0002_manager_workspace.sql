@@ -22,7 +22,7 @@ CREATE TABLE lead_facts (
     screened_on  TEXT,
     signed_on    TEXT,
     agreed_wan   BIGINT,
-    pipeline     TEXT    NOT NULL  -- JSON of the lead's pipeline, for reports
+    pipeline     TEXT              -- JSON of the lead's pipeline once it left the `lead` stage
 );
 CREATE INDEX lead_facts_captured ON lead_facts (captured_at);
 CREATE INDEX lead_facts_owner ON lead_facts (owner_id, captured_at);
@@ -46,3 +46,39 @@ CREATE TABLE targets (
 );
 
 CREATE INDEX users_department ON users (department);
+
+-- Follow-up: who follows a lead up, and when its first contact after the booth was recorded.
+-- Kept apart from lead_facts, which is derived from the lead alone.
+CREATE TABLE lead_followup (
+    lead_id      TEXT    PRIMARY KEY REFERENCES leads (id),
+    assignee     TEXT,
+    responded_at TEXT,
+    updated_at   TEXT    NOT NULL
+);
+
+-- Duplicate detection: the keys each lead can be matched on (mobile, WeChat ID, credit code,
+-- normalised company name). Rewritten with the lead's facts.
+CREATE TABLE lead_keys (
+    kind    TEXT NOT NULL,
+    value   TEXT NOT NULL,
+    lead_id TEXT NOT NULL REFERENCES leads (id),
+    PRIMARY KEY (kind, value, lead_id)
+);
+CREATE INDEX lead_keys_lead ON lead_keys (lead_id);
+
+-- Merges of duplicates: the absorbed lead is dropped, pointing at the one that keeps the credit.
+CREATE TABLE lead_merges (
+    absorbed_id TEXT    PRIMARY KEY REFERENCES leads (id),
+    survivor_id TEXT    NOT NULL REFERENCES leads (id),
+    merged_by   BIGINT NOT NULL REFERENCES users (id),
+    merged_at   TEXT    NOT NULL
+);
+
+-- Pairs of leads that share a key (a < b), flagged when either is written.
+CREATE TABLE lead_duplicates (
+    a    TEXT NOT NULL REFERENCES leads (id),
+    b    TEXT NOT NULL REFERENCES leads (id),
+    kind TEXT NOT NULL,
+    PRIMARY KEY (a, b, kind)
+);
+CREATE INDEX lead_duplicates_b ON lead_duplicates (b);

@@ -1,6 +1,6 @@
 //! `lead_facts`: the narrow row per lead that the manager workspace filters, sorts, searches and
-//! reports on. Written with the lead in the same transaction; derived from the lead alone, so it
-//! can always be rebuilt (`backfill`).
+//! reports on, and the lead's duplicate keys. Written with the lead in the same transaction;
+//! derived from the lead alone, so it can always be rebuilt (`backfill`).
 
 use domain::review::origin_class_code;
 use domain::Lead;
@@ -16,6 +16,15 @@ fn search_text(lead: &Lead) -> String {
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
+}
+
+/// The pipeline as stored for reports: nothing for a lead that never left the `lead` stage (most
+/// of them), which keeps the rows that searches scan narrow.
+fn pipeline_json(pipeline: &domain::Pipeline) -> Result<Option<String>, sqlx::Error> {
+    if *pipeline == domain::Pipeline::default() {
+        return Ok(None);
+    }
+    serde_json::to_string(pipeline).map(Some).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// Writes the facts of these leads, replacing any row they had.
@@ -56,11 +65,11 @@ pub async fn upsert_many(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Res
                 .bind(date(pipeline.screened_on))
                 .bind(date(signing.map(|s| s.signed_on)))
                 .bind(signing.map(|s| s.agreed_investment.0))
-                .bind(serde_json::to_string(pipeline).map_err(|e| sqlx::Error::Encode(Box::new(e)))?);
+                .bind(pipeline_json(pipeline)?);
         }
         query.execute(&mut *conn).await?;
     }
-    Ok(())
+    super::duplicates::index(conn, leads).await
 }
 
 /// Fills in the facts of leads that have none (leads stored before the table existed). Returns

@@ -3,6 +3,8 @@
 //! of the submodules take a connection or a transaction and know nothing of HTTP.
 
 pub mod changes;
+pub mod duplicates;
+pub mod followup;
 pub mod facts;
 pub mod history;
 pub mod leads;
@@ -84,6 +86,9 @@ impl Db {
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // Keeps the planner's statistics fresh (analysing only what changed a
+                        // lot): without them a filter on the stage would scan by the wrong index.
+                        conn.execute("PRAGMA optimize = 0x10002").await?;
                     }
                     Ok(())
                 })

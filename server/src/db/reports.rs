@@ -4,13 +4,14 @@
 
 use domain::report::ProjectFacts;
 use domain::review::origin_class_from_code;
-use domain::{IndustryChain, IndustrySegment, Pipeline};
+use domain::{IndustryChain, IndustrySegment, Pipeline, PipelineStage};
 use sqlx::{AnyConnection, Row};
 
-/// The facts of every lead in the pipeline.
+/// The facts of every lead in the pipeline. Signed projects are read whole (their pipeline's
+/// JSON); leads only screened need no more than their stage and screening date, read from columns.
 pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.pipeline, u.username, u.department \
+        "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.stage, f.screened_on, f.signed_on, f.pipeline, u.username, u.department \
          FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.signed_on IS NOT NULL OR f.screened_on IS NOT NULL",
     )
     .fetch_all(conn)
@@ -18,7 +19,14 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
     rows.iter()
         .map(|r| {
             let code = |name: &str| -> Result<Option<String>, sqlx::Error> { r.try_get(name) };
-            let pipeline: Pipeline = serde_json::from_str(&r.try_get::<String, _>("pipeline")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let pipeline = match (code("signed_on")?, code("pipeline")?) {
+                (Some(_), Some(json)) => serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                _ => Pipeline {
+                    stage: code("stage")?.as_deref().and_then(PipelineStage::from_code).unwrap_or_default(),
+                    screened_on: code("screened_on")?.as_deref().and_then(domain::time::optional_date::parse),
+                    ..Pipeline::default()
+                },
+            };
             Ok(ProjectFacts {
                 industry: code("industry")?.as_deref().and_then(IndustryChain::from_code),
                 segment: code("segment")?.as_deref().and_then(IndustrySegment::from_code),

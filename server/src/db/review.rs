@@ -119,6 +119,13 @@ fn row(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
 
 /// The page of leads `filter` asks for, and how many match in all.
 pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<ReviewPage, sqlx::Error> {
+    if filter.q.is_some() {
+        // A search scans every row once: count in the same scan instead of a second one.
+        let (rows, total) = rows_counted(conn, filter).await?;
+        if total > 0 || filter.page == 0 {
+            return Ok(ReviewPage { rows, total });
+        }
+    }
     let w = filter_clauses(filter);
     let count_sql = format!("SELECT COUNT(*) AS n {FROM}{}", w.sql());
     let total: i64 = sqlx::query_with(&count_sql, w.args).fetch_one(&mut *conn).await?.try_get("n")?;
@@ -126,12 +133,32 @@ pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Rev
     Ok(ReviewPage { rows, total })
 }
 
+/// One page and the number of matches, from one query (`COUNT(*) OVER ()`). A page past the end
+/// has no row to carry the count: its total reads 0.
+async fn rows_counted(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
+    let mut w = filter_clauses(filter);
+    let sql = format!(
+        "SELECT {COLUMNS}, COUNT(*) OVER () AS total {FROM}{} ORDER BY {} LIMIT ${} OFFSET ${}",
+        w.sql(),
+        order_by(filter.sort),
+        w.count + 1,
+        w.count + 2
+    );
+    let _ = w.args.add(PAGE_SIZE);
+    let _ = w.args.add(filter.page * PAGE_SIZE);
+    let found = sqlx::query_with(&sql, w.args).fetch_all(conn).await?;
+    let total = found.first().map(|r| r.try_get::<i64, _>("total")).transpose()?.unwrap_or(0);
+    Ok((found.iter().map(row).collect::<Result<_, _>>()?, total))
+}
+
+const COLUMNS: &str = "f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
+     f.stage, f.intended_wan, f.agreed_wan, f.captured_at, u.username, u.department";
+
 /// Every lead `filter` matches, in its order (for exports), or one page of them.
 pub async fn rows(conn: &mut AnyConnection, filter: &ParsedFilter, limit_offset: Option<(i64, i64)>) -> Result<Vec<ReviewRow>, sqlx::Error> {
     let mut w = filter_clauses(filter);
     let mut sql = format!(
-        "SELECT f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
-         f.stage, f.intended_wan, f.agreed_wan, f.captured_at, u.username, u.department {FROM}{} ORDER BY {}",
+        "SELECT {COLUMNS} {FROM}{} ORDER BY {}",
         w.sql(),
         order_by(filter.sort)
     );

@@ -6,14 +6,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use app::i18n::Key;
-use app::manage::lead::{lead_page, HistoryRow, LeadDetail};
+use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
 use app::manage::leads::{lead_list, LeadList};
 use domain::review::LeadFilter;
+use domain::followup::FollowUpState;
 use domain::{OriginClass, StageForm};
 use serde::Deserialize;
 
 use super::Manager;
-use crate::db::{history, leads, review, users};
+use super::duplicates::pair_views;
+use super::followup::missed;
+use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::stage::{change_stage, ChangeStageError};
 use crate::startup::AppState;
@@ -41,10 +44,28 @@ async fn list(State(state): State<AppState>, manager: Manager, Query(filter): Qu
 struct Saved {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    followup: Option<String>,
 }
 
-/// The lead page, with the stage form as typed (after a refused change) or prefilled.
-async fn render(state: &AppState, manager: &Manager, id: &str, form: Option<StageForm>, error: Option<&'static str>, saved: bool) -> Result<Response, ApiError> {
+/// What the lead page says besides the lead: the outcome of the last form sent.
+#[derive(Default)]
+struct Outcome {
+    /// The stage form as typed, after a refused change.
+    form: Option<StageForm>,
+    stage_error: Option<&'static str>,
+    stage_saved: bool,
+    followup_error: Option<Key>,
+    followup_saved: bool,
+}
+
+/// The lead page with the follow-up form's error.
+pub async fn render_with_followup_error(state: &AppState, manager: &Manager, id: &str, error: Key) -> Result<Response, ApiError> {
+    render(state, manager, id, Outcome { followup_error: Some(error), ..Outcome::default() }).await
+}
+
+/// The lead page.
+async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome) -> Result<Response, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let Some(stored) = leads::find(&mut conn, id).await? else {
         return Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavLeads, manager.frame.lang.text(Key::ManageLeadNotFound)));
@@ -53,10 +74,30 @@ async fn render(state: &AppState, manager: &Manager, id: &str, form: Option<Stag
     let owner = users::find(&mut conn, stored.owner_id).await?;
     let names = users::names(&mut conn).await?;
     let trail = history::for_lead(&mut conn, id).await?;
+    let record = followup::find(&mut conn, id).await?;
+    let assignable = followup::assignable(&mut conn).await?;
+    let pairs = duplicates::pairs_of(&mut conn, id).await?;
+    let pair_ids: Vec<String> = pairs.iter().flat_map(|p| [p.a.clone(), p.b.clone()]).collect();
+    let sides = duplicates::sides(&mut conn, &pair_ids).await?;
     let lead = stored.lead;
+    let follow_state = FollowUpState {
+        captured_at: lead.captured_at,
+        stage: lead.pipeline.stage,
+        intended: lead.intended_investment,
+        responded_at: record.responded_at.as_deref().and_then(domain::time::rfc3339::parse),
+    };
+    let followup = FollowUpSection {
+        assignee: record.assignee,
+        responded_at: record.responded_at,
+        assignable,
+        missed: missed(&state.follow_up, &follow_state),
+        saved: outcome.followup_saved,
+        error: outcome.followup_error,
+    };
     let out_of_province = lead.origin.as_ref().is_some_and(|o| o.class() == OriginClass::OutOfProvince);
     let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
-    let form = form.unwrap_or_else(|| StageForm::for_pipeline(&lead.pipeline, today, out_of_province));
+    let form = outcome.form.unwrap_or_else(|| StageForm::for_pipeline(&lead.pipeline, today, out_of_province));
+    let error = outcome.stage_error;
     let history = trail
         .into_iter()
         .map(|e| HistoryRow {
@@ -79,14 +120,17 @@ async fn render(state: &AppState, manager: &Manager, id: &str, form: Option<Stag
         history,
         form,
         error,
-        saved,
+        saved: outcome.stage_saved,
+        followup,
+        duplicates: pair_views(pairs, &sides),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let refused = error.is_some() || detail.followup.error.is_some();
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, manager.page(lead_page(&manager.frame, detail))).into_response())
 }
 
 async fn show(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Query(saved): Query<Saved>) -> Result<Response, ApiError> {
-    render(&state, &manager, &id, None, None, saved.saved.is_some()).await
+    render(&state, &manager, &id, Outcome { stage_saved: saved.saved.is_some(), followup_saved: saved.followup.is_some(), ..Outcome::default() }).await
 }
 
 async fn stage(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Form(form): Form<StageForm>) -> Result<Response, ApiError> {
@@ -94,17 +138,17 @@ async fn stage(State(state): State<AppState>, manager: Manager, Path(id): Path<S
         let mut conn = state.db.pool.acquire().await?;
         match leads::find(&mut conn, &id).await? {
             Some(stored) => stored.lead.pipeline,
-            None => return render(&state, &manager, &id, None, None, false).await,
+            None => return render(&state, &manager, &id, Outcome::default()).await,
         }
     };
     let change = match form.parse(&current) {
         Ok(change) => change,
-        Err(e) => return render(&state, &manager, &id, Some(form), Some(e.code()), false).await,
+        Err(e) => return render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await,
     };
     match change_stage(&state.db, &manager.user, &id, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?saved=1")).into_response()),
-        Err(ChangeStageError::Refused(e)) => render(&state, &manager, &id, Some(form), Some(e.code()), false).await,
-        Err(ChangeStageError::NotFound) => render(&state, &manager, &id, None, None, false).await,
+        Err(ChangeStageError::Refused(e)) => render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await,
+        Err(ChangeStageError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
         Err(ChangeStageError::Db(e)) => Err(e.into()),
     }
 }

@@ -3,7 +3,9 @@
 //! anonymous visitor is sent to the login page, an officer gets 403.
 
 mod dashboard;
+mod duplicates;
 mod export;
+mod followup;
 mod leads;
 mod targets;
 
@@ -32,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{tag}", get(switch_lang))
         .merge(leads::router())
         .merge(dashboard::router())
+        .merge(duplicates::router())
+        .merge(followup::router())
         .merge(targets::router())
         .merge(export::router())
 }

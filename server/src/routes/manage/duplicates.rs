@@ -1,0 +1,73 @@
+//! Possible duplicates and their merge.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use app::i18n::{fill, Key};
+use app::manage::duplicates::{duplicates_page, PairSide, PairView};
+use serde::Deserialize;
+
+use super::Manager;
+use crate::db::duplicates::{self, DuplicatePair, Side};
+use crate::error::ApiError;
+use crate::merge::{merge, MergeError};
+use crate::startup::AppState;
+
+/// Most pairs listed on the page.
+const PAIRS_SHOWN: i64 = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/manage/duplicates", get(list)).route("/manage/duplicates/merge", post(merge_pair))
+}
+
+/// The pairs as shown: the side captured first keeps the lead.
+pub fn pair_views(pairs: Vec<DuplicatePair>, sides: &HashMap<String, Side>) -> Vec<PairView> {
+    let side = |id: &str| {
+        sides.get(id).map(|s| PairSide {
+            lead_id: id.to_owned(),
+            company_name: s.company_name.clone(),
+            contact_name: s.contact_name.clone(),
+            officer: s.officer.clone(),
+            captured_at: s.captured_at.clone(),
+        })
+    };
+    pairs
+        .into_iter()
+        .filter_map(|pair| {
+            let (a, b) = (side(&pair.a)?, side(&pair.b)?);
+            let (keeps, absorbed) = if (a.captured_at.as_str(), a.lead_id.as_str()) <= (b.captured_at.as_str(), b.lead_id.as_str()) { (a, b) } else { (b, a) };
+            Some(PairView { keeps, absorbed, kinds: pair.kinds })
+        })
+        .collect()
+}
+
+async fn list(State(state): State<AppState>, manager: Manager) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let pairs = duplicates::pairs(&mut conn, PAIRS_SHOWN).await?;
+    let ids: Vec<String> = pairs.iter().flat_map(|p| [p.a.clone(), p.b.clone()]).collect();
+    let sides = duplicates::sides(&mut conn, &ids).await?;
+    Ok(manager.page(duplicates_page(&manager.frame, pair_views(pairs, &sides))))
+}
+
+#[derive(Deserialize)]
+struct MergeForm {
+    keep: String,
+    absorb: String,
+}
+
+async fn merge_pair(State(state): State<AppState>, manager: Manager, Form(form): Form<MergeForm>) -> Result<Response, ApiError> {
+    let lang = manager.frame.lang;
+    let reason = |survivor: &domain::Lead| fill(lang.text(Key::ManageDupMergedReason), &[("company", &survivor.company_name)]);
+    match merge(&state.db, &manager.user, &form.keep, &form.absorb, reason).await {
+        Ok(survivor) => Ok(Redirect::to(&format!("/manage/leads/{survivor}")).into_response()),
+        Err(MergeError::NotFound) => Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavDuplicates, lang.text(Key::ManageLeadNotFound))),
+        Err(MergeError::NotDuplicates | MergeError::AlreadyMerged) => {
+            Ok(manager.message(StatusCode::UNPROCESSABLE_ENTITY, Key::ManageNavDuplicates, lang.text(Key::ManageDupNotDuplicates)))
+        }
+        Err(MergeError::Db(e)) => Err(e.into()),
+    }
+}
