@@ -53,6 +53,7 @@ impl Project {
                 funds: self.funds.into_iter().map(|(on, wan)| FundsReading { on, to_date: Wan(wan) }).collect(),
                 ..Pipeline::default()
             },
+            leads: 1,
         }
     }
 }
@@ -589,4 +590,24 @@ fn metrics_have_units_and_targets_travel_as_codes() {
     let short: Target = serde_json::from_str(r#"{"period":"2023","metric":"top_500","value":1}"#).expect("scope and supervision default");
     assert_eq!(short, target(Y2023, Metric::Top500, 1));
     assert!(serde_json::from_str::<Target>(r#"{"period":"2023-Q7","metric":"top_500","value":1}"#).is_err());
+}
+
+#[test]
+fn grouped_screened_leads_count_as_many_leads_and_rank_nobody() {
+    // Five leads screened on 2023-04-03 in food & beverage, read as one group without names.
+    let group = ProjectFacts {
+        industry: Some(C::FoodBeverage),
+        segment: None,
+        origin: None,
+        top_500: false,
+        department: String::new(),
+        officer: String::new(),
+        pipeline: Pipeline { stage: St::Screened, screened_on: NaiveDate::from_ymd_opt(2023, 4, 3), ..Pipeline::default() },
+        leads: 5,
+    };
+    let target = Target { period: Period::Quarter(2023, 2), metric: Metric::PackagedProjects, scope: IndustryScope::all(), supervision: None, value: 10 };
+    let as_of = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+    assert_eq!(actual(&target, std::slice::from_ref(&group), as_of), Actual::Amount(5));
+    let dash = dashboard(&[target], &[group], Period::Quarter(2023, 2), as_of);
+    assert!(dash.departments.is_empty() && dash.officers.is_empty());
 }

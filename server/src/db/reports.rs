@@ -7,37 +7,67 @@ use domain::review::origin_class_from_code;
 use domain::{IndustryChain, IndustrySegment, Pipeline, PipelineStage};
 use sqlx::{AnyConnection, Row};
 
-/// The facts of every lead in the pipeline. Signed projects are read whole (their pipeline's
-/// JSON); leads only screened need no more than their stage and screening date, read from columns.
+/// The facts of every lead in the pipeline: signed projects one by one (their pipeline's JSON);
+/// leads only screened grouped by industry, stage and screening date (only counts of them are
+/// reported), so that a dashboard over 100,000 leads reads a few thousand rows.
 pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.stage, f.screened_on, f.signed_on, f.pipeline, u.username, u.department \
-         FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.signed_on IS NOT NULL OR f.screened_on IS NOT NULL",
+    let signed = sqlx::query(
+        "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.pipeline, u.username, u.department \
+         FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.signed_on IS NOT NULL",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let code = |name: &str| -> Result<Option<String>, sqlx::Error> { r.try_get(name) };
-            let pipeline = match (code("signed_on")?, code("pipeline")?) {
-                (Some(_), Some(json)) => serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                _ => Pipeline {
-                    stage: code("stage")?.as_deref().and_then(PipelineStage::from_code).unwrap_or_default(),
-                    screened_on: code("screened_on")?.as_deref().and_then(domain::time::optional_date::parse),
-                    ..Pipeline::default()
-                },
-            };
-            Ok(ProjectFacts {
-                industry: code("industry")?.as_deref().and_then(IndustryChain::from_code),
-                segment: code("segment")?.as_deref().and_then(IndustrySegment::from_code),
-                origin: code("origin_class")?.as_deref().and_then(origin_class_from_code),
-                top_500: r.try_get::<i64, _>("top_500")? != 0,
-                department: r.try_get("department")?,
-                officer: r.try_get("username")?,
-                pipeline,
-            })
-        })
-        .collect()
+    let screened = sqlx::query(
+        "SELECT industry, segment, stage, screened_on, COUNT(*) AS n FROM lead_facts \
+         WHERE signed_on IS NULL AND screened_on IS NOT NULL GROUP BY industry, segment, stage, screened_on",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let chain = |r: &sqlx::any::AnyRow| -> Result<(Option<IndustryChain>, Option<IndustrySegment>), sqlx::Error> {
+        let industry: Option<String> = r.try_get("industry")?;
+        let segment: Option<String> = r.try_get("segment")?;
+        Ok((industry.as_deref().and_then(IndustryChain::from_code), segment.as_deref().and_then(IndustrySegment::from_code)))
+    };
+    let mut facts = Vec::with_capacity(signed.len() + screened.len());
+    for r in &signed {
+        let (industry, segment) = chain(r)?;
+        let json: Option<String> = r.try_get("pipeline")?;
+        let pipeline: Pipeline = match json {
+            Some(json) => serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            None => Pipeline::default(),
+        };
+        let origin: Option<String> = r.try_get("origin_class")?;
+        facts.push(ProjectFacts {
+            industry,
+            segment,
+            origin: origin.as_deref().and_then(origin_class_from_code),
+            top_500: r.try_get::<i64, _>("top_500")? != 0,
+            department: r.try_get("department")?,
+            officer: r.try_get("username")?,
+            pipeline,
+            leads: 1,
+        });
+    }
+    for r in &screened {
+        let (industry, segment) = chain(r)?;
+        let stage: String = r.try_get("stage")?;
+        let screened_on: Option<String> = r.try_get("screened_on")?;
+        facts.push(ProjectFacts {
+            industry,
+            segment,
+            origin: None,
+            top_500: false,
+            department: String::new(),
+            officer: String::new(),
+            pipeline: Pipeline {
+                stage: PipelineStage::from_code(&stage).unwrap_or_default(),
+                screened_on: screened_on.as_deref().and_then(domain::time::optional_date::parse),
+                ..Pipeline::default()
+            },
+            leads: r.try_get("n")?,
+        });
+    }
+    Ok(facts)
 }
 
 /// The years that have signings or targets, newest first.

@@ -125,8 +125,26 @@ pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Rev
     let count_from = if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" };
     let count_sql = format!("SELECT COUNT(*) AS n {count_from}{}", w.sql());
     let total: i64 = sqlx::query_with(&count_sql, w.args).fetch_one(&mut *conn).await?.try_get("n")?;
-    let rows = rows(conn, filter, Some((PAGE_SIZE, filter.page * PAGE_SIZE))).await?;
+    let rows = page_rows(conn, filter).await?;
     Ok(ReviewPage { rows, total })
+}
+
+/// One page in two steps: the ids of the page, found with the filters and the order alone (often
+/// from an index, without reading a row), then those rows.
+async fn page_rows(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    let mut w = filter_clauses(filter);
+    let from = if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" };
+    let sql = format!("SELECT f.lead_id {from}{} ORDER BY {} LIMIT ${} OFFSET ${}", w.sql(), order_by(filter.sort), w.count + 1, w.count + 2);
+    let _ = w.args.add(PAGE_SIZE);
+    let _ = w.args.add(filter.page * PAGE_SIZE);
+    let ids = sqlx::query_with(&sql, w.args).fetch_all(&mut *conn).await?.iter().map(|r| r.try_get::<String, _>("lead_id")).collect::<Result<Vec<_>, _>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE f.lead_id IN ({})", super::placeholders(1, ids.len()));
+    let found = ids.iter().fold(sqlx::query(&sql), |q, id| q.bind(id.clone())).fetch_all(conn).await?;
+    let mut rows: std::collections::HashMap<String, ReviewRow> = found.iter().map(row).map(|r| r.map(|r| (r.id.clone(), r))).collect::<Result<_, _>>()?;
+    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }
 
 const COLUMNS: &str = "f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
