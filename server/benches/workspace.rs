@@ -134,7 +134,7 @@ async fn main() {
             computes.push(t.elapsed() - loaded);
             projects = facts.len();
         }
-        let stats = Stats::of(&format!("dashboard {} ({projects} leads in the pipeline)", period.code()), times);
+        let stats = Stats::of(&format!("dashboard {} ({projects} fact rows)", period.code()), times);
         stats.print();
         Stats::of("  of which loading", loads).print();
         Stats::of("  of which computing", computes).print();

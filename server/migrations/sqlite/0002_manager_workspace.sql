@@ -27,10 +27,10 @@ CREATE TABLE lead_facts (
 -- The common filters each lead an index that also holds the other filter columns, so counting a
 -- combination of filters reads the index alone, never the rows.
 CREATE INDEX lead_facts_captured ON lead_facts (captured_at);
-CREATE INDEX lead_facts_owner ON lead_facts (owner_id, captured_at, industry, event, stage, origin_class, intent, top_500);
-CREATE INDEX lead_facts_event ON lead_facts (event, industry, stage, captured_at, owner_id, origin_class, intent, top_500);
-CREATE INDEX lead_facts_industry ON lead_facts (industry, event, stage, captured_at, owner_id, origin_class, intent, top_500);
-CREATE INDEX lead_facts_stage ON lead_facts (stage, captured_at, industry, event, owner_id, origin_class, intent, top_500);
+CREATE INDEX lead_facts_owner ON lead_facts (owner_id, captured_at, industry, event, stage, origin_class, intent, top_500, lead_id);
+CREATE INDEX lead_facts_event ON lead_facts (event, industry, stage, captured_at, owner_id, origin_class, intent, top_500, lead_id);
+CREATE INDEX lead_facts_industry ON lead_facts (industry, event, stage, captured_at, owner_id, origin_class, intent, top_500, lead_id);
+CREATE INDEX lead_facts_stage ON lead_facts (stage, captured_at, industry, event, owner_id, origin_class, intent, top_500, lead_id);
 CREATE INDEX lead_facts_signed ON lead_facts (signed_on);
 CREATE INDEX lead_facts_screened ON lead_facts (screened_on);
 -- Lets a search find and order its matches from the index alone, without reading the rows.

@@ -8,8 +8,9 @@ use domain::{IndustryChain, IndustrySegment, Pipeline, PipelineStage};
 use sqlx::{AnyConnection, Row};
 
 /// The facts of every lead in the pipeline: signed projects one by one (their pipeline's JSON);
-/// leads only screened grouped by industry, stage and screening date (only counts of them are
-/// reported), so that a dashboard over 100,000 leads reads a few thousand rows.
+/// leads only screened grouped by industry, stage and month of screening, dated the first of that
+/// month (only counts of them are reported, by quarter or year), so that a dashboard over 100,000
+/// leads reads a few thousand rows.
 pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>, sqlx::Error> {
     let signed = sqlx::query(
         "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.pipeline, u.username, u.department \
@@ -18,8 +19,8 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
     .fetch_all(&mut *conn)
     .await?;
     let screened = sqlx::query(
-        "SELECT industry, segment, stage, screened_on, COUNT(*) AS n FROM lead_facts \
-         WHERE signed_on IS NULL AND screened_on IS NOT NULL GROUP BY industry, segment, stage, screened_on",
+        "SELECT industry, segment, stage, SUBSTR(screened_on, 1, 7) AS month, COUNT(*) AS n FROM lead_facts \
+         WHERE signed_on IS NULL AND screened_on IS NOT NULL GROUP BY industry, segment, stage, SUBSTR(screened_on, 1, 7)",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -51,7 +52,7 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
     for r in &screened {
         let (industry, segment) = chain(r)?;
         let stage: String = r.try_get("stage")?;
-        let screened_on: Option<String> = r.try_get("screened_on")?;
+        let month: Option<String> = r.try_get("month")?;
         facts.push(ProjectFacts {
             industry,
             segment,
@@ -61,7 +62,7 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
             officer: String::new(),
             pipeline: Pipeline {
                 stage: PipelineStage::from_code(&stage).unwrap_or_default(),
-                screened_on: screened_on.as_deref().and_then(domain::time::optional_date::parse),
+                screened_on: month.and_then(|m| domain::time::optional_date::parse(&format!("{m}-01"))),
                 ..Pipeline::default()
             },
             leads: r.try_get("n")?,

@@ -119,25 +119,51 @@ fn row(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
 
 /// The page of leads `filter` asks for, and how many match in all.
 pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<ReviewPage, sqlx::Error> {
-    let w = filter_clauses(filter);
-    // The users are joined only when a filter is on them: counting needs no more than the facts
-    // (every lead has an owner), and an index alone often answers it.
-    let count_from = if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" };
-    let count_sql = format!("SELECT COUNT(*) AS n {count_from}{}", w.sql());
-    let total: i64 = sqlx::query_with(&count_sql, w.args).fetch_one(&mut *conn).await?.try_get("n")?;
-    let rows = page_rows(conn, filter).await?;
-    Ok(ReviewPage { rows, total })
+    // A search scans every entry of the search index once: count in the same scan.
+    let counted_with_page = filter.q.is_some();
+    let (ids, counted) = page_ids(conn, filter, counted_with_page).await?;
+    let total = match counted {
+        Some(total) if !ids.is_empty() || filter.page == 0 => total,
+        _ => count(conn, filter).await?,
+    };
+    Ok(ReviewPage { rows: rows_by_id(conn, &ids).await?, total })
 }
 
-/// One page in two steps: the ids of the page, found with the filters and the order alone (often
-/// from an index, without reading a row), then those rows.
-async fn page_rows(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Vec<ReviewRow>, sqlx::Error> {
+/// The users are joined only when a filter is on them: the facts alone answer the rest (every
+/// lead has an owner), often from an index without reading a row.
+fn from_for(filter: &ParsedFilter) -> &'static str {
+    if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" }
+}
+
+async fn count(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<i64, sqlx::Error> {
+    let w = filter_clauses(filter);
+    let sql = format!("SELECT COUNT(*) AS n {}{}", from_for(filter), w.sql());
+    sqlx::query_with(&sql, w.args).fetch_one(conn).await?.try_get("n")
+}
+
+/// The ids of one page, found with the filters and the order alone; with `counted`, also the
+/// number of matches (`COUNT(*) OVER ()`, from the same scan).
+async fn page_ids(conn: &mut AnyConnection, filter: &ParsedFilter, counted: bool) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
     let mut w = filter_clauses(filter);
-    let from = if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" };
-    let sql = format!("SELECT f.lead_id {from}{} ORDER BY {} LIMIT ${} OFFSET ${}", w.sql(), order_by(filter.sort), w.count + 1, w.count + 2);
+    let total = if counted { ", COUNT(*) OVER () AS total" } else { "" };
+    let sql = format!(
+        "SELECT f.lead_id{total} {}{} ORDER BY {} LIMIT ${} OFFSET ${}",
+        from_for(filter),
+        w.sql(),
+        order_by(filter.sort),
+        w.count + 1,
+        w.count + 2
+    );
     let _ = w.args.add(PAGE_SIZE);
     let _ = w.args.add(filter.page * PAGE_SIZE);
-    let ids = sqlx::query_with(&sql, w.args).fetch_all(&mut *conn).await?.iter().map(|r| r.try_get::<String, _>("lead_id")).collect::<Result<Vec<_>, _>>()?;
+    let found = sqlx::query_with(&sql, w.args).fetch_all(&mut *conn).await?;
+    let ids = found.iter().map(|r| r.try_get::<String, _>("lead_id")).collect::<Result<Vec<_>, _>>()?;
+    let total = if counted { Some(found.first().map(|r| r.try_get::<i64, _>("total")).transpose()?.unwrap_or(0)) } else { None };
+    Ok((ids, total))
+}
+
+/// The rows of these leads, in the order of `ids`.
+async fn rows_by_id(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<ReviewRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
