@@ -32,7 +32,7 @@ CREATE INDEX lead_facts_event ON lead_facts (event, industry, stage, captured_at
 CREATE INDEX lead_facts_industry ON lead_facts (industry, event, stage, captured_at, owner_id, origin_class, intent, top_500, lead_id);
 CREATE INDEX lead_facts_stage ON lead_facts (stage, captured_at, industry, event, owner_id, origin_class, intent, top_500, lead_id);
 CREATE INDEX lead_facts_signed ON lead_facts (signed_on);
-CREATE INDEX lead_facts_screened ON lead_facts (screened_on);
+CREATE INDEX lead_facts_screened ON lead_facts (screened_on, signed_on, industry, segment, stage);
 -- Lets a search find and order its matches from the index alone, without reading the rows.
 CREATE INDEX lead_facts_search ON lead_facts (search_text, captured_at, lead_id);
 
