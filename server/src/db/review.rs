@@ -145,15 +145,21 @@ async fn count(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<i64, s
 /// number of matches (`COUNT(*) OVER ()`, from the same scan).
 async fn page_ids(conn: &mut AnyConnection, filter: &ParsedFilter, counted: bool) -> Result<(Vec<String>, Option<i64>), sqlx::Error> {
     let mut w = filter_clauses(filter);
-    let total = if counted { ", COUNT(*) OVER () AS total" } else { "" };
-    let sql = format!(
-        "SELECT f.lead_id{total} {}{} ORDER BY {} LIMIT ${} OFFSET ${}",
-        from_for(filter),
-        w.sql(),
-        order_by(filter.sort),
-        w.count + 1,
-        w.count + 2
-    );
+    let sql = if counted {
+        // The matches first (a scan of the search text, materialised so that PostgreSQL does not
+        // walk the whole table in time order instead), then their count and order.
+        format!(
+            "WITH m AS MATERIALIZED (SELECT f.lead_id, f.captured_at, f.company_name, f.intended_wan {}{}) \
+             SELECT f.lead_id, COUNT(*) OVER () AS total FROM m f ORDER BY {} LIMIT ${} OFFSET ${}",
+            from_for(filter),
+            w.sql(),
+            order_by(filter.sort),
+            w.count + 1,
+            w.count + 2
+        )
+    } else {
+        format!("SELECT f.lead_id {}{} ORDER BY {} LIMIT ${} OFFSET ${}", from_for(filter), w.sql(), order_by(filter.sort), w.count + 1, w.count + 2)
+    };
     let _ = w.args.add(PAGE_SIZE);
     let _ = w.args.add(filter.page * PAGE_SIZE);
     let found = sqlx::query_with(&sql, w.args).fetch_all(&mut *conn).await?;
@@ -203,7 +209,18 @@ pub struct FilterChoices {
 
 pub async fn choices(conn: &mut AnyConnection) -> Result<FilterChoices, sqlx::Error> {
     let strings = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>();
-    let events = strings(sqlx::query("SELECT DISTINCT event FROM lead_facts WHERE event IS NOT NULL ORDER BY event LIMIT 500").fetch_all(&mut *conn).await?)?;
+    // The distinct events by skipping through the event index (one probe per event), rather
+    // than reading every lead's entry: PostgreSQL does not skip by itself.
+    let events = strings(
+        sqlx::query(
+            "WITH RECURSIVE e(event, n) AS ( \
+               SELECT MIN(event), 1 FROM lead_facts \
+               UNION ALL SELECT (SELECT MIN(event) FROM lead_facts WHERE event > e.event), n + 1 FROM e WHERE e.event IS NOT NULL AND n < 500 \
+             ) SELECT event FROM e WHERE event IS NOT NULL",
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+    )?;
     let officers = strings(sqlx::query("SELECT username FROM users WHERE role = 'officer' ORDER BY username").fetch_all(&mut *conn).await?)?;
     let departments = strings(sqlx::query("SELECT DISTINCT department FROM users ORDER BY department").fetch_all(&mut *conn).await?)?;
     Ok(FilterChoices { events, officers, departments })
