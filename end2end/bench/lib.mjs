@@ -35,6 +35,7 @@ export async function startServer() {
   let child = null;
   const server = {
     url,
+    databaseUrl,
     async start() {
       child = spawn(process.env.ZS_SERVER_BIN ?? path.join(ROOT, 'target', 'release', 'server'), [], {
         env: { ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: process.env.ZS_SITE_ROOT ?? path.join(ROOT, 'target', 'site'),

@@ -2,7 +2,7 @@
 // signs it with an amount, and the dashboard's figures move by exactly that signing.
 import { Locator, Page } from '@playwright/test';
 
-import { appReady, expect, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, test } from '../support/fixtures';
 import { addUser, loadDemo } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -89,4 +89,41 @@ test('an officer cannot open the workspace', async ({ page, server }) => {
   await page.getByTestId('login-submit').tap();
   await expect(page).toHaveURL(/\/manage\/leads$/);
   await expect(page.getByTestId('notice')).toContainText('没有权限');
+});
+
+test("a manager's signing shows on the officer's tablet after its next sync", async ({ page, server, browser }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await addUser(server, 'zhao.manager', 'manager', PASSWORD);
+  // The officer's tablet: logged in, one lead captured and synced.
+  await page.goto('/login');
+  await appReady(page);
+  await page.fill('#f-username', 'li.wei');
+  await page.fill('#f-password', PASSWORD);
+  await page.getByTestId('login-submit').tap();
+  await expect(page).toHaveURL(/\/$/);
+  await appReady(page);
+  await captureAndConfirm(page, { company: '资阳临空食品有限公司', contact: '王芳', mobile: '13700000001', event: FAIR });
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+
+  // The manager, at a desk, signs it.
+  const desk = await browser.newContext({ baseURL: server.url });
+  const manager = await desk.newPage();
+  await manager.goto('/login?next=/manage/leads');
+  await appReady(manager);
+  await manager.fill('#f-username', 'zhao.manager');
+  await manager.fill('#f-password', PASSWORD);
+  await manager.getByTestId('login-submit').click();
+  await expect(manager).toHaveURL(/\/manage\/leads$/);
+  await manager.getByRole('link', { name: '资阳临空食品有限公司' }).click();
+  await manager.selectOption('[data-testid=stage-to]', 'signed');
+  await manager.fill('[data-testid=stage-agreed]', '80000');
+  await manager.getByTestId('stage-submit').click();
+  await expect(manager.getByTestId('stage-saved')).toBeVisible();
+  await desk.close();
+
+  // The tablet syncs and its list shows the stage.
+  await page.goto('/leads');
+  await appReady(page);
+  await page.getByTestId('sync-now').tap();
+  await expect(page.getByTestId('lead-row').first().getByTestId('lead-stage')).toHaveText('签约', { timeout: 15_000 });
 });

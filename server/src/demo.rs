@@ -270,7 +270,18 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
             let (owner_id, officer) = officers[rng.gen_range(0..officers.len())];
             // A tenth from 2022, with more of them signed: last year's cohort.
             let (year, share) = if n % 10 == 0 { (2022, 0.3) } else { (2023, 0.035) };
-            let lead = lead(&mut rng, n, year, officer, end_2023, share);
+            let mut lead = lead(&mut rng, n, year, officer, end_2023, share);
+            // Now and then two officers meet the same investor: the duplicates list has work.
+            if n % 40 == 0 {
+                if let Some(earlier) = generated.last() {
+                    let earlier: &StoredLead = earlier;
+                    if earlier.owner_id != owner_id {
+                        lead.company_name = earlier.lead.company_name.replace('（', "(").replace('）', ")");
+                        lead.contact_name = earlier.lead.contact_name.clone();
+                        lead.mobile = earlier.lead.mobile.clone();
+                    }
+                }
+            }
             generated.push(StoredLead { owner_id, version: 1, seq: 0, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
         }
         let mut tx = db.pool.begin().await?;

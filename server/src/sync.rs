@@ -137,12 +137,11 @@ impl Work<'_> {
         if change.changed.is_empty() {
             return Ok(rejected(change, RejectReason::Malformed { message: "the change names no changed attribute".into() }));
         }
-        if change.changed.contains(&LeadAttr::Pipeline) {
-            let message = "the pipeline stage is changed by managers on the server, not through sync".into();
-            return Ok(rejected(change, RejectReason::Malformed { message }));
-        }
+        // The pipeline is moved by managers on the server: a tablet's copy of it (a new lead's
+        // change names every attribute) is never taken.
+        let officer_attrs: Vec<LeadAttr> = change.changed.iter().copied().filter(|a| *a != LeadAttr::Pipeline).collect();
         let mut merged = stored.lead.clone();
-        merged.take_attrs(&incoming, &change.changed);
+        merged.take_attrs(&incoming, &officer_attrs);
         merged.updated_at = merged.updated_at.max(incoming.updated_at);
         let merged = match merged.normalized() {
             Ok(lead) => lead,

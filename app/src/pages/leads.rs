@@ -82,6 +82,8 @@ fn LeadRow(lead: Lead) -> impl IntoView {
     let id = lead.id;
     let reach = [&lead.mobile, &lead.wechat, &lead.email].into_iter().flatten().next().cloned().unwrap_or_else(|| "—".into());
     let intent = lead.intent.code();
+    // The stage a manager moved the lead to, shown once it has left the start of the pipeline.
+    let stage = (lead.pipeline.stage != domain::PipelineStage::Lead).then(|| lead.pipeline.stage.code());
     let sync = crate::sync_state::use_sync();
     let attention = move || {
         let lang = i18n.lang.get();
@@ -98,6 +100,9 @@ fn LeadRow(lead: Lead) -> impl IntoView {
                 })}
                 <span class="meta">
                     <span class=format!("intent intent-{intent}")>{move || i18n.code("intent", intent)}</span>
+                    {stage.map(|stage| view! {
+                        <span class=format!("stage-chip stage-{stage}") data-testid="lead-stage">{move || i18n.code("stage", stage)}</span>
+                    })}
                     {lead.event.clone().map(|e| view! { <span class="event">{e}</span> })}
                     <span class="when">{format_shanghai(lead.captured_at)}</span>
                 </span>
