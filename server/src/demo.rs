@@ -160,7 +160,9 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
 
 /// Signs a project some weeks after capture and moves it on: performed, started, funds arriving.
 fn sign_and_build(rng: &mut StdRng, pipeline: &mut Pipeline, captured: NaiveDate, last_day: NaiveDate, intended: Wan, origin: &Origin) {
-    let signed_on = captured + Duration::days(rng.gen_range(10..70));
+    // Signed after whatever came before it.
+    let before = pipeline.negotiating_on.or(pipeline.screened_on).unwrap_or(captured);
+    let signed_on = before + Duration::days(rng.gen_range(5..60));
     if signed_on > last_day {
         return;
     }

@@ -59,7 +59,7 @@ pub fn overdue_page(frame: &Frame, list: OverdueList) -> String {
                 <div class="table-wrap">
                     <table class="review" data-testid="overdue">
                         <thead><tr>
-                            <th>{t(Key::ManageColCompany)}</th><th>{t(Key::ManageDashMetric)}</th><th class="num">{t(Key::ManageColIntended)}</th>
+                            <th>{t(Key::ManageColCompany)}</th><th>{t(Key::ManageOverdueMissed)}</th><th class="num">{t(Key::ManageColIntended)}</th>
                             <th>{t(Key::ManageColOfficer)}</th><th>{t(Key::ManageFollowupAssignee)}</th><th>{t(Key::ManageColCaptured)}</th>
                         </tr></thead>
                         <tbody>
