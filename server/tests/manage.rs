@@ -398,3 +398,13 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
     let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
     assert!(html.contains("没有逾期的线索"));
 }
+
+#[tokio::test]
+async fn a_key_shared_by_many_leads_flags_no_pair() {
+    let app = spawn_app().await;
+    // A switchboard number on more leads than a person would be: not a sign of a duplicate.
+    let leads: Vec<domain::Lead> = (0..=server::db::duplicates::MAX_SHARED).map(|i| lead(&format!("第{i}家企业"))).collect();
+    officer_with_leads(&app, "wang.officer", leads).await;
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    assert_eq!(server::db::duplicates::count(&mut conn).await.unwrap(), 0);
+}

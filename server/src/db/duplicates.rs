@@ -12,6 +12,58 @@ fn with_ids<'q>(sql: &'q str, ids: &[String]) -> sqlx::query::Query<'q, sqlx::An
     ids.iter().fold(sqlx::query(sql), |query, id| query.bind(id.clone()))
 }
 
+/// A key shared by more leads than this (a switchboard number, a placeholder) identifies nobody:
+/// it flags no pair, which also keeps the pairs from growing with the square of its leads.
+pub const MAX_SHARED: i64 = 20;
+
+/// `(kind = $n AND value = $n+1) OR …` for `count` keys.
+fn key_terms(count: usize) -> String {
+    (0..count).map(|i| format!("(kind = ${} AND value = ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>().join(" OR ")
+}
+
+/// The pairs (a < b) of leads sharing one of `keys` (kind, value, lead id), over every stored
+/// lead: each key is looked up by the primary key, and counted first, so that a key shared by
+/// many is skipped without reading its leads.
+async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String, String)>) -> Result<BTreeSet<(String, String, String)>, sqlx::Error> {
+    let distinct: BTreeSet<(&str, &str)> = keys.iter().map(|(k, v, _)| (k.as_str(), v.as_str())).collect();
+    let distinct: Vec<(&str, &str)> = distinct.into_iter().collect();
+    let mut pairs = BTreeSet::new();
+    for chunk in distinct.chunks(200) {
+        let counted = format!("SELECT kind, value, COUNT(*) AS n FROM lead_keys WHERE {} GROUP BY kind, value", key_terms(chunk.len()));
+        let identifying: Vec<(String, String)> = {
+            let query = chunk.iter().fold(sqlx::query(&counted), |q, (k, v)| q.bind(k.to_string()).bind(v.to_string()));
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get::<String, _>("kind")?, r.try_get::<String, _>("value")?, r.try_get::<i64, _>("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+                .into_iter()
+                .filter(|(_, _, n)| (2..=MAX_SHARED).contains(n))
+                .map(|(k, v, _)| (k, v))
+                .collect()
+        };
+        if identifying.is_empty() {
+            continue;
+        }
+        let sql = format!("SELECT kind, value, lead_id FROM lead_keys WHERE {} ORDER BY kind, value", key_terms(identifying.len()));
+        let rows = identifying.iter().fold(sqlx::query(&sql), |q, (k, v)| q.bind(k.clone()).bind(v.clone())).fetch_all(&mut *conn).await?;
+        let mut by_key: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
+        for r in rows {
+            by_key.entry((r.try_get("kind")?, r.try_get("value")?)).or_default().push(r.try_get("lead_id")?);
+        }
+        for ((kind, _), ids) in by_key {
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    let (a, b) = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+                    pairs.insert((a, b, kind.clone()));
+                }
+            }
+        }
+    }
+    Ok(pairs)
+}
+
 /// Rewrites the keys and duplicate pairs of `leads`.
 pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
     for chunk in leads.chunks(200) {
@@ -39,19 +91,7 @@ pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
             }
             query.execute(&mut *conn).await?;
         }
-        let sql = format!(
-            "SELECT DISTINCT k1.lead_id AS one, k2.lead_id AS other, k1.kind AS kind FROM lead_keys k1 \
-             JOIN lead_keys k2 ON k2.kind = k1.kind AND k2.value = k1.value AND k2.lead_id <> k1.lead_id \
-             WHERE k1.lead_id IN ({list})"
-        );
-        let found = with_ids(&sql, &ids).fetch_all(&mut *conn).await?;
-        let pairs: BTreeSet<(String, String, String)> = found
-            .iter()
-            .map(|r| {
-                let (one, other, kind): (String, String, String) = (r.try_get("one")?, r.try_get("other")?, r.try_get("kind")?);
-                Ok(if one < other { (one, other, kind) } else { (other, one, kind) })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+        let pairs = pairs_sharing(conn, &keys).await?;
         for part in pairs.iter().collect::<Vec<_>>().chunks(300) {
             let sql = format!("INSERT INTO lead_duplicates (a, b, kind) VALUES {} ON CONFLICT DO NOTHING", super::value_rows(part.len(), 3));
             let mut query = sqlx::query(&sql);
