@@ -145,7 +145,7 @@ pub struct Lead {
     pub next_follow_up: Option<NaiveDate>,
     /// Where the lead stands in the project pipeline: moved by managers on the server, shown on
     /// the tablet. Absent in leads stored before the pipeline existed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Pipeline::is_fresh")]
     pub pipeline: Pipeline,
     #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,

@@ -150,6 +150,12 @@ impl StageError {
 const MAX_REASON: usize = 500;
 
 impl Pipeline {
+    /// Whether nothing has happened yet (a lead as captured): such a pipeline is left out of a
+    /// lead's JSON, which keeps sync requests and stored leads as small as before it existed.
+    pub fn is_fresh(&self) -> bool {
+        *self == Pipeline::default()
+    }
+
     /// The actual investment arrived so far.
     pub fn actual_to_date(&self) -> Wan {
         self.funds.last().map(|r| r.to_date).unwrap_or_default()

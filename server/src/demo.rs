@@ -293,7 +293,7 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         }
         let refs: Vec<&StoredLead> = generated.iter().collect();
         leads::insert_many(&mut tx, &refs, "demo").await?;
-        facts::upsert_many(&mut tx, &refs).await?;
+        facts::insert_new(&mut tx, &refs).await?;
         let at = crate::db::now_text();
         let trail: Vec<HistoryEntry> = generated
             .iter()

@@ -23,16 +23,18 @@ pub async fn find_many(conn: &mut AnyConnection, change_ids: &[String]) -> Resul
 
 /// Records the answers to changes, in the transaction that applied them.
 pub async fn insert_many(conn: &mut AnyConnection, results: &[ChangeResult], user_id: i64) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 5;
+    use super::bulk::{int, text, Kind::Int, Kind::Text};
     let applied_at = super::now_text();
-    for chunk in results.chunks(500) {
-        let sql = format!("INSERT INTO applied_changes (change_id, lead_id, user_id, result, applied_at) VALUES {}", super::value_rows(chunk.len(), COLUMNS));
-        let mut query = sqlx::query(&sql);
-        for result in chunk {
-            let text = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            query = query.bind(result.change_id.to_string()).bind(result.lead_id.to_string()).bind(user_id).bind(text).bind(applied_at.clone());
-        }
-        query.execute(&mut *conn).await?;
+    let rows = results
+        .iter()
+        .map(|result| {
+            let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            Ok(vec![text(Some(&result.change_id.to_string())), text(Some(&result.lead_id.to_string())), int(Some(user_id)), text(Some(&json)), text(Some(&applied_at))])
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let columns = [("change_id", Text), ("lead_id", Text), ("user_id", Int), ("result", Text), ("applied_at", Text)];
+    for chunk in rows.chunks(1000) {
+        super::bulk::insert(conn, "applied_changes", &columns, chunk, "").await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use sqlx::{AnyConnection, Row};
 
+use super::bulk::{text, Kind::Text};
 use super::leads::StoredLead;
 
 fn with_ids<'q>(sql: &'q str, ids: &[String]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -16,9 +17,11 @@ fn with_ids<'q>(sql: &'q str, ids: &[String]) -> sqlx::query::Query<'q, sqlx::An
 /// it flags no pair, which also keeps the pairs from growing with the square of its leads.
 pub const MAX_SHARED: i64 = 20;
 
-/// `(kind = $n AND value = $n+1) OR …` for `count` keys.
-fn key_terms(count: usize) -> String {
-    (0..count).map(|i| format!("(kind = ${} AND value = ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>().join(" OR ")
+/// `(VALUES ($1, $2), …) AS q JOIN lead_keys k ON …` for `count` keys: one primary-key probe per
+/// key, whatever the planner thinks of a long `OR`.
+fn keys_joined(count: usize) -> String {
+    let values = (0..count).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>().join(", ");
+    format!("(VALUES {values}) AS q JOIN lead_keys k ON k.kind = q.column1 AND k.value = q.column2")
 }
 
 /// The pairs (a < b) of leads sharing one of `keys` (kind, value, lead id), over every stored
@@ -29,7 +32,7 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
     let distinct: Vec<(&str, &str)> = distinct.into_iter().collect();
     let mut pairs = BTreeSet::new();
     for chunk in distinct.chunks(200) {
-        let counted = format!("SELECT kind, value, COUNT(*) AS n FROM lead_keys WHERE {} GROUP BY kind, value", key_terms(chunk.len()));
+        let counted = format!("SELECT k.kind, k.value, COUNT(*) AS n FROM {} GROUP BY k.kind, k.value", keys_joined(chunk.len()));
         let identifying: Vec<(String, String)> = {
             let query = chunk.iter().fold(sqlx::query(&counted), |q, (k, v)| q.bind(k.to_string()).bind(v.to_string()));
             query
@@ -46,7 +49,7 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
         if identifying.is_empty() {
             continue;
         }
-        let sql = format!("SELECT kind, value, lead_id FROM lead_keys WHERE {} ORDER BY kind, value", key_terms(identifying.len()));
+        let sql = format!("SELECT k.kind, k.value, k.lead_id FROM {}", keys_joined(identifying.len()));
         let rows = identifying.iter().fold(sqlx::query(&sql), |q, (k, v)| q.bind(k.clone()).bind(v.clone())).fetch_all(&mut *conn).await?;
         let mut by_key: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
         for r in rows {
@@ -64,17 +67,20 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
     Ok(pairs)
 }
 
-/// Rewrites the keys and duplicate pairs of `leads`.
-pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
+/// Rewrites the keys and duplicate pairs of `leads`; `new` when they were never indexed (nothing
+/// of theirs to delete first).
+pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -> Result<(), sqlx::Error> {
     for chunk in leads.chunks(200) {
         let ids: Vec<String> = chunk.iter().map(|s| s.lead.id.to_string()).collect();
         let list = super::placeholders(1, ids.len());
-        for sql in [
-            format!("DELETE FROM lead_keys WHERE lead_id IN ({list})"),
-            format!("DELETE FROM lead_duplicates WHERE a IN ({list})"),
-            format!("DELETE FROM lead_duplicates WHERE b IN ({list})"),
-        ] {
-            with_ids(&sql, &ids).execute(&mut *conn).await?;
+        if !new {
+            for sql in [
+                format!("DELETE FROM lead_keys WHERE lead_id IN ({list})"),
+                format!("DELETE FROM lead_duplicates WHERE a IN ({list})"),
+                format!("DELETE FROM lead_duplicates WHERE b IN ({list})"),
+            ] {
+                with_ids(&sql, &ids).execute(&mut *conn).await?;
+            }
         }
         let keys: BTreeSet<(String, String, String)> = chunk
             .iter()
@@ -83,23 +89,13 @@ pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
         if keys.is_empty() {
             continue;
         }
-        for part in keys.iter().collect::<Vec<_>>().chunks(300) {
-            let sql = format!("INSERT INTO lead_keys (kind, value, lead_id) VALUES {}", super::value_rows(part.len(), 3));
-            let mut query = sqlx::query(&sql);
-            for (kind, value, id) in part {
-                query = query.bind(kind.clone()).bind(value.clone()).bind(id.clone());
-            }
-            query.execute(&mut *conn).await?;
-        }
+        let rows: Vec<Vec<serde_json::Value>> = keys.iter().map(|(k, v, id)| vec![text(Some(k)), text(Some(v)), text(Some(id))]).collect();
+        super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "").await?;
+        let tk = std::time::Instant::now();
         let pairs = pairs_sharing(conn, &keys).await?;
-        for part in pairs.iter().collect::<Vec<_>>().chunks(300) {
-            let sql = format!("INSERT INTO lead_duplicates (a, b, kind) VALUES {} ON CONFLICT DO NOTHING", super::value_rows(part.len(), 3));
-            let mut query = sqlx::query(&sql);
-            for (a, b, kind) in part {
-                query = query.bind(a.clone()).bind(b.clone()).bind(kind.clone());
-            }
-            query.execute(&mut *conn).await?;
-        }
+        if std::env::var_os("ZS_PROFILE").is_some() { eprintln!("PROFILE pairs_sharing {:?} for {} keys", tk.elapsed(), keys.len()); }
+        let rows: Vec<Vec<serde_json::Value>> = pairs.iter().map(|(a, b, k)| vec![text(Some(a)), text(Some(b)), text(Some(k))]).collect();
+        super::bulk::insert(conn, "lead_duplicates", &[("a", Text), ("b", Text), ("kind", Text)], &rows, "ON CONFLICT DO NOTHING").await?;
     }
     Ok(())
 }

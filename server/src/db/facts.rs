@@ -21,7 +21,7 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 /// The pipeline as stored for reports: nothing for a lead that never left the `lead` stage (most
 /// of them), which keeps the rows that searches scan narrow.
 fn pipeline_json(pipeline: &domain::Pipeline) -> Result<Option<String>, sqlx::Error> {
-    if *pipeline == domain::Pipeline::default() {
+    if pipeline.is_fresh() {
         return Ok(None);
     }
     serde_json::to_string(pipeline).map(Some).map_err(|e| sqlx::Error::Encode(Box::new(e)))
@@ -29,47 +29,70 @@ fn pipeline_json(pipeline: &domain::Pipeline) -> Result<Option<String>, sqlx::Er
 
 /// Writes the facts of these leads, replacing any row they had.
 pub async fn upsert_many(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 19;
-    for chunk in leads.chunks(200) {
-        let sql = format!(
-            "INSERT INTO lead_facts (lead_id, owner_id, captured_at, event, industry, segment, origin_class, top_500, intent, stage, \
-             company_name, contact_name, mobile, search_text, intended_wan, screened_on, signed_on, agreed_wan, pipeline) VALUES {} \
-             ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id, captured_at = excluded.captured_at, event = excluded.event, \
-             industry = excluded.industry, segment = excluded.segment, origin_class = excluded.origin_class, top_500 = excluded.top_500, \
-             intent = excluded.intent, stage = excluded.stage, company_name = excluded.company_name, contact_name = excluded.contact_name, \
-             mobile = excluded.mobile, search_text = excluded.search_text, intended_wan = excluded.intended_wan, \
-             screened_on = excluded.screened_on, signed_on = excluded.signed_on, agreed_wan = excluded.agreed_wan, pipeline = excluded.pipeline",
-            super::value_rows(chunk.len(), COLUMNS)
-        );
-        let mut query = sqlx::query(&sql);
-        for stored in chunk {
-            let lead = &stored.lead;
-            let pipeline = &lead.pipeline;
-            let signing = pipeline.signing.as_ref();
-            query = query
-                .bind(lead.id.to_string())
-                .bind(stored.owner_id)
-                .bind(domain::time::rfc3339::format(lead.captured_at))
-                .bind(lead.event.clone())
-                .bind(lead.industry.map(|i| i.code()))
-                .bind(lead.industry_segment.map(|s| s.code()))
-                .bind(lead.origin.as_ref().map(|o| origin_class_code(o.class())))
-                .bind(i64::from(lead.tier.is_top_500()))
-                .bind(lead.intent.code())
-                .bind(pipeline.stage.code())
-                .bind(lead.company_name.clone())
-                .bind(lead.contact_name.clone())
-                .bind(lead.mobile.clone())
-                .bind(search_text(lead))
-                .bind(lead.intended_investment.map(|w| w.0))
-                .bind(date(pipeline.screened_on))
-                .bind(date(signing.map(|s| s.signed_on)))
-                .bind(signing.map(|s| s.agreed_investment.0))
-                .bind(pipeline_json(pipeline)?);
-        }
-        query.execute(&mut *conn).await?;
+    write(conn, leads, false).await
+}
+
+/// Writes the facts of leads stored for the first time (nothing of theirs to replace).
+pub async fn insert_new(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
+    write(conn, leads, true).await
+}
+
+async fn write(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -> Result<(), sqlx::Error> {
+    use super::bulk::{int, text, Kind::Int, Kind::Text};
+    const COLUMNS: [(&str, super::bulk::Kind); 19] = [
+        ("lead_id", Text),
+        ("owner_id", Int),
+        ("captured_at", Text),
+        ("event", Text),
+        ("industry", Text),
+        ("segment", Text),
+        ("origin_class", Text),
+        ("top_500", Int),
+        ("intent", Text),
+        ("stage", Text),
+        ("company_name", Text),
+        ("contact_name", Text),
+        ("mobile", Text),
+        ("search_text", Text),
+        ("intended_wan", Int),
+        ("screened_on", Text),
+        ("signed_on", Text),
+        ("agreed_wan", Int),
+        ("pipeline", Text),
+    ];
+    let mut rows = Vec::with_capacity(leads.len());
+    for stored in leads {
+        let lead = &stored.lead;
+        let pipeline = &lead.pipeline;
+        let signing = pipeline.signing.as_ref();
+        rows.push(vec![
+            text(Some(&lead.id.to_string())),
+            int(Some(stored.owner_id)),
+            text(Some(&domain::time::rfc3339::format(lead.captured_at))),
+            text(lead.event.as_deref()),
+            text(lead.industry.map(|i| i.code())),
+            text(lead.industry_segment.map(|s| s.code())),
+            text(lead.origin.as_ref().map(|o| origin_class_code(o.class()))),
+            int(Some(i64::from(lead.tier.is_top_500()))),
+            text(Some(lead.intent.code())),
+            text(Some(pipeline.stage.code())),
+            text(Some(&lead.company_name)),
+            text(Some(&lead.contact_name)),
+            text(lead.mobile.as_deref()),
+            text(Some(&search_text(lead))),
+            int(lead.intended_investment.map(|w| w.0)),
+            text(date(pipeline.screened_on).as_deref()),
+            text(date(signing.map(|s| s.signed_on)).as_deref()),
+            int(signing.map(|s| s.agreed_investment.0)),
+            text(pipeline_json(pipeline)?.as_deref()),
+        ]);
     }
-    super::duplicates::index(conn, leads).await
+    let update = COLUMNS[1..].iter().map(|(c, _)| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
+    let on_conflict = if new { String::new() } else { format!("ON CONFLICT (lead_id) DO UPDATE SET {update}") };
+    for chunk in rows.chunks(1000) {
+        super::bulk::insert(conn, "lead_facts", &COLUMNS, chunk, &on_conflict).await?;
+    }
+    super::duplicates::index(conn, leads, new).await
 }
 
 /// Fills in the facts of leads that have none (leads stored before the table existed). Returns

@@ -25,29 +25,40 @@ pub struct HistoryEntry {
     pub at: String,
 }
 
-/// Appends entries to the trail, several rows per statement.
+/// Appends entries to the trail.
 pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 10;
-    for chunk in entries.chunks(500) {
-        let sql = format!(
-            "INSERT INTO lead_history (lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at) VALUES {}",
-            super::value_rows(chunk.len(), COLUMNS)
-        );
-        let mut query = sqlx::query(&sql);
-        for e in chunk {
-            query = query
-                .bind(e.lead_id.clone())
-                .bind(e.change_id.clone())
-                .bind(e.user_id)
-                .bind(e.device_id.clone())
-                .bind(e.source)
-                .bind(e.attr.clone())
-                .bind(e.old_value.clone())
-                .bind(e.new_value.clone())
-                .bind(i64::from(e.overwritten))
-                .bind(e.at.clone());
-        }
-        query.execute(&mut *conn).await?;
+    use super::bulk::{int, text, Kind::Int, Kind::Text};
+    let columns = [
+        ("lead_id", Text),
+        ("change_id", Text),
+        ("user_id", Int),
+        ("device_id", Text),
+        ("source", Text),
+        ("attr", Text),
+        ("old_value", Text),
+        ("new_value", Text),
+        ("overwritten", Int),
+        ("at", Text),
+    ];
+    let rows: Vec<Vec<serde_json::Value>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                text(Some(&e.lead_id)),
+                text(e.change_id.as_deref()),
+                int(Some(e.user_id)),
+                text(Some(&e.device_id)),
+                text(Some(e.source)),
+                text(Some(&e.attr)),
+                text(e.old_value.as_deref()),
+                text(e.new_value.as_deref()),
+                int(Some(i64::from(e.overwritten))),
+                text(Some(&e.at)),
+            ]
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        super::bulk::insert(conn, "lead_history", &columns, chunk, "").await?;
     }
     Ok(())
 }

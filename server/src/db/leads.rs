@@ -59,32 +59,44 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::
     Ok(found)
 }
 
-/// Stores leads the server has not seen before, several rows per statement.
+/// Stores leads the server has not seen before.
 pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], device_id: &str) -> Result<(), sqlx::Error> {
-    const COLUMNS: usize = 11;
+    use super::bulk::{int, text, Kind::Int, Kind::Text};
+    let columns = [
+        ("id", Text),
+        ("owner_id", Int),
+        ("version", Int),
+        ("seq", Int),
+        ("data", Text),
+        ("attr_versions", Text),
+        ("device_id", Text),
+        ("event", Text),
+        ("captured_at", Text),
+        ("updated_at", Text),
+        ("synced_at", Text),
+    ];
     let synced_at = super::now_text();
-    for chunk in stored.chunks(200) {
-        let sql = format!(
-            "INSERT INTO leads (id, owner_id, version, seq, data, attr_versions, device_id, event, captured_at, updated_at, synced_at) VALUES {}",
-            super::value_rows(chunk.len(), COLUMNS)
-        );
-        let mut query = sqlx::query(&sql);
-        for s in chunk {
+    let rows = stored
+        .iter()
+        .map(|s| {
             let lead = &s.lead;
-            query = query
-                .bind(lead.id.to_string())
-                .bind(s.owner_id)
-                .bind(s.version)
-                .bind(s.seq)
-                .bind(encode(lead)?)
-                .bind(encode(&s.attr_versions)?)
-                .bind(device_id.to_owned())
-                .bind(lead.event.clone())
-                .bind(domain::time::rfc3339::format(lead.captured_at))
-                .bind(domain::time::rfc3339::format(lead.updated_at))
-                .bind(synced_at.clone());
-        }
-        query.execute(&mut *conn).await?;
+            Ok(vec![
+                text(Some(&lead.id.to_string())),
+                int(Some(s.owner_id)),
+                int(Some(s.version)),
+                int(Some(s.seq)),
+                text(Some(&encode(lead)?)),
+                text(Some(&encode(&s.attr_versions)?)),
+                text(Some(device_id)),
+                text(lead.event.as_deref()),
+                text(Some(&domain::time::rfc3339::format(lead.captured_at))),
+                text(Some(&domain::time::rfc3339::format(lead.updated_at))),
+                text(Some(&synced_at)),
+            ])
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    for chunk in rows.chunks(1000) {
+        super::bulk::insert(conn, "leads", &columns, chunk, "").await?;
     }
     Ok(())
 }

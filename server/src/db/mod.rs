@@ -2,6 +2,7 @@
 //! servers on one database), chosen by the URL, with the migrations of that engine. The functions
 //! of the submodules take a connection or a transaction and know nothing of HTTP.
 
+pub mod bulk;
 pub mod changes;
 pub mod duplicates;
 pub mod followup;

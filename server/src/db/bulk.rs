@@ -1,0 +1,50 @@
+//! Multi-row inserts with one bound value: the rows travel as one JSON array of arrays, which the
+//! database takes apart itself (SQLite's `json_each`, PostgreSQL's `jsonb_array_elements`).
+//! Binding each value separately through sqlx's `Any` driver costs microseconds per value, and a
+//! 500-lead sync batch binds tens of thousands of them.
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+/// How a column's JSON value becomes an SQL value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+}
+
+/// Inserts `rows` (each as many values as `columns`, JSON strings, integers or null) into
+/// `table`; `suffix` follows the statement (an `ON CONFLICT …` clause).
+pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kind)], rows: &[Vec<Value>], suffix: &str) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
+    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let values = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| match (postgres, kind) {
+            (false, _) => format!("r.value ->> {i}"),
+            (true, Kind::Text) => format!("r.value ->> {i}"),
+            (true, Kind::Int) => format!("(r.value ->> {i})::bigint"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let source = if postgres { "jsonb_array_elements($1::jsonb) AS r(value)" } else { "json_each($1) AS r" };
+    // `WHERE true`: SQLite reads an `ON CONFLICT` right after a FROM clause as a join's `ON`.
+    let sql = format!("INSERT INTO {table} ({names}) SELECT {values} FROM {source} WHERE true {suffix}");
+    let json = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(&sql).bind(json).execute(conn).await?;
+    Ok(())
+}
+
+/// A text value, or null.
+pub fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |v| Value::String(v.to_owned()))
+}
+
+/// An integer value, or null.
+pub fn int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, |v| Value::from(v))
+}
