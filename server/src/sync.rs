@@ -72,21 +72,16 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
     }
 
     let device = pusher.device_id;
-    let t = std::time::Instant::now();
     let created: Vec<&StoredLead> = work.created.iter().map(|id| &work.stored[id]).collect();
     leads::insert_many(conn, &created, device).await?;
-    let t1 = t.elapsed();
     for id in work.updated.difference(&work.created) {
         leads::update(conn, &work.stored[id]).await?;
     }
     facts::insert_new(conn, &created).await?;
-    let t2 = t.elapsed();
     let updated: Vec<&StoredLead> = work.updated.difference(&work.created).map(|id| &work.stored[id]).collect();
     facts::upsert_many(conn, &updated).await?;
     history::insert(conn, &work.history).await?;
-    let t3 = t.elapsed();
     changes::insert_many(conn, &new_answers, pusher.user.id).await?;
-    if std::env::var_os("ZS_PROFILE").is_some() { eprintln!("PROFILE leads {:?} facts+dups {:?} history {:?} changes {:?}", t1, t2 - t1, t3 - t2, t.elapsed() - t3); }
     Ok(results)
 }
 

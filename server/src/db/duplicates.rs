@@ -91,9 +91,7 @@ pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -
         }
         let rows: Vec<Vec<serde_json::Value>> = keys.iter().map(|(k, v, id)| vec![text(Some(k)), text(Some(v)), text(Some(id))]).collect();
         super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "").await?;
-        let tk = std::time::Instant::now();
         let pairs = pairs_sharing(conn, &keys).await?;
-        if std::env::var_os("ZS_PROFILE").is_some() { eprintln!("PROFILE pairs_sharing {:?} for {} keys", tk.elapsed(), keys.len()); }
         let rows: Vec<Vec<serde_json::Value>> = pairs.iter().map(|(a, b, k)| vec![text(Some(a)), text(Some(b)), text(Some(k))]).collect();
         super::bulk::insert(conn, "lead_duplicates", &[("a", Text), ("b", Text), ("kind", Text)], &rows, "ON CONFLICT DO NOTHING").await?;
     }
