@@ -149,8 +149,14 @@ async fn page_ids(conn: &mut AnyConnection, filter: &ParsedFilter, counted: bool
         // The matches first (a scan of the search text, materialised so that PostgreSQL does not
         // walk the whole table in time order instead), then their count and order.
         format!(
-            "WITH m AS MATERIALIZED (SELECT f.lead_id, f.captured_at, f.company_name, f.intended_wan {}{}) \
+            "WITH m AS MATERIALIZED (SELECT f.lead_id, f.captured_at{} {}{}) \
              SELECT f.lead_id, COUNT(*) OVER () AS total FROM m f ORDER BY {} LIMIT ${} OFFSET ${}",
+            // Only what the order needs: by time, the search index alone answers.
+            match filter.sort {
+                Sort::Company => ", f.company_name",
+                Sort::Investment => ", f.intended_wan",
+                Sort::Newest | Sort::Oldest => "",
+            },
             from_for(filter),
             w.sql(),
             order_by(filter.sort),
