@@ -15,6 +15,10 @@
 #   - sync ingest: 10,000 leads from one device, and 20 devices at once (50,000 leads), on SQLite
 #     and on a throwaway PostgreSQL (loadgen/). Goals: < 0.8 s on SQLite; >= 20,000 leads/s, p99 < 200 ms.
 #     -> bench-results/sync-sqlite.json, bench-results/sync-postgres.json
+#   - manager workspace over 100,000 leads: the lead table's query (count + page) for ten filter
+#     combinations, and the dashboard's computation, on SQLite and on a throwaway PostgreSQL
+#     (server/benches/workspace.rs). Goals: list p95 < 50 ms, dashboard p95 < 200 ms.
+#     -> bench-results/workspace-sqlite.json, bench-results/workspace-postgres.json
 #   - cold start: offline (server killed), served by the service worker, time from navigation
 #     start to every lead loaded (`main[data-ready="true"]`), 20 loads each of / and /leads (1,000
 #     leads), each in a new page; median/p95/max. Goal: under 1 s.
@@ -72,5 +76,12 @@ pg_dir=$(mktemp -d /tmp/zs-postgres-bench.XXXXXX)
 pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 if pg_url=$(scripts/postgres.sh start "$pg_dir" "$pg_port"); then
   BENCH_DATABASE_URL=$pg_url cargo run --release -p loadgen || true
+fi
+
+# Last: cargo bench rebuilds target/release/server outside cargo-leptos.
+printf '\n== Manager workspace over 100,000 leads (SQLite, then PostgreSQL)\n'
+cargo bench -p server --bench workspace
+if [ -n "${pg_url:-}" ]; then
+  BENCH_DATABASE_URL=$pg_url cargo bench -p server --bench workspace || true
 fi
 scripts/postgres.sh stop "$pg_dir"

@@ -281,6 +281,9 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
                         lead.company_name = earlier.lead.company_name.replace('（', "(").replace('）', ")");
                         lead.contact_name = earlier.lead.contact_name.clone();
                         lead.mobile = earlier.lead.mobile.clone();
+                        lead.industry = earlier.lead.industry;
+                        lead.industry_segment = earlier.lead.industry_segment;
+                        lead.origin = earlier.lead.origin.clone();
                     }
                 }
             }

@@ -119,11 +119,13 @@ fn rank_table(lang: Lang, title: Key, rows: &[RankRow], testid: &'static str) ->
 /// Signings, landings and starts per month as grouped bars.
 fn month_chart(lang: Lang, months: &[MonthRow]) -> impl IntoView {
     const HEIGHT: f64 = 180.0;
+    // Room above the tallest bar for its value.
+    const TOP: f64 = 18.0;
     const GROUP: f64 = 60.0;
     const BAR: f64 = 14.0;
     let top = months.iter().map(|m| m.signings.max(m.landings).max(m.starts)).max().unwrap_or(0).max(1) as f64;
     let width = GROUP * months.len() as f64 + 40.0;
-    let view_box = format!("0 0 {width} {}", HEIGHT + 40.0);
+    let view_box = format!("0 0 {width} {}", TOP + HEIGHT + 40.0);
     let series = [("signings", Key::ManageDashSignings), ("landings", Key::ManageDashLandings), ("starts", Key::ManageDashStarts)];
     let bars = months
         .iter()
@@ -132,15 +134,15 @@ fn month_chart(lang: Lang, months: &[MonthRow]) -> impl IntoView {
             let values = [m.signings, m.landings, m.starts];
             let month_label = fill(lang.text(Key::ManageDashMonth), &[("m", &m.month.to_string())]);
             let x0 = 30.0 + GROUP * i as f64;
-            let label = view! { <text x=x0 + GROUP / 2.0 - 6.0 y=HEIGHT + 24.0 text-anchor="middle" class="axis">{month_label}</text> }.into_any();
+            let label = view! { <text x=x0 + GROUP / 2.0 - 6.0 y=TOP + HEIGHT + 24.0 text-anchor="middle" class="axis">{month_label}</text> }.into_any();
             let bars = values.into_iter().zip(series).enumerate().map(move |(j, (value, (class, key)))| {
                 let h = value as f64 / top * HEIGHT;
                 let x = x0 + j as f64 * (BAR + 2.0);
                 let title = format!("{}: {value}", lang.text(key));
                 view! {
                     <g class=class>
-                        <rect x=x y=HEIGHT - h + 4.0 width=BAR height=h><title>{title}</title></rect>
-                        {(value > 0).then(|| view! { <text x=x + BAR / 2.0 y=HEIGHT - h text-anchor="middle" class="value">{value}</text> })}
+                        <rect x=x y=TOP + HEIGHT - h + 4.0 width=BAR height=h><title>{title}</title></rect>
+                        {(value > 0).then(|| view! { <text x=x + BAR / 2.0 y=TOP + HEIGHT - h text-anchor="middle" class="value">{value}</text> })}
                     </g>
                 }
                 .into_any()
@@ -151,7 +153,7 @@ fn month_chart(lang: Lang, months: &[MonthRow]) -> impl IntoView {
     view! {
         <figure class="chart">
             <svg viewBox=view_box role="img" aria-label=lang.text(Key::ManageDashMonths) data-testid="month-chart">
-                <line x1="24" y1=HEIGHT + 4.0 x2=width y2=HEIGHT + 4.0 class="baseline"/>
+                <line x1="24" y1=TOP + HEIGHT + 4.0 x2=width y2=TOP + HEIGHT + 4.0 class="baseline"/>
                 {bars}
             </svg>
             <figcaption class="legend">

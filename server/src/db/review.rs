@@ -188,19 +188,10 @@ async fn rows_by_id(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Revi
 const COLUMNS: &str = "f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
      f.stage, f.intended_wan, f.agreed_wan, f.captured_at, u.username, u.department";
 
-/// Every lead `filter` matches, in its order (for exports), or one page of them.
-pub async fn rows(conn: &mut AnyConnection, filter: &ParsedFilter, limit_offset: Option<(i64, i64)>) -> Result<Vec<ReviewRow>, sqlx::Error> {
-    let mut w = filter_clauses(filter);
-    let mut sql = format!(
-        "SELECT {COLUMNS} {FROM}{} ORDER BY {}",
-        w.sql(),
-        order_by(filter.sort)
-    );
-    if let Some((limit, offset)) = limit_offset {
-        sql.push_str(&format!(" LIMIT ${} OFFSET ${}", w.count + 1, w.count + 2));
-        let _ = w.args.add(limit);
-        let _ = w.args.add(offset);
-    }
+/// Every lead `filter` matches, in its order (the exports).
+pub async fn rows(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    let w = filter_clauses(filter);
+    let sql = format!("SELECT {COLUMNS} {FROM}{} ORDER BY {}", w.sql(), order_by(filter.sort));
     let found = sqlx::query_with(&sql, w.args).fetch_all(conn).await?;
     found.iter().map(row).collect()
 }

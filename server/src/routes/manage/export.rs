@@ -35,7 +35,7 @@ fn stamp() -> String {
 async fn filtered(state: &AppState, filter: &LeadFilter) -> Result<Vec<domain::review::ReviewRow>, ApiError> {
     let parsed = filter.parse().map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let mut conn = state.db.pool.acquire().await?;
-    Ok(review::rows(&mut conn, &parsed, None).await?)
+    Ok(review::rows(&mut conn, &parsed).await?)
 }
 
 async fn leads_csv(State(state): State<AppState>, _manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
