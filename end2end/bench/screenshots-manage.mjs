@@ -37,7 +37,7 @@ try {
     await page.getByTestId('login-submit').click();
     await page.waitForURL((u) => u.pathname === '/manage/leads');
     await page.screenshot({ path: `${out}/manage-leads-${name}.png` });
-    await page.goto(`${server.url}/manage/leads?industry=food_beverage&stage=signed`);
+    await page.goto(`${server.url}/manage/leads?stage=signed&sort=company`);
     await page.screenshot({ path: `${out}/manage-leads-filtered-${name}.png` });
     await page.locator('[data-testid=lead-row] td.company a').first().click();
     await page.screenshot({ path: `${out}/manage-lead-${name}.png`, fullPage: true });
