@@ -27,6 +27,7 @@ fn main() {
         }
     }
 
+    let for_server = env::var_os("CARGO_FEATURE_SSR").is_some();
     let mut out = String::new();
     out.push_str("/// A translated string's key (`capture.title` is `Key::CaptureTitle`).\n");
     out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[allow(dead_code)]\npub enum Key {\n");
@@ -48,12 +49,21 @@ fn main() {
     for (name, table) in &tables {
         writeln!(out, "pub(crate) const {name}: &[&str] = &[").unwrap();
         for key in &keys {
-            writeln!(out, "    {:?},", table[*key]).unwrap();
+            // The tablet's WebAssembly never shows the manager workspace (rendered on the server
+            // only): its strings stay out of that build's tables.
+            let text = if for_server || !server_only(key) { table[*key].as_str() } else { "" };
+            writeln!(out, "    {text:?},").unwrap();
         }
         out.push_str("];\n");
     }
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("translations.rs");
     fs::write(dest, out).unwrap();
+}
+
+/// Keys of strings that only the manager workspace shows (server-rendered).
+fn server_only(key: &str) -> bool {
+    const PREFIXES: [&str; 8] = ["manage.", "metric.", "stage_error.", "dupkey.", "deadline.", "rate.", "supervision.", "origin_class."];
+    PREFIXES.iter().any(|p| key.starts_with(p))
 }
 
 /// Parses `key = "value"` lines; `#` starts a comment line. Values use TOML basic-string escapes
