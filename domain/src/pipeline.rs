@@ -24,6 +24,8 @@ code_enum! {
     }
 }
 
+// Not derived: `code_enum!` declares the enum and takes no attributes on its variants.
+#[allow(clippy::derivable_impls)]
 impl Default for PipelineStage {
     fn default() -> Self {
         PipelineStage::Lead
@@ -51,6 +53,7 @@ code_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Supervision {
     fn default() -> Self {
         Supervision::None

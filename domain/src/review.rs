@@ -166,6 +166,12 @@ impl LeadFilter {
     }
 }
 
+/// Whether `path` is a path of this site, safe to redirect to: it starts with one `/` and holds
+/// no backslash (browsers read `/\evil.example` as `//evil.example`, another site).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
 /// Percent-encodes a query-string value (everything but unreserved ASCII).
 pub fn percent_encode(value: &str) -> String {
     value
@@ -221,6 +227,14 @@ mod tests {
         let search = LeadFilter { q: "  ABC 食品 ".into(), page: -3, ..Default::default() }.parse().expect("parses");
         assert_eq!(search.q.as_deref(), Some("abc 食品"));
         assert_eq!(search.page, 0);
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_redirected_to() {
+        assert!(is_local_path("/manage/leads?industry=food_beverage"));
+        for other in ["//evil.example", "/\\evil.example", "https://evil.example", "", "manage"] {
+            assert!(!is_local_path(other), "{other}");
+        }
     }
 
     #[test]

@@ -304,7 +304,7 @@ async fn the_same_investor_met_by_two_officers_is_flagged_and_merged_into_the_fi
     let app = spawn_app().await;
     let mut first = lead("四川天府食品有限公司");
     first.referrer = Some("李引荐".into());
-    first.captured_at = first.captured_at - chrono::Duration::days(3);
+    first.captured_at -= chrono::Duration::days(3);
     first.updated_at = first.captured_at;
     let mut second = lead("四川天府食品（有限公司）");
     second.email = Some("ceo@tianfu.cn".into());

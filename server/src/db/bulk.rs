@@ -46,5 +46,5 @@ pub fn text(value: Option<&str>) -> Value {
 
 /// An integer value, or null.
 pub fn int(value: Option<i64>) -> Value {
-    value.map_or(Value::Null, |v| Value::from(v))
+    value.map_or(Value::Null, Value::from)
 }

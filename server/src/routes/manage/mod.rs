@@ -115,7 +115,7 @@ struct Back {
 /// goes back to the page, which must be one of this site's.
 async fn switch_lang(Path(tag): Path<String>, Query(query): Query<Back>) -> Response {
     let lang = Lang::from_tag(&tag);
-    let back = if query.back.starts_with('/') && !query.back.starts_with("//") { query.back } else { "/manage/leads".to_owned() };
+    let back = if domain::review::is_local_path(&query.back) { query.back } else { "/manage/leads".to_owned() };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax", lang.tag());
     let cookie = HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("zs_lang=zh-CN; Path=/"));
     ([(SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
