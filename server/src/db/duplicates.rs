@@ -17,11 +17,19 @@ fn with_ids<'q>(sql: &'q str, ids: &[String]) -> sqlx::query::Query<'q, sqlx::An
 /// it flags no pair, which also keeps the pairs from growing with the square of its leads.
 pub const MAX_SHARED: i64 = 20;
 
-/// `(VALUES ($1, $2), …) AS q JOIN lead_keys k ON …` for `count` keys: one primary-key probe per
-/// key, whatever the planner thinks of a long `OR`.
-fn keys_joined(count: usize) -> String {
-    let values = (0..count).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>().join(", ");
-    format!("(VALUES {values}) AS q JOIN lead_keys k ON k.kind = q.column1 AND k.value = q.column2")
+/// `… AS q JOIN lead_keys k ON …`: the keys arrive as one JSON array of `[kind, value]` pairs (one
+/// bound value, whatever their number), each looked up by the primary key.
+fn keys_joined(conn: &AnyConnection) -> &'static str {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        "jsonb_array_elements($1::jsonb) AS q(value) JOIN lead_keys k ON k.kind = q.value ->> 0 AND k.value = q.value ->> 1"
+    } else {
+        "json_each($1) AS q JOIN lead_keys k ON k.kind = q.value ->> 0 AND k.value = q.value ->> 1"
+    }
+}
+
+fn keys_json<'a>(keys: impl Iterator<Item = (&'a str, &'a str)>) -> Result<String, sqlx::Error> {
+    let pairs: Vec<[&str; 2]> = keys.map(|(k, v)| [k, v]).collect();
+    serde_json::to_string(&pairs).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// The pairs (a < b) of leads sharing one of `keys` (kind, value, lead id), over every stored
@@ -31,26 +39,24 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
     let distinct: BTreeSet<(&str, &str)> = keys.iter().map(|(k, v, _)| (k.as_str(), v.as_str())).collect();
     let distinct: Vec<(&str, &str)> = distinct.into_iter().collect();
     let mut pairs = BTreeSet::new();
-    for chunk in distinct.chunks(200) {
-        let counted = format!("SELECT k.kind, k.value, COUNT(*) AS n FROM {} GROUP BY k.kind, k.value", keys_joined(chunk.len()));
-        let identifying: Vec<(String, String)> = {
-            let query = chunk.iter().fold(sqlx::query(&counted), |q, (k, v)| q.bind(k.to_string()).bind(v.to_string()));
-            query
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get::<String, _>("kind")?, r.try_get::<String, _>("value")?, r.try_get::<i64, _>("n")?)))
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
-                .into_iter()
-                .filter(|(_, _, n)| (2..=MAX_SHARED).contains(n))
-                .map(|(k, v, _)| (k, v))
-                .collect()
-        };
+    for chunk in distinct.chunks(2000) {
+        let counted = format!("SELECT k.kind, k.value, COUNT(*) AS n FROM {} GROUP BY k.kind, k.value", keys_joined(conn));
+        let identifying: Vec<(String, String)> = sqlx::query(&counted)
+            .bind(keys_json(chunk.iter().copied())?)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>("kind")?, r.try_get::<String, _>("value")?, r.try_get::<i64, _>("n")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+            .into_iter()
+            .filter(|(_, _, n)| (2..=MAX_SHARED).contains(n))
+            .map(|(k, v, _)| (k, v))
+            .collect();
         if identifying.is_empty() {
             continue;
         }
-        let sql = format!("SELECT k.kind, k.value, k.lead_id FROM {}", keys_joined(identifying.len()));
-        let rows = identifying.iter().fold(sqlx::query(&sql), |q, (k, v)| q.bind(k.clone()).bind(v.clone())).fetch_all(&mut *conn).await?;
+        let sql = format!("SELECT k.kind, k.value, k.lead_id FROM {}", keys_joined(conn));
+        let rows = sqlx::query(&sql).bind(keys_json(identifying.iter().map(|(k, v)| (k.as_str(), v.as_str())))?).fetch_all(&mut *conn).await?;
         let mut by_key: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
         for r in rows {
             by_key.entry((r.try_get("kind")?, r.try_get("value")?)).or_default().push(r.try_get("lead_id")?);
