@@ -10,7 +10,6 @@ use crate::db::history::HistoryEntry;
 use crate::db::leads::StoredLead;
 use crate::db::users::User;
 use crate::db::{duplicates, facts, history, leads, now_text, Db};
-use crate::stage::WEB_DEVICE;
 
 /// Why a merge was not made.
 #[derive(Debug, thiserror::Error)]
@@ -23,21 +22,6 @@ pub enum MergeError {
     AlreadyMerged,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-}
-
-fn trail(lead_id: &str, manager: &User, attr: &str, old: String, new: String, at: &str) -> HistoryEntry {
-    HistoryEntry {
-        lead_id: lead_id.to_owned(),
-        change_id: None,
-        user_id: manager.id,
-        device_id: WEB_DEVICE.to_owned(),
-        source: "web",
-        attr: attr.to_owned(),
-        old_value: Some(old),
-        new_value: Some(new),
-        overwritten: false,
-        at: at.to_owned(),
-    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
@@ -74,9 +58,9 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     keep.seq = first_seq;
     for attr in &changed {
         keep.attr_versions.insert(*attr, keep.version);
-        entries.push(trail(&keep.lead.id.to_string(), manager, attr.name(), old[attr.name()].to_string(), new[attr.name()].to_string(), &at));
+        entries.push(HistoryEntry::web(&keep.lead.id.to_string(), manager.id, attr.name(), Some(old[attr.name()].to_string()), Some(new[attr.name()].to_string()), &at));
     }
-    entries.push(trail(&keep.lead.id.to_string(), manager, "merged", String::new(), absorb.lead.id.to_string(), &at));
+    entries.push(HistoryEntry::web(&keep.lead.id.to_string(), manager.id, "merged", None, Some(absorb.lead.id.to_string()), &at));
     keep.lead = merged;
 
     let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
@@ -88,7 +72,7 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     } else {
         absorb.lead.pipeline.apply(&drop).unwrap_or_else(|_| absorb.lead.pipeline.clone())
     };
-    entries.push(trail(&absorb.lead.id.to_string(), manager, LeadAttr::Pipeline.name(), json(&absorb.lead.pipeline)?.to_string(), json(&dropped)?.to_string(), &at));
+    entries.push(HistoryEntry::web(&absorb.lead.id.to_string(), manager.id, LeadAttr::Pipeline.name(), Some(json(&absorb.lead.pipeline)?.to_string()), Some(json(&dropped)?.to_string()), &at));
     absorb.version += 1;
     absorb.seq = first_seq + 1;
     absorb.attr_versions.insert(LeadAttr::Pipeline, absorb.version);

@@ -21,9 +21,6 @@ pub enum ChangeStageError {
     Db(#[from] sqlx::Error),
 }
 
-/// Device name recorded in the trail for changes made in the manager workspace.
-pub const WEB_DEVICE: &str = "web";
-
 /// Applies `change` to the lead `lead_id` on behalf of `manager`; returns the lead's new version.
 pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &StageChange) -> Result<i64, ChangeStageError> {
     let mut tx = db.pool.begin().await?;
@@ -32,18 +29,7 @@ pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &Stage
     let mut stored = leads::find(&mut tx, lead_id).await?.ok_or(ChangeStageError::NotFound)?;
     let next = stored.lead.pipeline.apply(change)?;
     let json = |value: &domain::Pipeline| serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)));
-    let entry = HistoryEntry {
-        lead_id: lead_id.to_owned(),
-        change_id: None,
-        user_id: manager.id,
-        device_id: WEB_DEVICE.to_owned(),
-        source: "web",
-        attr: LeadAttr::Pipeline.name().to_owned(),
-        old_value: Some(json(&stored.lead.pipeline)?),
-        new_value: Some(json(&next)?),
-        overwritten: false,
-        at: now_text(),
-    };
+    let entry = HistoryEntry::web(lead_id, manager.id, LeadAttr::Pipeline.name(), Some(json(&stored.lead.pipeline)?), Some(json(&next)?), &now_text());
     stored.version += 1;
     stored.seq = seq;
     stored.attr_versions.insert(LeadAttr::Pipeline, stored.version);

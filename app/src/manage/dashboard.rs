@@ -2,7 +2,7 @@
 //! the ranking of departments and officers, and signings / landings / starts per month as an SVG
 //! chart. Also the formatting of figures that the bulletin export shares.
 
-use domain::report::{Actual, Dashboard, MonthRow, Period, RankRow, TargetRow, Unit};
+use domain::report::{Actual, Dashboard, MonthRow, Period, RankRow, Target, TargetRow, Unit};
 use domain::Wan;
 use leptos::prelude::*;
 
@@ -17,19 +17,24 @@ pub fn period_name(lang: Lang, period: Period) -> String {
     }
 }
 
-/// A target's name: its metric, with its industries and supervision when it has them.
-pub fn target_name(lang: Lang, row: &TargetRow) -> String {
-    let target = &row.target;
-    let mut name = lang.text_of("metric", target.metric.code());
-    let scope: Vec<String> = target
+/// A target's industries in words ("医药大健康、现代农业"); empty for every industry.
+pub fn scope_text(lang: Lang, target: &Target) -> String {
+    let names: Vec<String> = target
         .scope
         .chains
         .iter()
         .map(|c| lang.text_of("industry", c.code()))
         .chain(target.scope.segments.iter().map(|s| lang.text_of("segment", s.code())))
         .collect();
-    if !scope.is_empty() {
-        name = format!("{name}（{}）", scope.join("、"));
+    names.join("、")
+}
+
+/// A target's name: its metric, with its industries and supervision when it has them.
+pub fn target_name(lang: Lang, row: &TargetRow) -> String {
+    let target = &row.target;
+    let mut name = lang.text_of("metric", target.metric.code());
+    if !target.scope.is_all() {
+        name = format!("{name}（{}）", scope_text(lang, target));
     }
     if let Some(s) = target.supervision {
         name = format!("{name} · {}", lang.text_of("supervision", s.code()));

@@ -5,7 +5,7 @@ use domain::report::{Metric, Target};
 use domain::{IndustryChain, IndustrySegment, Supervision};
 use leptos::prelude::*;
 
-use super::dashboard::{amount, period_name};
+use super::dashboard::{amount, period_name, scope_text};
 use super::{document, Frame, Section};
 use crate::i18n::{Key, Lang};
 
@@ -27,17 +27,6 @@ pub struct TargetsView {
     pub form: TargetForm,
     pub error: Option<Key>,
     pub saved: bool,
-}
-
-fn scope_text(lang: Lang, target: &Target) -> String {
-    let names: Vec<String> = target
-        .scope
-        .chains
-        .iter()
-        .map(|c| lang.text_of("industry", c.code()))
-        .chain(target.scope.segments.iter().map(|s| lang.text_of("segment", s.code())))
-        .collect();
-    names.join("、")
 }
 
 fn form_view(lang: Lang, form: &TargetForm) -> impl IntoView {

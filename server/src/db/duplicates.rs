@@ -113,6 +113,19 @@ pub struct DuplicatePair {
     pub kinds: Vec<String>,
 }
 
+/// Rows of `(a, b, kind)` ordered by pair, as pairs with every key kind they share.
+fn grouped(rows: &[sqlx::any::AnyRow]) -> Result<Vec<DuplicatePair>, sqlx::Error> {
+    let mut pairs: Vec<DuplicatePair> = Vec::new();
+    for r in rows {
+        let (a, b, kind): (String, String, String) = (r.try_get("a")?, r.try_get("b")?, r.try_get("kind")?);
+        match pairs.last_mut() {
+            Some(last) if last.a == a && last.b == b => last.kinds.push(kind),
+            _ => pairs.push(DuplicatePair { a, b, kinds: vec![kind] }),
+        }
+    }
+    Ok(pairs)
+}
+
 /// Pairs of leads that share a key, neither of them merged away, newest flagged first.
 pub async fn pairs(conn: &mut AnyConnection, limit: i64) -> Result<Vec<DuplicatePair>, sqlx::Error> {
     let rows = sqlx::query(
@@ -123,14 +136,7 @@ pub async fn pairs(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Duplicate
     .bind(limit * 4)
     .fetch_all(conn)
     .await?;
-    let mut pairs: Vec<DuplicatePair> = Vec::new();
-    for r in rows {
-        let (a, b, kind): (String, String, String) = (r.try_get("a")?, r.try_get("b")?, r.try_get("kind")?);
-        match pairs.last_mut() {
-            Some(last) if last.a == a && last.b == b => last.kinds.push(kind),
-            _ => pairs.push(DuplicatePair { a, b, kinds: vec![kind] }),
-        }
-    }
+    let mut pairs = grouped(&rows)?;
     pairs.truncate(limit as usize);
     Ok(pairs)
 }
@@ -168,15 +174,7 @@ pub async fn pairs_of(conn: &mut AnyConnection, id: &str) -> Result<Vec<Duplicat
     .bind(id)
     .fetch_all(conn)
     .await?;
-    let mut pairs: Vec<DuplicatePair> = Vec::new();
-    for r in rows {
-        let (a, b, kind): (String, String, String) = (r.try_get("a")?, r.try_get("b")?, r.try_get("kind")?);
-        match pairs.last_mut() {
-            Some(last) if last.a == a && last.b == b => last.kinds.push(kind),
-            _ => pairs.push(DuplicatePair { a, b, kinds: vec![kind] }),
-        }
-    }
-    Ok(pairs)
+    grouped(&rows)
 }
 
 /// What a pair list shows of a lead.

@@ -25,6 +25,27 @@ pub struct HistoryEntry {
     pub at: String,
 }
 
+/// Device name recorded in the trail for changes made in the manager workspace.
+pub const WEB_DEVICE: &str = "web";
+
+impl HistoryEntry {
+    /// A change `user_id` made in the manager workspace.
+    pub fn web(lead_id: &str, user_id: i64, attr: &str, old_value: Option<String>, new_value: Option<String>, at: &str) -> HistoryEntry {
+        HistoryEntry {
+            lead_id: lead_id.to_owned(),
+            change_id: None,
+            user_id,
+            device_id: WEB_DEVICE.to_owned(),
+            source: "web",
+            attr: attr.to_owned(),
+            old_value,
+            new_value,
+            overwritten: false,
+            at: at.to_owned(),
+        }
+    }
+}
+
 /// Appends entries to the trail.
 pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};

@@ -91,18 +91,7 @@ async fn save(State(state): State<AppState>, manager: Manager, Path(id): Path<St
     let at = crate::db::now_text();
     for (attr, old, new) in [("assignee", &before.assignee, &after.assignee), ("responded_at", &before.responded_at, &after.responded_at)] {
         if old != new {
-            entries.push(crate::db::history::HistoryEntry {
-                lead_id: id.clone(),
-                change_id: None,
-                user_id: manager.user.id,
-                device_id: crate::stage::WEB_DEVICE.to_owned(),
-                source: "web",
-                attr: attr.to_owned(),
-                old_value: old.clone(),
-                new_value: new.clone(),
-                overwritten: false,
-                at: at.clone(),
-            });
+            entries.push(crate::db::history::HistoryEntry::web(&id, manager.user.id, attr, old.clone(), new.clone(), &at));
         }
     }
     crate::db::history::insert(&mut tx, &entries).await?;
