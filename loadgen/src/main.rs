@@ -80,8 +80,9 @@ async fn login(client: &reqwest::Client, server: &Server, name: &str) -> String 
     response.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
-/// A realistic lead of about 780 characters of JSON.
-fn lead(n: usize) -> Lead {
+/// A realistic lead of about 780 characters of JSON, captured by `officer` (as the tablet's
+/// capture form fills it in).
+fn lead(n: usize, officer: &str) -> Lead {
     let at = chrono::Utc.with_ymd_and_hms(2026, 9, 20, 2, 0, 0).unwrap();
     let draft = LeadDraft {
         company_name: format!("成都蜀味预制菜食品有限公司第{n}分公司"),
@@ -103,12 +104,12 @@ fn lead(n: usize) -> Lead {
         consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
         ..LeadDraft::default()
     };
-    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "bench".into() }).unwrap()
+    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: officer.into(), device_id: "bench".into() }).unwrap()
 }
 
-fn batch(start: usize, count: usize) -> Vec<LeadChange> {
+fn batch(start: usize, count: usize, officer: &str) -> Vec<LeadChange> {
     (start..start + count)
-        .map(|n| LeadChange { change_id: uuid::Uuid::new_v4(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead(n) })
+        .map(|n| LeadChange { change_id: uuid::Uuid::new_v4(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead(n, officer) })
         .collect()
 }
 
@@ -136,12 +137,12 @@ async fn main() {
     let engine = if database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
     let server = start_server(&database_url).await;
     let client = reqwest::Client::new();
-    let json_len = serde_json::to_string(&lead(1)).unwrap().chars().count();
+    let json_len = serde_json::to_string(&lead(1, "single")).unwrap().chars().count();
 
     // 1. One device, 10,000 leads.
     add_user(&server, "single");
     let token = login(&client, &server, "single").await;
-    let batches: Vec<Vec<LeadChange>> = (0..10_000 / BATCH).map(|b| batch(b * BATCH, BATCH)).collect();
+    let batches: Vec<Vec<LeadChange>> = (0..10_000 / BATCH).map(|b| batch(b * BATCH, BATCH, "single")).collect();
     let started = Instant::now();
     let mut cursor = 0;
     for changes in batches {
@@ -161,7 +162,7 @@ async fn main() {
         .into_iter()
         .enumerate()
         .map(|(d, token)| {
-            let requests: Vec<Vec<LeadChange>> = (0..per_device).map(|b| batch((d * per_device + b) * BATCH, BATCH)).collect();
+            let requests: Vec<Vec<LeadChange>> = (0..per_device).map(|b| batch((d * per_device + b) * BATCH, BATCH, &format!("officer{d}"))).collect();
             let (client, url) = (client.clone(), server.url.clone());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();

@@ -42,10 +42,21 @@ struct Work<'a> {
     history: Vec<HistoryEntry>,
 }
 
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// One result per change, in order.
+    pub results: Vec<ChangeResult>,
+    /// The sequence numbers this batch gave to leads now stored exactly as the device sent them:
+    /// the device has their content and learns their versions from `results`, so the pull that
+    /// follows leaves them out instead of sending every pushed lead back.
+    pub known_to_device: Vec<i64>,
+}
+
 /// Applies a batch of changes in order and returns one result per change.
-pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &[LeadChange]) -> Result<Vec<ChangeResult>, sqlx::Error> {
+pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &[LeadChange]) -> Result<Applied, sqlx::Error> {
     if batch.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Applied::default());
     }
     // First statement of the transaction: takes the write lock (see `take_sequence`).
     let next_seq = leads::take_sequence(conn, batch.len() as i64).await?;
@@ -82,7 +93,7 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
     facts::upsert_many(conn, &updated).await?;
     history::insert(conn, &work.history).await?;
     changes::insert_many(conn, &new_answers, pusher.user.id).await?;
-    Ok(results)
+    Ok(Applied { results, known_to_device: work.known_to_device(batch) })
 }
 
 fn rejected(change: &LeadChange, reason: RejectReason) -> ChangeResult {
@@ -98,6 +109,19 @@ fn to_json(lead: &Lead) -> Result<serde_json::Value, sqlx::Error> {
 }
 
 impl Work<'_> {
+    /// The sequence numbers of the written leads whose stored copy is the one the device sent
+    /// last in this batch.
+    fn known_to_device(&self, batch: &[LeadChange]) -> Vec<i64> {
+        let mut last_sent: HashMap<LeadId, &Lead> = HashMap::new();
+        for change in batch {
+            last_sent.insert(change.lead.id, &change.lead);
+        }
+        self.created
+            .union(&self.updated)
+            .filter_map(|id| self.stored.get(id).filter(|s| last_sent.get(id).is_some_and(|sent| **sent == s.lead)).map(|s| s.seq))
+            .collect()
+    }
+
     fn take_seq(&mut self) -> i64 {
         let seq = self.next_seq;
         self.next_seq += 1;

@@ -63,6 +63,33 @@ async fn the_same_batch_at_the_same_time_applies_once() {
 }
 
 #[tokio::test]
+async fn a_lead_stored_as_sent_is_not_sent_back_but_a_merged_one_is() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    let mut original = lead("雁江食品");
+    original.captured_by = "li.wei".into();
+    let first = app.sync(&token, &request("tablet-1", 0, vec![create(&original)])).await;
+    assert_eq!(first.results[0].version, Some(1));
+    assert!(first.changes.is_empty(), "the tablet holds this lead as the server stored it");
+    // Its cursor moved past the lead: an empty sync pulls nothing either.
+    let quiet = app.sync(&token, &request("tablet-1", first.cursor, vec![])).await;
+    assert!(quiet.changes.is_empty());
+
+    let mut on_phone = original.clone();
+    on_phone.notes = Some("已约下周考察".into());
+    app.sync(&token, &request("phone-1", 0, vec![edit(&original, &on_phone, 1)])).await;
+    let mut on_tablet = original.clone();
+    on_tablet.contact_title = Some("总经理".into());
+    let merged = app.sync(&token, &request("tablet-1", first.cursor, vec![edit(&original, &on_tablet, 1)])).await;
+
+    assert_eq!(merged.results[0].status, ChangeStatus::Merged);
+    assert_eq!(merged.changes.len(), 1, "the merged lead differs from the tablet's copy: it is sent");
+    assert_eq!(merged.changes[0].lead.contact_title.as_deref(), Some("总经理"));
+    assert_eq!(merged.changes[0].lead.notes.as_deref(), Some("已约下周考察"));
+    assert_eq!(merged.changes[0].version, 3);
+}
+
+#[tokio::test]
 async fn two_devices_editing_different_attributes_are_both_kept() {
     let app = spawn_app().await;
     let token = app.officer("li.wei").await;

@@ -129,25 +129,18 @@ pub async fn take_sequence(conn: &mut AnyConnection, count: i64) -> Result<i64, 
     Ok(last - count + 1)
 }
 
-/// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given.
-pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
-    let rows = match owner_id {
-        Some(owner) => {
-            sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE owner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                .bind(owner)
-                .bind(cursor)
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(cursor)
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-        }
+/// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given;
+/// none of the sequence numbers in `skip`.
+pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, skip: &[i64], limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
+    let owner = if owner_id.is_some() { "owner_id = $4 AND" } else { "$4 IS NULL AND" };
+    let skipped = match skip {
+        [] => "$3 IS NULL",
+        _ if conn.backend_name().eq_ignore_ascii_case("postgresql") => "seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+        _ => "seq NOT IN (SELECT value FROM json_each($3))",
     };
+    let sql = format!("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2");
+    let skip = (!skip.is_empty()).then(|| serde_json::Value::from(skip).to_string());
+    let rows = sqlx::query(&sql).bind(cursor).bind(limit).bind(skip).bind(owner_id).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 

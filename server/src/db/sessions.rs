@@ -22,15 +22,28 @@ pub async fn insert(conn: &mut AnyConnection, token_hash: &str, user_id: i64) ->
     Ok(())
 }
 
-/// The user id of a live session, extending its expiry; `None` if unknown or expired.
+/// A used session's expiry is moved forward when it is older than this: writing it on every
+/// request would make every read a write (on SQLite, a wait for the one writer and an fsync), so a
+/// session lives between 29 and 30 days after its last use.
+const EXTEND_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// The user id of a live session, extending its expiry when due; `None` if unknown or expired.
 pub async fn touch(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row = sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2 AND expires_at > $3 RETURNING user_id")
-        .bind(expiry_from_now())
+    let now = domain::time::now();
+    let row = sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash)
-        .bind(super::now_text())
-        .fetch_optional(conn)
+        .bind(domain::time::rfc3339::format(now))
+        .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| r.try_get("user_id")).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let user_id: i64 = row.try_get("user_id")?;
+    let expires_at: String = row.try_get("expires_at")?;
+    let due = domain::time::rfc3339::format(now + chrono::TimeDelta::days(LIFETIME_DAYS) - EXTEND_AFTER);
+    // Both are RFC 3339 in UTC with milliseconds: text order is time order.
+    if expires_at < due {
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2").bind(expiry_from_now()).bind(token_hash).execute(conn).await?;
+    }
+    Ok(Some(user_id))
 }
 
 /// Ends a session.

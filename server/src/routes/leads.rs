@@ -36,7 +36,7 @@ async fn list(State(state): State<AppState>, AuthUser(user): AuthUser, Query(que
         Role::Manager | Role::Admin => None,
     };
     let mut conn = state.db.pool.acquire().await?;
-    let rows = leads::changed_since(&mut conn, owner, query.after.max(0), query.limit.clamp(1, 5000)).await?;
+    let rows = leads::changed_since(&mut conn, owner, query.after.max(0), &[], query.limit.clamp(1, 5000)).await?;
     Ok(Json(rows.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect()))
 }
 

@@ -32,18 +32,21 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
 
     let mut tx = state.db.pool.begin().await?;
-    let results = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, &request.changes).await?;
+    let applied = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, &request.changes).await?;
     tx.commit().await?;
 
     let mut conn = state.db.pool.acquire().await?;
-    let mut pulled = leads::changed_since(&mut conn, Some(user.id), cursor, PULL_LIMIT + 1).await?;
+    let known = &applied.known_to_device;
+    let mut pulled = leads::changed_since(&mut conn, Some(user.id), cursor, known, PULL_LIMIT + 1).await?;
     let more = pulled.len() as i64 > PULL_LIMIT;
     pulled.truncate(PULL_LIMIT as usize);
-    let next_cursor = pulled.last().map_or(cursor, |l| l.seq);
+    let last_pulled = pulled.last().map_or(cursor, |l| l.seq);
+    // Everything after the cursor was sent or is known to the device, unless the pull was cut.
+    let next_cursor = if more { last_pulled } else { known.iter().copied().fold(last_pulled, i64::max) };
     let events = leads::events(&mut conn, 200).await?;
     Ok(Json(SyncResponse {
         cursor: next_cursor as u64,
-        results,
+        results: applied.results,
         changes: pulled.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect(),
         more,
         reference: ReferenceData { events },
