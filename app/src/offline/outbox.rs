@@ -43,7 +43,9 @@ impl OutboxEntry {
         if changed.is_empty() {
             return None;
         }
-        let change_id = uuid::Uuid::new_v4();
+        // Time-ordered, and in creation order within the page: two saves in one millisecond
+        // (same `queued_at`) are still sent in the order they were made.
+        let change_id = uuid::Uuid::now_v7();
         Some(OutboxEntry {
             change_id: change_id.to_string(),
             queued_at: domain::time::rfc3339::format(domain::time::now()),
@@ -54,6 +56,11 @@ impl OutboxEntry {
 
     pub fn is_pending(&self) -> bool {
         self.rejected.is_none()
+    }
+
+    /// The order changes were queued in, which is the order they are sent and applied in.
+    fn queue_order(&self) -> (&str, uuid::Uuid) {
+        (&self.queued_at, self.change.change_id)
     }
 }
 
@@ -71,7 +78,7 @@ pub const MAX_BATCH_BYTES: usize = 1_500_000;
 /// change, at most [`MAX_BATCH_BYTES`] of JSON by [`Lead::json_len_bound`].
 pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
     let mut pending: Vec<&OutboxEntry> = entries.iter().filter(|e| e.is_pending()).collect();
-    pending.sort_by(|a, b| a.queued_at.cmp(&b.queued_at).then_with(|| a.change_id.cmp(&b.change_id)));
+    pending.sort_by(|a, b| a.queue_order().cmp(&b.queue_order()));
     let mut bytes = 0;
     let mut batch = Vec::new();
     for entry in pending.into_iter().take(max) {
@@ -158,7 +165,7 @@ pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: 
     let settled: BTreeSet<LeadId> = entries.iter().filter(|e| ack.done.contains(&e.change_id)).map(|e| e.change.lead.id).collect();
     for entry in entries {
         let superseded = !entry.is_pending() && settled.contains(&entry.change.lead.id)
-            && entries.iter().any(|done| ack.done.contains(&done.change_id) && done.change.lead.id == entry.change.lead.id && done.queued_at > entry.queued_at);
+            && entries.iter().any(|done| ack.done.contains(&done.change_id) && done.change.lead.id == entry.change.lead.id && done.queue_order() > entry.queue_order());
         if superseded {
             plan.remove.push(entry.change_id.clone());
         }

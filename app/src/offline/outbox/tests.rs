@@ -62,6 +62,25 @@ fn batches_skip_rejected_changes_and_keep_queue_order() {
 }
 
 #[test]
+fn saves_in_the_same_millisecond_are_sent_in_the_order_they_were_made() {
+    let first = lead("甲");
+    let mut entries = Vec::new();
+    let mut previous = synced(&first, 1);
+    for title in ["总经理", "董事长", "投资总监", "副总裁", "财务总监", "厂长", "主任", "经理"] {
+        let mut edited = previous.lead.clone();
+        edited.contact_title = Some(title.into());
+        let mut entry = OutboxEntry::for_save(Some(&previous), &edited).unwrap();
+        entry.queued_at = "2026-09-20T02:00:00.000Z".into();
+        entries.push(entry);
+        previous = synced(&edited, 1);
+    }
+    // However the store happens to return them (it keys them by change id).
+    entries.reverse();
+    let sent: Vec<String> = next_batch(&entries, 10).into_iter().map(|c| c.lead.contact_title.unwrap()).collect();
+    assert_eq!(sent, vec!["总经理", "董事长", "投资总监", "副总裁", "财务总监", "厂长", "主任", "经理"], "the last save is applied last");
+}
+
+#[test]
 fn answers_sort_into_done_rejected_and_versions() {
     let (a, b) = (lead("甲"), lead("乙"));
     let result = |lead: &Lead, status, version| ChangeResult { change_id: uuid::Uuid::new_v4(), lead_id: lead.id, status, version, reason: None };
