@@ -20,7 +20,7 @@ use crate::auth::password;
 use crate::db::history::HistoryEntry;
 use crate::db::leads::StoredLead;
 use crate::db::users::{self, Role};
-use crate::db::{facts, history, leads, targets, Db};
+use crate::db::{history, leads, targets, Db};
 
 /// The plan's 2023 targets, as data.
 pub const TARGETS_2023: &str = include_str!("../demo/targets-2023.json");
@@ -296,7 +296,6 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         }
         let refs: Vec<&StoredLead> = generated.iter().collect();
         leads::insert_many(&mut tx, &refs, "demo").await?;
-        facts::insert_new(&mut tx, &refs).await?;
         let at = crate::db::now_text();
         let trail: Vec<HistoryEntry> = generated
             .iter()
@@ -317,6 +316,7 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         tx.commit().await?;
         written += batch;
     }
+    crate::indexer::catch_up(db).await?;
     // Statistics for the query planner after a bulk load (PostgreSQL's autovacuum would get
     // there too, later).
     let mut conn = db.pool.acquire().await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod merge;
 pub mod export;
+pub mod indexer;
 pub mod routes;
 pub mod stage;
 pub mod startup;

@@ -9,7 +9,7 @@ use domain::{Lead, PipelineStage, StageChange};
 use crate::db::history::HistoryEntry;
 use crate::db::leads::StoredLead;
 use crate::db::users::User;
-use crate::db::{duplicates, facts, history, leads, now_text, Db};
+use crate::db::{duplicates, history, leads, now_text, Db};
 
 /// Why a merge was not made.
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +80,6 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
 
     leads::update(&mut tx, &keep).await?;
     leads::update(&mut tx, &absorb).await?;
-    facts::upsert_many(&mut tx, &[&keep, &absorb]).await?;
     duplicates::record_merge(&mut tx, &absorb.lead.id.to_string(), &keep.lead.id.to_string(), manager.id).await?;
     history::insert(&mut tx, &entries).await?;
     tx.commit().await?;

@@ -8,7 +8,7 @@ use domain::{StageChange, StageError};
 
 use crate::db::history::HistoryEntry;
 use crate::db::users::User;
-use crate::db::{facts, history, leads, now_text, Db};
+use crate::db::{history, leads, now_text, Db};
 
 /// Why a stage change was not made.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,6 @@ pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &Stage
     stored.attr_versions.insert(LeadAttr::Pipeline, stored.version);
     stored.lead.pipeline = next;
     leads::update(&mut tx, &stored).await?;
-    facts::upsert_many(&mut tx, &[&stored]).await?;
     history::insert(&mut tx, &[entry]).await?;
     tx.commit().await?;
     Ok(stored.version)

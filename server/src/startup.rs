@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::auth::rate_limit::LoginLimits;
 use crate::build_info::BuildInfo;
 use crate::db::Db;
+use crate::indexer::Indexer;
 use crate::config::Config;
 use crate::error::StartupError;
 use crate::routes;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The follow-up deadlines.
     pub follow_up: domain::followup::FollowUpRules,
+    /// Told when leads were written, to bring the workspace's tables up to date.
+    pub indexer: Indexer,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -56,9 +59,11 @@ impl Application {
         tracing::info!(build = %build.id, site_root = %config.leptos.site_root, "serving app build");
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(engine = ?db.engine, "database ready");
+        let indexer = Indexer::spawn(db.clone());
         let state = AppState {
             leptos: config.leptos,
             build,
+            indexer,
             db,
             limits: Arc::new(LoginLimits::default()),
             secure_cookies: config.secure_cookies,

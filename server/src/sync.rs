@@ -12,7 +12,8 @@
 //!
 //! A batch is read in two queries, decided in memory in order (a lead or a change id may occur
 //! twice in one batch), and written with multi-row statements: a round trip per statement, not
-//! per lead, is what makes a 500-lead batch fast.
+//! per lead, is what makes a 500-lead batch fast. The manager workspace's tables are written
+//! after the commit (`crate::indexer`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -23,7 +24,7 @@ use sqlx::AnyConnection;
 use crate::db::history::HistoryEntry;
 use crate::db::leads::StoredLead;
 use crate::db::users::User;
-use crate::db::{changes, facts, history, leads, now_text};
+use crate::db::{changes, history, leads, now_text};
 
 /// Who is pushing, from where.
 pub struct Pusher<'a> {
@@ -88,9 +89,6 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
     for id in work.updated.difference(&work.created) {
         leads::update(conn, &work.stored[id]).await?;
     }
-    facts::insert_new(conn, &created).await?;
-    let updated: Vec<&StoredLead> = work.updated.difference(&work.created).map(|id| &work.stored[id]).collect();
-    facts::upsert_many(conn, &updated).await?;
     history::insert(conn, &work.history).await?;
     changes::insert_many(conn, &new_answers, pusher.user.id).await?;
     Ok(Applied { results, known_to_device: work.known_to_device(batch) })

@@ -405,6 +405,9 @@ async fn a_key_shared_by_many_leads_flags_no_pair() {
     // A switchboard number on more leads than a person would be: not a sign of a duplicate.
     let leads: Vec<domain::Lead> = (0..=server::db::duplicates::MAX_SHARED).map(|i| lead(&format!("第{i}家企业"))).collect();
     officer_with_leads(&app, "wang.officer", leads).await;
+    server::indexer::catch_up(&app.db).await.unwrap();
     let mut conn = app.db.pool.acquire().await.unwrap();
+    let keyed: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM lead_keys WHERE kind = 'mobile'").fetch_one(&mut *conn).await.unwrap(), "n");
+    assert_eq!(keyed, server::db::duplicates::MAX_SHARED + 1, "every lead's mobile is indexed");
     assert_eq!(server::db::duplicates::count(&mut conn).await.unwrap(), 0);
 }

@@ -73,13 +73,14 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
     Ok(pairs)
 }
 
-/// Rewrites the keys and duplicate pairs of `leads`; `new` when they were never indexed (nothing
-/// of theirs to delete first).
-pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -> Result<(), sqlx::Error> {
+/// Rewrites the keys and duplicate pairs of `leads`. A lead at its first version has the keys it
+/// was first indexed with, if any (they are a function of the lead): its old rows need no
+/// deleting, and writing them again changes nothing.
+pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
     for chunk in leads.chunks(200) {
-        let ids: Vec<String> = chunk.iter().map(|s| s.lead.id.to_string()).collect();
+        let ids: Vec<String> = chunk.iter().filter(|s| s.version > 1).map(|s| s.lead.id.to_string()).collect();
         let list = super::placeholders(1, ids.len());
-        if !new {
+        if !ids.is_empty() {
             for sql in [
                 format!("DELETE FROM lead_keys WHERE lead_id IN ({list})"),
                 format!("DELETE FROM lead_duplicates WHERE a IN ({list})"),
@@ -96,7 +97,7 @@ pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -
             continue;
         }
         let rows: Vec<Vec<serde_json::Value>> = keys.iter().map(|(k, v, id)| vec![text(Some(k)), text(Some(v)), text(Some(id))]).collect();
-        super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "").await?;
+        super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "ON CONFLICT DO NOTHING").await?;
         let pairs = pairs_sharing(conn, &keys).await?;
         let rows: Vec<Vec<serde_json::Value>> = pairs.iter().map(|(a, b, k)| vec![text(Some(a)), text(Some(b)), text(Some(k))]).collect();
         super::bulk::insert(conn, "lead_duplicates", &[("a", Text), ("b", Text), ("kind", Text)], &rows, "ON CONFLICT DO NOTHING").await?;

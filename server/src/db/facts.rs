@@ -1,10 +1,10 @@
 //! `lead_facts`: the narrow row per lead that the manager workspace filters, sorts, searches and
-//! reports on, and the lead's duplicate keys. Written with the lead in the same transaction;
-//! derived from the lead alone, so it can always be rebuilt (`backfill`).
+//! reports on, and the lead's duplicate keys. Derived from the lead alone, and written after the
+//! lead's own transaction by `crate::indexer`, so it can always be rebuilt.
 
 use domain::review::origin_class_code;
 use domain::Lead;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::leads::StoredLead;
 
@@ -27,17 +27,8 @@ fn pipeline_json(pipeline: &domain::Pipeline) -> Result<Option<String>, sqlx::Er
     serde_json::to_string(pipeline).map(Some).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-/// Writes the facts of these leads, replacing any row they had.
-pub async fn upsert_many(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
-    write(conn, leads, false).await
-}
-
-/// Writes the facts of leads stored for the first time (nothing of theirs to replace).
-pub async fn insert_new(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
-    write(conn, leads, true).await
-}
-
-async fn write(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -> Result<(), sqlx::Error> {
+/// Writes the facts and duplicate keys of these leads, replacing any they had.
+pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};
     const COLUMNS: [(&str, super::bulk::Kind); 19] = [
         ("lead_id", Text),
@@ -88,30 +79,9 @@ async fn write(conn: &mut AnyConnection, leads: &[&StoredLead], new: bool) -> Re
         ]);
     }
     let update = COLUMNS[1..].iter().map(|(c, _)| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
-    let on_conflict = if new { String::new() } else { format!("ON CONFLICT (lead_id) DO UPDATE SET {update}") };
+    let on_conflict = format!("ON CONFLICT (lead_id) DO UPDATE SET {update}");
     for chunk in rows.chunks(1000) {
         super::bulk::insert(conn, "lead_facts", &COLUMNS, chunk, &on_conflict).await?;
     }
-    super::duplicates::index(conn, leads, new).await
-}
-
-/// Fills in the facts of leads that have none (leads stored before the table existed). Returns
-/// how many were written.
-pub async fn backfill(conn: &mut AnyConnection) -> Result<usize, sqlx::Error> {
-    let mut written = 0;
-    loop {
-        let rows = sqlx::query(
-            "SELECT l.id FROM leads l LEFT JOIN lead_facts f ON f.lead_id = l.id WHERE f.lead_id IS NULL LIMIT 500",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        if rows.is_empty() {
-            return Ok(written);
-        }
-        let ids = rows.iter().map(|r| r.try_get::<String, _>("id")).collect::<Result<Vec<_>, _>>()?;
-        let stored = super::leads::find_many(conn, &ids).await?;
-        let stored: Vec<&StoredLead> = stored.values().collect();
-        upsert_many(conn, &stored).await?;
-        written += stored.len();
-    }
+    super::duplicates::index(conn, leads).await
 }

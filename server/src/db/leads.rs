@@ -129,6 +129,25 @@ pub async fn take_sequence(conn: &mut AnyConnection, count: i64) -> Result<i64, 
     Ok(last - count + 1)
 }
 
+/// The last sequence number handed out by a committed transaction: every lead change numbered up
+/// to it is visible.
+pub async fn committed_sequence(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("SELECT value FROM sync_sequence WHERE id = 1").fetch_one(conn).await?;
+    row.try_get("value")
+}
+
+/// Leads whose latest change is numbered after `after` and up to `upto`, in sequence order, at
+/// most `limit`.
+pub async fn changed_between(conn: &mut AnyConnection, after: i64, upto: i64, limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
+    let rows = sqlx::query("SELECT owner_id, version, seq, data, attr_versions FROM leads WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+        .bind(after)
+        .bind(upto)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given;
 /// none of the sequence numbers in `skip`.
 pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, skip: &[i64], limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {

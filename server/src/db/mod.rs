@@ -14,6 +14,7 @@ pub mod review;
 pub mod sessions;
 pub mod targets;
 pub mod users;
+pub mod workspace_index;
 
 use std::str::FromStr;
 
@@ -45,8 +46,6 @@ pub enum DbError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
-    #[error("cannot fill in the facts of stored leads: {0}")]
-    Backfill(#[source] sqlx::Error),
 }
 
 /// The connection pool and its engine.
@@ -102,12 +101,6 @@ impl Db {
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(DbError::Migrate)?;
-        let mut conn = pool.acquire().await.map_err(DbError::Connect)?;
-        let filled = facts::backfill(&mut conn).await.map_err(DbError::Backfill)?;
-        if filled > 0 {
-            tracing::info!(leads = filled, "filled in the facts of leads stored before the manager workspace");
-        }
-        drop(conn);
         Ok(Db { pool, engine })
     }
 }

@@ -34,6 +34,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     let mut tx = state.db.pool.begin().await?;
     let applied = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, &request.changes).await?;
     tx.commit().await?;
+    state.indexer.wrote();
 
     let mut conn = state.db.pool.acquire().await?;
     let known = &applied.known_to_device;

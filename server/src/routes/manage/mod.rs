@@ -92,6 +92,8 @@ impl FromRequestParts<AppState> for Manager {
             let html = message_page(&frame, lang.text(Key::ManageTitle), lang.text(Key::ManageForbidden));
             return Err((StatusCode::FORBIDDEN, Html(html)).into_response());
         }
+        // The workspace reads the derived tables: a manager sees every change committed so far.
+        crate::indexer::bring_up_to_date(&state.db).await.map_err(|e| ApiError::from(e).into_response())?;
         Ok(Manager { user, frame })
     }
 }
