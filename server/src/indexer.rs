@@ -36,11 +36,13 @@ const POLL: Duration = Duration::from_secs(2);
 pub async fn catch_up(db: &Db) -> Result<usize, sqlx::Error> {
     let mut written = 0;
     loop {
+        let turn = db.writer_turn().await;
         let mut tx = db.pool.begin().await?;
         let from = workspace_index::lock(&mut tx).await?;
         let upto = leads::committed_sequence(&mut tx).await?;
         if from >= upto {
             tx.commit().await?;
+            drop(turn);
             return Ok(written);
         }
         let changed = leads::changed_between(&mut tx, from, upto, CHUNK).await?;
@@ -50,6 +52,7 @@ pub async fn catch_up(db: &Db) -> Result<usize, sqlx::Error> {
         facts::write(&mut tx, &refs).await?;
         workspace_index::set(&mut tx, reached).await?;
         tx.commit().await?;
+        drop(turn);
         written += changed.len();
     }
 }

@@ -32,6 +32,35 @@ pub struct AppState {
     pub follow_up: domain::followup::FollowUpRules,
     /// Told when leads were written, to bring the workspace's tables up to date.
     pub indexer: Indexer,
+    /// The database's periodic upkeep, stopped when the last state is dropped.
+    pub upkeep: Arc<Upkeep>,
+}
+
+/// Background tasks that live as long as the application: aborted on drop.
+#[derive(Debug)]
+pub struct Upkeep(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Upkeep {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+impl Upkeep {
+    fn start(db: &Db) -> Upkeep {
+        let db = db.clone();
+        let checkpoints = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                if let Err(error) = crate::db::checkpoint(&db).await {
+                    tracing::warn!(%error, "database checkpoint failed");
+                }
+            }
+        });
+        Upkeep(vec![checkpoints])
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -60,7 +89,9 @@ impl Application {
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(engine = ?db.engine, "database ready");
         let indexer = Indexer::spawn(db.clone());
+        let upkeep = Arc::new(Upkeep::start(&db));
         let state = AppState {
+            upkeep,
             leptos: config.leptos,
             build,
             indexer,

@@ -31,9 +31,11 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     }
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
 
+    let turn = state.db.writer_turn().await;
     let mut tx = state.db.pool.begin().await?;
     let applied = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, &request.changes).await?;
     tx.commit().await?;
+    drop(turn);
     state.indexer.wrote();
 
     let mut conn = state.db.pool.acquire().await?;
