@@ -112,7 +112,7 @@ fn lead(n: usize, officer: &str) -> Lead {
 
 fn batch(start: usize, count: usize, officer: &str) -> Vec<LeadChange> {
     (start..start + count)
-        .map(|n| LeadChange { change_id: uuid::Uuid::new_v4(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead(n, officer) })
+        .map(|n| LeadChange { change_id: uuid::Uuid::now_v7(), base_version: 0, changed: LeadAttr::ALL.to_vec(), lead: lead(n, officer) })
         .collect()
 }
 

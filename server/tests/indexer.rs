@@ -22,8 +22,9 @@ async fn index_lag(app: &common::TestApp) -> i64 {
 async fn synced_leads_reach_the_workspace_tables_in_the_background_and_reindexing_changes_nothing() {
     let app = spawn_app().await;
     let token = app.officer("li.wei").await;
-    let (a, mut b, mut c) = (lead("成都蜀味预制菜有限公司"), lead("重庆山城火锅底料有限公司"), lead("雁江食品"));
+    let (mut a, mut b, mut c) = (lead("成都蜀味预制菜有限公司"), lead("重庆山城火锅底料有限公司"), lead("雁江食品"));
     b.mobile = a.mobile.clone();
+    a.event = Some("第十九届西博会".into());
     c.mobile = Some("13900000003".into());
     app.sync(&token, &request("tablet-1", 0, vec![create(&a), create(&b), create(&c)])).await;
 
@@ -38,6 +39,8 @@ async fn synced_leads_reach_the_workspace_tables_in_the_background_and_reindexin
     let mut conn = app.db.pool.acquire().await.unwrap();
     assert_eq!(server::db::duplicates::count(&mut conn).await.unwrap(), 1, "a and b share a mobile");
     let keys = count(&app, "SELECT COUNT(*) AS n FROM lead_keys").await;
+    let reference = app.sync(&token, &request("tablet-2", 0, vec![])).await.reference;
+    assert_eq!(reference.events, vec!["第十九届西博会".to_owned()], "the tablets' pick-list of events");
 
     // From the start again (as after the upgrade that added this): the same rows.
     sqlx::query("UPDATE workspace_index SET indexed_seq = 0").execute(&mut *conn).await.unwrap();

@@ -4,7 +4,7 @@
 
 use domain::review::origin_class_code;
 use domain::Lead;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::leads::StoredLead;
 
@@ -25,6 +25,22 @@ fn pipeline_json(pipeline: &domain::Pipeline) -> Result<Option<String>, sqlx::Er
         return Ok(None);
     }
     serde_json::to_string(pipeline).map(Some).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// The events leads were captured at, in order, at most `limit`: the filter form's choices and
+/// the tablets' pick-list. Found by skipping through the event index (one probe per event) rather
+/// than reading every lead's entry: PostgreSQL does not skip by itself.
+pub async fn events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE e(event, n) AS ( \
+           SELECT MIN(event), 1 FROM lead_facts \
+           UNION ALL SELECT (SELECT MIN(event) FROM lead_facts WHERE event > e.event), n + 1 FROM e WHERE e.event IS NOT NULL AND n < $1 \
+         ) SELECT event FROM e WHERE event IS NOT NULL",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
 }
 
 /// Writes the facts and duplicate keys of these leads, replacing any they had.

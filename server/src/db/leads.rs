@@ -1,6 +1,7 @@
 //! Leads as the server stores them: the lead itself (JSON of `domain::Lead`), its owner, its
 //! version (one more per applied change), the version each attribute last changed in (for
-//! merging), and its place in the change sequence (for pulls).
+//! merging; attributes still at version 1 are left out of the stored JSON), and its place in the
+//! change sequence (for pulls).
 
 use std::collections::BTreeMap;
 
@@ -26,13 +27,24 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
     serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
+/// Every attribute of a lead starts at version 1: only the ones changed since are stored.
+fn encode_attr_versions(versions: &BTreeMap<LeadAttr, i64>) -> Result<String, sqlx::Error> {
+    encode(&versions.iter().filter(|(_, v)| **v > 1).collect::<BTreeMap<_, _>>())
+}
+
+fn decode_attr_versions(text: &str) -> Result<BTreeMap<LeadAttr, i64>, sqlx::Error> {
+    let mut versions: BTreeMap<LeadAttr, i64> = LeadAttr::ALL.iter().map(|a| (*a, 1)).collect();
+    versions.extend(decode::<BTreeMap<LeadAttr, i64>>(text)?);
+    Ok(versions)
+}
+
 fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredLead, sqlx::Error> {
     Ok(StoredLead {
         owner_id: row.try_get("owner_id")?,
         version: row.try_get("version")?,
         seq: row.try_get("seq")?,
         lead: decode(&row.try_get::<String, _>("data")?)?,
-        attr_versions: decode(&row.try_get::<String, _>("attr_versions")?)?,
+        attr_versions: decode_attr_versions(&row.try_get::<String, _>("attr_versions")?)?,
     })
 }
 
@@ -86,7 +98,7 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
                 int(Some(s.version)),
                 int(Some(s.seq)),
                 text(Some(&encode(lead)?)),
-                text(Some(&encode(&s.attr_versions)?)),
+                text(Some(&encode_attr_versions(&s.attr_versions)?)),
                 text(Some(device_id)),
                 text(lead.event.as_deref()),
                 text(Some(&domain::time::rfc3339::format(lead.captured_at))),
@@ -110,7 +122,7 @@ pub async fn update(conn: &mut AnyConnection, stored: &StoredLead) -> Result<(),
     .bind(stored.version)
     .bind(stored.seq)
     .bind(encode(lead)?)
-    .bind(encode(&stored.attr_versions)?)
+    .bind(encode_attr_versions(&stored.attr_versions)?)
     .bind(lead.event.clone())
     .bind(domain::time::rfc3339::format(lead.updated_at))
     .bind(super::now_text())
@@ -161,12 +173,6 @@ pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, curs
     let skip = (!skip.is_empty()).then(|| serde_json::Value::from(skip).to_string());
     let rows = sqlx::query(&sql).bind(cursor).bind(limit).bind(skip).bind(owner_id).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
-}
-
-/// The events leads were captured at, for the tablets' pick-list.
-pub async fn events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT DISTINCT event FROM leads WHERE event IS NOT NULL ORDER BY event LIMIT $1").bind(limit).fetch_all(conn).await?;
-    rows.iter().map(|r| r.try_get("event")).collect()
 }
 
 /// When and from which device a lead last reached the server.

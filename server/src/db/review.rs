@@ -206,18 +206,7 @@ pub struct FilterChoices {
 
 pub async fn choices(conn: &mut AnyConnection) -> Result<FilterChoices, sqlx::Error> {
     let strings = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>();
-    // The distinct events by skipping through the event index (one probe per event), rather
-    // than reading every lead's entry: PostgreSQL does not skip by itself.
-    let events = strings(
-        sqlx::query(
-            "WITH RECURSIVE e(event, n) AS ( \
-               SELECT MIN(event), 1 FROM lead_facts \
-               UNION ALL SELECT (SELECT MIN(event) FROM lead_facts WHERE event > e.event), n + 1 FROM e WHERE e.event IS NOT NULL AND n < 500 \
-             ) SELECT event FROM e WHERE event IS NOT NULL",
-        )
-        .fetch_all(&mut *conn)
-        .await?,
-    )?;
+    let events = super::facts::events(conn, 500).await?;
     let officers = strings(sqlx::query("SELECT username FROM users WHERE role = 'officer' ORDER BY username").fetch_all(&mut *conn).await?)?;
     let departments = strings(sqlx::query("SELECT DISTINCT department FROM users ORDER BY department").fetch_all(&mut *conn).await?)?;
     Ok(FilterChoices { events, officers, departments })

@@ -9,7 +9,7 @@ use domain::sync::{ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHA
 
 use super::json::ApiJson;
 use crate::auth::AuthUser;
-use crate::db::leads;
+use crate::db::{facts, leads};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::sync::{apply_batch, Pusher};
@@ -46,7 +46,8 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     let last_pulled = pulled.last().map_or(cursor, |l| l.seq);
     // Everything after the cursor was sent or is known to the device, unless the pull was cut.
     let next_cursor = if more { last_pulled } else { known.iter().copied().fold(last_pulled, i64::max) };
-    let events = leads::events(&mut conn, 200).await?;
+    // From the workspace's index: an event first seen in this batch joins the list seconds later.
+    let events = facts::events(&mut conn, 200).await?;
     Ok(Json(SyncResponse {
         cursor: next_cursor as u64,
         results: applied.results,
