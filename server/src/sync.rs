@@ -18,7 +18,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
-use domain::{Lead, LeadId};
+use domain::{FieldError, Lead, LeadId};
 use sqlx::AnyConnection;
 
 use crate::db::history::HistoryEntry;
@@ -54,8 +54,23 @@ pub struct Applied {
     pub known_to_device: Vec<i64>,
 }
 
+/// A pushed batch with each change's lead run through the domain's parser. The parser needs
+/// nothing stored, so this is done before the writer's turn: requests check in parallel, and the
+/// turn is spent on what needs the database.
+pub struct CheckedBatch<'a> {
+    changes: &'a [LeadChange],
+    leads: Vec<Result<Lead, Vec<FieldError>>>,
+}
+
+impl<'a> CheckedBatch<'a> {
+    pub fn new(changes: &'a [LeadChange]) -> Self {
+        CheckedBatch { changes, leads: changes.iter().map(|c| c.lead.normalized()).collect() }
+    }
+}
+
 /// Applies a batch of changes in order and returns one result per change.
-pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &[LeadChange]) -> Result<Applied, sqlx::Error> {
+pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked: CheckedBatch<'_>) -> Result<Applied, sqlx::Error> {
+    let batch = checked.changes;
     if batch.is_empty() {
         return Ok(Applied::default());
     }
@@ -69,7 +84,7 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
 
     let mut results = Vec::with_capacity(batch.len());
     let mut new_answers = Vec::new();
-    for change in batch {
+    for (change, incoming) in batch.iter().zip(checked.leads) {
         if let Some(earlier) = answered.get(&change.change_id.to_string()) {
             results.push(match earlier.status {
                 ChangeStatus::Rejected => earlier.clone(),
@@ -77,7 +92,7 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, batch: &
             });
             continue;
         }
-        let result = work.decide(change)?;
+        let result = work.decide(change, incoming)?;
         answered.insert(change.change_id.to_string(), result.clone());
         new_answers.push(result.clone());
         results.push(result);
@@ -141,8 +156,8 @@ impl Work<'_> {
         }
     }
 
-    fn decide(&mut self, change: &LeadChange) -> Result<ChangeResult, sqlx::Error> {
-        let incoming = match change.lead.normalized() {
+    fn decide(&mut self, change: &LeadChange, incoming: Result<Lead, Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
+        let incoming = match incoming {
             Ok(lead) => lead,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
         };
