@@ -113,14 +113,12 @@ impl Db {
 
 impl Db {
     /// Waits for this process's turn to write the leads (sync batches, the workspace indexer).
-    /// SQLite has one writer at a time and makes the others retry with growing sleeps, which
-    /// under load costs more than the writes; queueing here first takes turns in arrival order
-    /// instead. PostgreSQL needs no turn (its row locks queue writers) and gets `None`.
-    pub async fn writer_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match self.engine {
-            Engine::Sqlite => Some(self.writers.clone().lock_owned().await),
-            Engine::Postgres => None,
-        }
+    /// Writers of leads take turns anyway (the sequence lock); queueing here first takes the
+    /// turns in arrival order, without SQLite's retries with growing sleeps, and without a
+    /// PostgreSQL connection held idle per waiting writer. Other servers on the same PostgreSQL
+    /// database still queue on its row lock.
+    pub async fn writer_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.writers.clone().lock_owned().await
     }
 }
 
