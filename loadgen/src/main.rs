@@ -141,6 +141,62 @@ async fn until_indexed(client: &reqwest::Client, server: &Server) -> f64 {
     }
 }
 
+/// An officer's tablet: who, its session, and the cursor of its last sync.
+#[derive(Clone)]
+struct Device {
+    officer: String,
+    token: String,
+    cursor: u64,
+}
+
+/// `count` officers named `prefix0`, `prefix1`, …, logged in, a tablet each.
+async fn devices(client: &reqwest::Client, server: &Server, prefix: &str, count: usize) -> Vec<Device> {
+    let mut devices = Vec::new();
+    for d in 0..count {
+        let officer = format!("{prefix}{d}");
+        add_user(server, &officer);
+        let token = login(client, server, &officer).await;
+        devices.push(Device { officer, token, cursor: 0 });
+    }
+    devices
+}
+
+/// Every device pushes `requests` batches of `size` new leads (numbered from `first`), one after
+/// the other, all devices at once; their cursors move on. Returns the wall time and every
+/// request's latency in milliseconds.
+async fn devices_at_once(client: &reqwest::Client, server: &Server, devices: &mut [Device], first: usize, requests: usize, size: usize) -> (f64, Vec<f64>) {
+    // The leads are made before the clock starts.
+    let work: Vec<(Device, Vec<Vec<LeadChange>>)> = devices
+        .iter()
+        .enumerate()
+        .map(|(d, device)| (device.clone(), (0..requests).map(|b| batch(first + (d * requests + b) * size, size, &device.officer)).collect()))
+        .collect();
+    let started = Instant::now();
+    let tasks: Vec<_> = work
+        .into_iter()
+        .enumerate()
+        .map(|(d, (mut device, batches))| {
+            let (client, url) = (client.clone(), server.url.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                for changes in batches {
+                    let sent = Instant::now();
+                    device.cursor = push(&client, &url, &device.token, &format!("tablet-{d}"), device.cursor, changes).await.cursor;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                }
+                (device, latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for (slot, task) in devices.iter_mut().zip(tasks) {
+        let (device, measured) = task.await.unwrap();
+        *slot = device;
+        latencies.extend(measured);
+    }
+    (started.elapsed().as_secs_f64(), latencies)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize - 1]
 }
@@ -167,41 +223,20 @@ async fn main() {
     let single = started.elapsed().as_secs_f64();
     let single_indexed = until_indexed(&client, &server).await;
 
-    // 2. Twenty devices at once.
-    let mut tokens = Vec::new();
-    for d in 0..20 {
-        add_user(&server, &format!("officer{d}"));
-        tokens.push(login(&client, &server, &format!("officer{d}")).await);
-    }
+    // 2. Twenty devices at once, each pushing a backlog in batches of 500.
+    let mut tablets = devices(&client, &server, "officer", 20).await;
     let per_device = 5;
-    let started = Instant::now();
-    let tasks: Vec<_> = tokens
-        .into_iter()
-        .enumerate()
-        .map(|(d, token)| {
-            let requests: Vec<Vec<LeadChange>> = (0..per_device).map(|b| batch((d * per_device + b) * BATCH, BATCH, &format!("officer{d}"))).collect();
-            let (client, url) = (client.clone(), server.url.clone());
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut cursor = 0;
-                for changes in requests {
-                    let sent = Instant::now();
-                    cursor = push(&client, &url, &token, &format!("tablet-{d}"), cursor, changes).await.cursor;
-                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.unwrap());
-    }
-    let wall = started.elapsed().as_secs_f64();
+    let (wall, mut latencies) = devices_at_once(&client, &server, &mut tablets, 0, per_device, BATCH).await;
     let concurrent_indexed = until_indexed(&client, &server).await;
     latencies.sort_by(|a, b| a.total_cmp(b));
     let total = 20 * per_device * BATCH;
     let rate = total as f64 / wall;
+
+    // 3. The same twenty officers at a fair, each tablet syncing every lead right after its save.
+    let saves = 50;
+    let (booth_wall, mut booth_latencies) = devices_at_once(&client, &server, &mut tablets, total, saves, 1).await;
+    booth_latencies.sort_by(|a, b| a.total_cmp(b));
+    let booth_rate = (20 * saves) as f64 / booth_wall;
 
     println!("sync benchmark on {engine} (lead JSON {json_len} characters, batches of {BATCH})");
     println!("  one device, 10,000 leads: {single:.2} s ({:.0} leads/s); goal on SQLite < 0.8 s", 10_000.0 / single);
@@ -212,6 +247,12 @@ async fn main() {
         percentile(&latencies, 99.0)
     );
     println!("    in the manager workspace {concurrent_indexed:.2} s after the last answer");
+    println!(
+        "  20 devices at once, each syncing after every save (1 lead per request, {} requests): {booth_rate:.0} leads/s; request latency p50 {:.1} ms, p99 {:.1} ms",
+        20 * saves,
+        percentile(&booth_latencies, 50.0),
+        percentile(&booth_latencies, 99.0)
+    );
     let result = serde_json::json!({
         "engine": engine,
         "lead_json_chars": json_len,
@@ -225,6 +266,10 @@ async fn main() {
         "request_latency_ms_p50": percentile(&latencies, 50.0),
         "request_latency_ms_p99": percentile(&latencies, 99.0),
         "concurrent_indexed_after_seconds": concurrent_indexed,
+        "per_save_requests": 20 * saves,
+        "per_save_leads_per_second": booth_rate,
+        "per_save_latency_ms_p50": percentile(&booth_latencies, 50.0),
+        "per_save_latency_ms_p99": percentile(&booth_latencies, 99.0),
     });
     std::fs::create_dir_all("bench-results").unwrap();
     std::fs::write(format!("bench-results/sync-{engine}.json"), serde_json::to_string_pretty(&result).unwrap()).unwrap();
