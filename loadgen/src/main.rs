@@ -54,10 +54,11 @@ async fn start_server(database_url: &str) -> Server {
         .env("RUST_LOG", "warn")
         .spawn()
         .expect("start the server binary (build it with `cargo leptos build --release`)");
-    let url = format!("http://127.0.0.1:{port}");
+    // Dropping it kills the process, also when it never answers.
+    let server = Server { child, url: format!("http://127.0.0.1:{port}"), database_url: database_url.to_owned() };
     for _ in 0..300 {
-        if reqwest::get(format!("{url}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, url, database_url: database_url.to_owned() };
+        if reqwest::get(format!("{}/healthz", server.url)).await.is_ok_and(|r| r.status() == 200) {
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

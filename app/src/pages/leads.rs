@@ -28,7 +28,7 @@ pub fn LeadsPage() -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        found.sort_by(|a, b| b.captured_at.cmp(&a.captured_at));
+        found.sort_by_key(|l| std::cmp::Reverse(l.captured_at));
         found
     });
     let events = move || {

@@ -1,0 +1,157 @@
+//! The server as separate operating-system processes (the built binary), as deployed: two of them
+//! on one database with tablets syncing through both in turn, and one killed with SIGKILL in the
+//! middle of a batch and started again. Afterwards the server holds exactly every lead each
+//! tablet captured, once, in the state the tablet last gave it.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::device::Device;
+use common::{lead, user_with_session};
+use domain::sync::ServerLead;
+use domain::LeadId;
+use server::db::users::Role;
+use server::db::Db;
+
+/// A running server process; killed (SIGKILL) when dropped.
+struct ServerProcess {
+    child: Child,
+    url: String,
+}
+
+impl ServerProcess {
+    async fn start(database_url: &str) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_OUTPUT_NAME", "zhaoshang")
+            .env("LEPTOS_SITE_ROOT", std::env::temp_dir())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the server binary");
+        let process = ServerProcess { child, url: format!("http://127.0.0.1:{port}") };
+        for _ in 0..400 {
+            if reqwest::get(format!("{}/healthz", process.url)).await.is_ok_and(|r| r.status() == 200) {
+                return process;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server process did not start");
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn server_leads(url: &str, manager: &str) -> BTreeMap<LeadId, ServerLead> {
+    let response = reqwest::Client::new().get(format!("{url}/api/v1/leads?limit=5000")).bearer_auth(manager).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json::<Vec<ServerLead>>().await.unwrap().into_iter().map(|l| (l.lead.id, l)).collect()
+}
+
+/// Every lead of every device is on the server once, as the device holds it, at its version.
+fn assert_converged(devices: &[&Device], on_server: &BTreeMap<LeadId, ServerLead>, captured: usize) {
+    assert_eq!(on_server.len(), captured, "every captured lead once on the server");
+    for device in devices {
+        assert_eq!(device.pending(), 0, "{} still has changes to send", device.id);
+        for (id, record) in &device.records {
+            let server = &on_server[id];
+            assert!(server.lead == record.lead, "lead {id} of {} differs from the server in {:?}", device.id, server.lead.changed_attrs(&record.lead));
+            assert_eq!(server.version, record.server_version, "version of {id} on {}", device.id);
+        }
+    }
+}
+
+fn captured_by(officer: &str, company: &str, device: &str) -> domain::Lead {
+    let mut new = lead(company);
+    new.captured_by = officer.into();
+    new.device_id = device.into();
+    new
+}
+
+#[tokio::test]
+async fn two_server_processes_on_one_database_keep_every_lead_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let (a, b) = (ServerProcess::start(&database_url).await, ServerProcess::start(&database_url).await);
+    let db = Db::connect(&database_url).await.unwrap();
+    let officer = user_with_session(&db, "li.wei", Role::Officer).await;
+    let manager = user_with_session(&db, "manager", Role::Manager).await;
+    let mut tablet = Device::new("li-tablet", &officer);
+    let mut phone = Device::new("li-phone", &officer);
+
+    let mut captured = 0;
+    for round in 0..4 {
+        for i in 0..25 {
+            tablet.save(captured_by("li.wei", &format!("平板企业{round}-{i}"), "li-tablet"));
+            phone.save(captured_by("li.wei", &format!("手机企业{round}-{i}"), "li-phone"));
+            captured += 2;
+        }
+        // Each edits a lead the other captured (both devices belong to one officer).
+        for (device, other) in [(&mut tablet, "li-phone"), (&mut phone, "li-tablet")] {
+            if let Some(mut edited) = device.records.values().find(|r| r.lead.device_id == other).map(|r| r.lead.clone()) {
+                edited.notes = Some(format!("第{round}轮由另一台设备补充"));
+                edited.updated_at = domain::time::now();
+                device.save(edited);
+            }
+        }
+        // At the same time, through different servers, swapping each round.
+        let (first, second) = if round % 2 == 0 { (&a.url, &b.url) } else { (&b.url, &a.url) };
+        let (x, y) = tokio::join!(tablet.sync(first), phone.sync(second));
+        x.unwrap();
+        y.unwrap();
+    }
+    // Quiet: both pull what the other sent.
+    for _ in 0..2 {
+        tablet.sync(&a.url).await.unwrap();
+        phone.sync(&b.url).await.unwrap();
+    }
+    assert_converged(&[&tablet, &phone], &server_leads(&b.url, &manager).await, captured);
+    assert_eq!(tablet.records.len(), captured, "the tablet holds the phone's leads too");
+}
+
+#[tokio::test]
+async fn a_server_process_killed_mid_batch_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let mut server = ServerProcess::start(&database_url).await;
+    let db = Db::connect(&database_url).await.unwrap();
+    let officer = user_with_session(&db, "zhao.min", Role::Officer).await;
+    let manager = user_with_session(&db, "manager", Role::Manager).await;
+    let mut tablet = Device::new("zhao-tablet", &officer);
+
+    let mut captured = 0;
+    for (round, wait_ms) in [5u64, 30, 60, 90, 120].into_iter().enumerate() {
+        for i in 0..400 {
+            tablet.save(captured_by("zhao.min", &format!("企业{round}-{i}"), "zhao-tablet"));
+            captured += 1;
+        }
+        // SIGKILL at different moments of the batch (on its way, being applied, committed and
+        // being answered, done): the sync fails or finishes; either way nothing half-done may
+        // remain, and the next sync settles it.
+        let url = server.url.clone();
+        let sync = tablet.sync(&url);
+        let kill = async {
+            tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+            server.kill();
+        };
+        let (_, ()) = tokio::join!(sync, kill);
+        server = ServerProcess::start(&database_url).await;
+        tablet.sync(&server.url).await.expect("the sync after the restart");
+    }
+    tablet.sync(&server.url).await.unwrap();
+    assert_converged(&[&tablet], &server_leads(&server.url, &manager).await, captured);
+}
