@@ -137,7 +137,7 @@ fn a_plan_removes_acknowledged_marks_refused_and_stores_versions_and_pulls() {
 fn a_save_that_changes_nothing_is_not_stored() {
     let before = lead("甲");
     let mut touched = before.clone();
-    touched.updated_at = touched.updated_at + chrono::TimeDelta::seconds(5);
+    touched.updated_at += chrono::TimeDelta::seconds(5);
     assert!(!changes_anything(Some(&synced(&before, 2)), &touched));
     touched.notes = Some("回访".into());
     assert!(changes_anything(Some(&synced(&before, 2)), &touched));
