@@ -55,6 +55,12 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::writer::WriteError> for ApiError {
+    fn from(error: crate::writer::WriteError) -> Self {
+        ApiError::Internal(anyhow::Error::new(error).context("applying a sync batch"))
+    }
+}
+
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {

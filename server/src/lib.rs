@@ -19,3 +19,4 @@ pub mod stage;
 pub mod startup;
 pub mod sync;
 pub mod telemetry;
+pub mod writer;

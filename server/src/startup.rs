@@ -15,6 +15,7 @@ use crate::auth::rate_limit::LoginLimits;
 use crate::build_info::BuildInfo;
 use crate::db::Db;
 use crate::indexer::Indexer;
+use crate::writer::SyncWriter;
 use crate::config::Config;
 use crate::error::StartupError;
 use crate::routes;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub follow_up: domain::followup::FollowUpRules,
     /// Told when leads were written, to bring the workspace's tables up to date.
     pub indexer: Indexer,
+    /// Applies pushed batches, several per transaction.
+    pub writer: SyncWriter,
     /// The database's periodic upkeep, stopped when the last state is dropped.
     pub upkeep: Arc<Upkeep>,
 }
@@ -89,9 +92,11 @@ impl Application {
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(engine = ?db.engine, "database ready");
         let indexer = Indexer::spawn(db.clone());
+        let writer = SyncWriter::spawn(db.clone());
         let upkeep = Arc::new(Upkeep::start(&db));
         let state = AppState {
             upkeep,
+            writer,
             leptos: config.leptos,
             build,
             indexer,

@@ -57,20 +57,29 @@ pub struct Applied {
 /// A pushed batch with each change's lead run through the domain's parser. The parser needs
 /// nothing stored, so this is done before the writer's turn: requests check in parallel, and the
 /// turn is spent on what needs the database.
-pub struct CheckedBatch<'a> {
-    changes: &'a [LeadChange],
+pub struct CheckedBatch {
+    changes: Vec<LeadChange>,
     leads: Vec<Result<Lead, Vec<FieldError>>>,
 }
 
-impl<'a> CheckedBatch<'a> {
-    pub fn new(changes: &'a [LeadChange]) -> Self {
-        CheckedBatch { changes, leads: changes.iter().map(|c| c.lead.normalized()).collect() }
+impl CheckedBatch {
+    pub fn new(changes: Vec<LeadChange>) -> Self {
+        let leads = changes.iter().map(|c| c.lead.normalized()).collect();
+        CheckedBatch { changes, leads }
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
     }
 }
 
 /// Applies a batch of changes in order and returns one result per change.
-pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked: CheckedBatch<'_>) -> Result<Applied, sqlx::Error> {
-    let batch = checked.changes;
+pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked: CheckedBatch) -> Result<Applied, sqlx::Error> {
+    let batch = &checked.changes[..];
     if batch.is_empty() {
         return Ok(Applied::default());
     }

@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::{facts, leads};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::sync::{apply_batch, CheckedBatch, Pusher};
+use crate::sync::{Applied, CheckedBatch};
 
 /// Most leads one response pulls; `more` tells the tablet to pull again.
 pub const PULL_LIMIT: i64 = 500;
@@ -31,13 +31,14 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     }
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
 
-    let checked = CheckedBatch::new(&request.changes);
-    let turn = state.db.writer_turn().await;
-    let mut tx = state.db.pool.begin().await?;
-    let applied = apply_batch(&mut tx, &Pusher { user: &user, device_id: &request.device_id }, checked).await?;
-    tx.commit().await?;
-    drop(turn);
-    state.indexer.wrote();
+    let batch = CheckedBatch::new(request.changes);
+    let applied = if batch.is_empty() {
+        Applied::default()
+    } else {
+        let applied = state.writer.apply(&user, &request.device_id, batch).await?;
+        state.indexer.wrote();
+        applied
+    };
 
     let mut conn = state.db.pool.acquire().await?;
     let known = &applied.known_to_device;
