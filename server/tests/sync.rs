@@ -250,7 +250,24 @@ async fn a_manager_lists_every_officers_leads_and_an_officer_only_their_own() {
         let request = app.client.get(app.url("/api/v1/leads")).bearer_auth(token);
         async move { request.send().await.unwrap().json::<Vec<serde_json::Value>>().await.unwrap().len() }
     };
-    assert_eq!(list(manager).await, 3);
+    assert_eq!(list(manager.clone()).await, 3);
     assert_eq!(list(li).await, 2);
     assert_eq!(list(zhao).await, 1);
+
+    // Page by page, one lead at a time, following the header: each lead once, then an empty page.
+    let mut after = "0".to_owned();
+    let mut seen = Vec::new();
+    loop {
+        let response = app.client.get(app.url(&format!("/api/v1/leads?after={after}&limit=1"))).bearer_auth(&manager).send().await.unwrap();
+        let next = response.headers()["x-next-after"].to_str().unwrap().to_owned();
+        let page: Vec<serde_json::Value> = response.json().await.unwrap();
+        if page.is_empty() {
+            assert_eq!(next, after, "an empty page keeps the place");
+            break;
+        }
+        seen.extend(page.iter().map(|l| l["lead"]["company_name"].as_str().unwrap().to_owned()));
+        after = next;
+    }
+    seen.sort();
+    assert_eq!(seen, vec!["李一", "李二", "赵一"]);
 }

@@ -2,6 +2,8 @@
 //! `GET /api/v1/leads/{id}/history` (the audit trail, managers and admins).
 
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::sync::ServerLead;
@@ -30,14 +32,21 @@ fn default_limit() -> i64 {
     500
 }
 
-async fn list(State(state): State<AppState>, AuthUser(user): AuthUser, Query(query): Query<ListQuery>) -> Result<Json<Vec<ServerLead>>, ApiError> {
+/// The response header with the `after` of the next page: the sequence number of the last lead
+/// listed (the request's `after` when none was).
+pub const NEXT_AFTER: &str = "x-next-after";
+
+async fn list(State(state): State<AppState>, AuthUser(user): AuthUser, Query(query): Query<ListQuery>) -> Result<impl IntoResponse, ApiError> {
     let owner = match user.role {
         Role::Officer => Some(user.id),
         Role::Manager | Role::Admin => None,
     };
+    let after = query.after.max(0);
     let mut conn = state.db.pool.acquire().await?;
-    let rows = leads::changed_since(&mut conn, owner, query.after.max(0), &[], query.limit.clamp(1, 5000)).await?;
-    Ok(Json(rows.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect()))
+    let rows = leads::changed_since(&mut conn, owner, after, &[], query.limit.clamp(1, 5000)).await?;
+    let next = rows.last().map_or(after, |l| l.seq);
+    let leads: Vec<ServerLead> = rows.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect();
+    Ok(([(HeaderName::from_static(NEXT_AFTER), HeaderValue::from(next))], Json(leads)))
 }
 
 async fn lead_history(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
