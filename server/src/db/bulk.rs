@@ -15,6 +15,10 @@ pub enum Kind {
 
 /// Inserts `rows` (each as many values as `columns`, JSON strings, integers or null) into
 /// `table`; `suffix` follows the statement (an `ON CONFLICT …` clause).
+///
+/// Put long texts (a lead's JSON, a trail value) in the last columns: SQLite finds each value by
+/// reading the row's JSON from its start, so a long text early in the row is read again for every
+/// column after it (a 500-lead batch's lead rows went from ~8 ms to ~5 ms with the lead last).
 pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kind)], rows: &[Vec<Value>], suffix: &str) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());

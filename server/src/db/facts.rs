@@ -60,11 +60,12 @@ pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
         ("company_name", Text),
         ("contact_name", Text),
         ("mobile", Text),
-        ("search_text", Text),
         ("intended_wan", Int),
         ("screened_on", Text),
         ("signed_on", Text),
         ("agreed_wan", Int),
+        // Long texts last (see `bulk::insert`).
+        ("search_text", Text),
         ("pipeline", Text),
     ];
     let mut rows = Vec::with_capacity(leads.len());
@@ -86,11 +87,11 @@ pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
             text(Some(&lead.company_name)),
             text(Some(&lead.contact_name)),
             text(lead.mobile.as_deref()),
-            text(Some(&search_text(lead))),
             int(lead.intended_investment.map(|w| w.0)),
             text(date(pipeline.screened_on).as_deref()),
             text(date(signing.map(|s| s.signed_on)).as_deref()),
             int(signing.map(|s| s.agreed_investment.0)),
+            text(Some(&search_text(lead))),
             text(pipeline_json(pipeline)?.as_deref()),
         ]);
     }

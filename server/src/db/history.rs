@@ -56,10 +56,11 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
         ("device_id", Text),
         ("source", Text),
         ("attr", Text),
-        ("old_value", Text),
-        ("new_value", Text),
         ("overwritten", Int),
         ("at", Text),
+        // Long texts last (see `bulk::insert`).
+        ("old_value", Text),
+        ("new_value", Text),
     ];
     let rows: Vec<Vec<serde_json::Value>> = entries
         .iter()
@@ -71,10 +72,10 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
                 text(Some(&e.device_id)),
                 text(Some(e.source)),
                 text(Some(&e.attr)),
-                text(e.old_value.as_deref()),
-                text(e.new_value.as_deref()),
                 int(Some(i64::from(e.overwritten))),
                 text(Some(&e.at)),
+                text(e.old_value.as_deref()),
+                text(e.new_value.as_deref()),
             ]
         })
         .collect();

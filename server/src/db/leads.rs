@@ -79,13 +79,14 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
         ("owner_id", Int),
         ("version", Int),
         ("seq", Int),
-        ("data", Text),
-        ("attr_versions", Text),
         ("device_id", Text),
         ("event", Text),
         ("captured_at", Text),
         ("updated_at", Text),
         ("synced_at", Text),
+        // Long texts last (see `bulk::insert`).
+        ("attr_versions", Text),
+        ("data", Text),
     ];
     let synced_at = super::now_text();
     let rows = stored
@@ -97,13 +98,13 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
                 int(Some(s.owner_id)),
                 int(Some(s.version)),
                 int(Some(s.seq)),
-                text(Some(&encode(lead)?)),
-                text(Some(&encode_attr_versions(&s.attr_versions)?)),
                 text(Some(device_id)),
                 text(lead.event.as_deref()),
                 text(Some(&domain::time::rfc3339::format(lead.captured_at))),
                 text(Some(&domain::time::rfc3339::format(lead.updated_at))),
                 text(Some(&synced_at)),
+                text(Some(&encode_attr_versions(&s.attr_versions)?)),
+                text(Some(&encode(lead)?)),
             ])
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
