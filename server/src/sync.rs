@@ -1,5 +1,5 @@
-//! Applying the changes a tablet pushes, inside one database transaction (the route opens and
-//! commits it). The rules, also described in `docs/sync.md`:
+//! Applying the changes a tablet pushes, inside one database transaction or savepoint (the sync
+//! writer, `crate::writer`, opens and commits it). The rules, also described in `docs/sync.md`:
 //!
 //! - a change id seen before gets the answer it got the first time (`duplicate`), nothing is
 //!   applied again: the id is recorded in the same transaction as the data;
@@ -83,7 +83,8 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked:
     if batch.is_empty() {
         return Ok(Applied::default());
     }
-    // First statement of the transaction: takes the write lock (see `take_sequence`).
+    // First statement: takes the write lock, unless the transaction already holds it for an
+    // earlier batch of its group (see `take_sequence` and `crate::writer`).
     let next_seq = leads::take_sequence(conn, batch.len() as i64).await?;
     let change_ids: Vec<String> = batch.iter().map(|c| c.change_id.to_string()).collect();
     let mut answered = changes::find_many(conn, &change_ids).await?;
