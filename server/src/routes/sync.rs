@@ -1,6 +1,7 @@
 //! `POST /api/v1/sync`: push the tablet's changes and pull the server's in one round trip
-//! (`docs/sync.md`). This module parses and checks the request and owns the transaction; the
-//! rules live in `crate::sync`, the SQL in `crate::db`.
+//! (`docs/sync.md`). This module parses and checks the request, hands the batch to the sync
+//! writer (`crate::writer`, which owns the transaction) and pulls; the rules live in
+//! `crate::sync`, the SQL in `crate::db`.
 
 use axum::extract::State;
 use axum::routing::post;
