@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::auth::rate_limit::LoginLimits;
 use crate::build_info::BuildInfo;
-use crate::db::Db;
+use crate::db::{Db, Engine};
 use crate::indexer::Indexer;
 use crate::writer::SyncWriter;
 use crate::config::Config;
@@ -53,16 +53,19 @@ impl Drop for Upkeep {
 
 impl Upkeep {
     fn start(db: &Db) -> Upkeep {
-        let db = db.clone();
-        let checkpoints = tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                if let Err(error) = crate::db::checkpoint(&db).await {
-                    tracing::warn!(%error, "database checkpoint failed");
+        let mut tasks = Vec::new();
+        if db.engine == Engine::Sqlite {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    if let Err(error) = crate::db::checkpoint(&db).await {
+                        tracing::warn!(%error, "database checkpoint failed");
+                    }
                 }
-            }
-        });
-        Upkeep(vec![checkpoints])
+            }));
+        }
+        Upkeep(tasks)
     }
 }
 
@@ -95,12 +98,12 @@ impl Application {
         let writer = SyncWriter::spawn(db.clone());
         let upkeep = Arc::new(Upkeep::start(&db));
         let state = AppState {
-            upkeep,
-            writer,
             leptos: config.leptos,
             build,
-            indexer,
             db,
+            indexer,
+            writer,
+            upkeep,
             limits: Arc::new(LoginLimits::default()),
             secure_cookies: config.secure_cookies,
             follow_up: config.follow_up,

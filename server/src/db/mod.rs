@@ -109,9 +109,7 @@ impl Db {
         migrator.run(&pool).await.map_err(DbError::Migrate)?;
         Ok(Db { pool, engine, writers: Arc::default() })
     }
-}
 
-impl Db {
     /// Waits for this process's turn to write the leads (sync batches, the workspace indexer).
     /// Writers of leads take turns anyway (the sequence lock); queueing here first takes the
     /// turns in arrival order, without SQLite's retries with growing sleeps, and without a
@@ -150,8 +148,8 @@ pub fn value_rows(rows: usize, columns: usize) -> String {
 }
 
 /// Copies the SQLite write-ahead log into the database file without blocking readers or writers
-/// (a passive checkpoint). Run in the background every second, so no request's commit pays for
-/// it. Nothing to do on PostgreSQL.
+/// (a passive checkpoint). Run in the background every second (`startup::Upkeep`), so no
+/// request's commit pays for it. Nothing to do on PostgreSQL.
 pub async fn checkpoint(db: &Db) -> Result<(), sqlx::Error> {
     if db.engine == Engine::Sqlite {
         let mut conn = db.pool.acquire().await?;
