@@ -39,6 +39,8 @@ struct Work<'a> {
     next_seq: i64,
     stored: HashMap<LeadId, StoredLead>,
     created: BTreeSet<LeadId>,
+    /// The stored JSON of leads created in this batch and not changed again since.
+    created_json: HashMap<LeadId, String>,
     updated: BTreeSet<LeadId>,
     history: Vec<HistoryEntry>,
 }
@@ -54,17 +56,42 @@ pub struct Applied {
     pub known_to_device: Vec<i64>,
 }
 
-/// A pushed batch with each change's lead run through the domain's parser. The parser needs
-/// nothing stored, so this is done before the writer's turn: requests check in parallel, and the
-/// turn is spent on what needs the database.
+/// A pushed batch with each change's lead run through the domain's parser, and serialized as it
+/// would be stored if it is new (most are). Neither needs anything stored, so both are done
+/// before the writer's turn: requests do them in parallel, and the turn is spent on what needs
+/// the database.
 pub struct CheckedBatch {
     changes: Vec<LeadChange>,
-    leads: Vec<Result<Lead, Vec<FieldError>>>,
+    leads: Vec<Result<Incoming, Vec<FieldError>>>,
+}
+
+/// A pushed lead that passed the parser.
+struct Incoming {
+    lead: Lead,
+    /// The JSON of [`as_created`] of it.
+    created_json: Option<String>,
+}
+
+/// A lead the server has not seen, as it is stored: owned by the pusher, at the start of the
+/// pipeline whatever the tablet sent.
+fn as_created(mut lead: Lead, owner: &str) -> Lead {
+    lead.captured_by = owner.to_owned();
+    lead.pipeline = Default::default();
+    lead
 }
 
 impl CheckedBatch {
-    pub fn new(changes: Vec<LeadChange>) -> Self {
-        let leads = changes.iter().map(|c| c.lead.normalized()).collect();
+    /// Checks the changes `owner` pushed.
+    pub fn new(changes: Vec<LeadChange>, owner: &str) -> Self {
+        let leads = changes
+            .iter()
+            .map(|c| {
+                c.lead.normalized().map(|lead| {
+                    let created_json = serde_json::to_string(&as_created(lead.clone(), owner)).ok();
+                    Incoming { lead, created_json }
+                })
+            })
+            .collect();
         CheckedBatch { changes, leads }
     }
 
@@ -90,7 +117,7 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked:
     let mut answered = changes::find_many(conn, &change_ids).await?;
     let lead_ids: Vec<String> = batch.iter().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
     let stored = leads::find_many(conn, &lead_ids).await?;
-    let mut work = Work { pusher, at: now_text(), next_seq, stored, created: BTreeSet::new(), updated: BTreeSet::new(), history: Vec::new() };
+    let mut work = Work { pusher, at: now_text(), next_seq, stored, created: BTreeSet::new(), created_json: HashMap::new(), updated: BTreeSet::new(), history: Vec::new() };
 
     let mut results = Vec::with_capacity(batch.len());
     let mut new_answers = Vec::new();
@@ -109,7 +136,7 @@ pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked:
     }
 
     let device = pusher.device_id;
-    let created: Vec<&StoredLead> = work.created.iter().map(|id| &work.stored[id]).collect();
+    let created: Vec<(&StoredLead, Option<&str>)> = work.created.iter().map(|id| (&work.stored[id], work.created_json.get(id).map(String::as_str))).collect();
     leads::insert_many(conn, &created, device).await?;
     for id in work.updated.difference(&work.created) {
         leads::update(conn, &work.stored[id]).await?;
@@ -166,14 +193,15 @@ impl Work<'_> {
         }
     }
 
-    fn decide(&mut self, change: &LeadChange, incoming: Result<Lead, Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
+    fn decide(&mut self, change: &LeadChange, incoming: Result<Incoming, Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
         let incoming = match incoming {
-            Ok(lead) => lead,
+            Ok(incoming) => incoming,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
         };
-        let Some(stored) = self.stored.get(&incoming.id) else {
+        let Some(stored) = self.stored.get(&incoming.lead.id) else {
             return self.create(change, incoming);
         };
+        let incoming = incoming.lead;
         if stored.owner_id != self.pusher.user.id {
             return Ok(rejected(change, RejectReason::NotYourLead));
         }
@@ -215,20 +243,25 @@ impl Work<'_> {
         self.history.extend(entries);
         self.stored.insert(merged.id, StoredLead { owner_id, version, seq, lead: merged, attr_versions });
         self.updated.insert(incoming.id);
+        // Created earlier in this batch: the JSON of its creation is no longer what is stored.
+        self.created_json.remove(&incoming.id);
         Ok(answered(change, status, version))
     }
 
     /// A lead the server has not seen: stored as the tablet sent it, owned by the pusher. The trail
     /// records the creation as one entry holding the whole lead.
-    fn create(&mut self, change: &LeadChange, mut lead: Lead) -> Result<ChangeResult, sqlx::Error> {
-        lead.captured_by = self.pusher.user.username.clone();
-        // A new lead starts at the start of the pipeline, whatever the tablet sent.
-        lead.pipeline = Default::default();
-        let entry = self.entry(change, "created", None, to_json(&lead)?.to_string(), false);
+    fn create(&mut self, change: &LeadChange, incoming: Incoming) -> Result<ChangeResult, sqlx::Error> {
+        let lead = as_created(incoming.lead, &self.pusher.user.username);
+        let json = match incoming.created_json {
+            Some(json) => json,
+            None => to_json(&lead)?.to_string(),
+        };
+        let entry = self.entry(change, "created", None, json.clone(), false);
         self.history.push(entry);
         let seq = self.take_seq();
         let id = lead.id;
         self.stored.insert(id, StoredLead { owner_id: self.pusher.user.id, version: 1, seq, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
+        self.created_json.insert(id, json);
         self.created.insert(id);
         Ok(answered(change, ChangeStatus::Applied, 1))
     }

@@ -90,6 +90,27 @@ async fn a_lead_stored_as_sent_is_not_sent_back_but_a_merged_one_is() {
 }
 
 #[tokio::test]
+async fn a_lead_captured_and_edited_before_one_sync_is_stored_as_edited() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    app.add_user("wang.fang", Role::Manager).await;
+    let manager = app.login("wang.fang").await;
+    let mut captured = lead("雁江食品");
+    captured.captured_by = "li.wei".into();
+    let mut edited = captured.clone();
+    edited.notes = Some("已约下周考察".into());
+
+    let answer = app.sync(&token, &request("tablet-1", 0, vec![create(&captured), edit(&captured, &edited, 0)])).await;
+
+    assert_eq!(answer.results.iter().map(|r| r.version).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
+    let listed: Vec<domain::sync::ServerLead> = app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].version, 2);
+    assert_eq!(listed[0].lead.notes.as_deref(), Some("已约下周考察"), "the row holds the edit, not the creation");
+    assert_eq!(app.history(&manager, captured.id).await.len(), 2, "the creation and the edit");
+}
+
+#[tokio::test]
 async fn two_devices_editing_different_attributes_are_both_kept() {
     let app = spawn_app().await;
     let token = app.officer("li.wei").await;

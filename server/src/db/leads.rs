@@ -71,8 +71,8 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::
     Ok(found)
 }
 
-/// Stores leads the server has not seen before.
-pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], device_id: &str) -> Result<(), sqlx::Error> {
+/// Stores leads the server has not seen before, each with its JSON when the caller has it already.
+pub async fn insert_many(conn: &mut AnyConnection, stored: &[(&StoredLead, Option<&str>)], device_id: &str) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};
     let columns = [
         ("id", Text),
@@ -91,8 +91,12 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
     let synced_at = super::now_text();
     let rows = stored
         .iter()
-        .map(|s| {
+        .map(|(s, json)| {
             let lead = &s.lead;
+            let data = match json {
+                Some(json) => (*json).to_owned(),
+                None => encode(lead)?,
+            };
             Ok(vec![
                 text(Some(&lead.id.to_string())),
                 int(Some(s.owner_id)),
@@ -104,7 +108,7 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[&StoredLead], devic
                 text(Some(&domain::time::rfc3339::format(lead.updated_at))),
                 text(Some(&synced_at)),
                 text(Some(&encode_attr_versions(&s.attr_versions)?)),
-                text(Some(&encode(lead)?)),
+                text(Some(&data)),
             ])
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -32,7 +32,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     }
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
 
-    let batch = CheckedBatch::new(request.changes);
+    let batch = CheckedBatch::new(request.changes, &user.username);
     let applied = if batch.is_empty() {
         Applied::default()
     } else {
