@@ -7,7 +7,6 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::report::Target;
-use domain::sync::LeadAttr;
 use domain::{
     Consent, EnterpriseTier, IndustryChain, IndustrySegment, Intent, Lead, LeadId, Origin, Pipeline, PipelineStage, Province, Signing,
     StageChange, Supervision, Wan, CONSENT_TEXT_VERSION,
@@ -287,7 +286,7 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
                     }
                 }
             }
-            generated.push(StoredLead { owner_id, version: 1, seq: 0, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
+            generated.push(StoredLead::first_version(owner_id, 0, lead));
         }
         let mut tx = db.pool.begin().await?;
         let first = leads::take_sequence(&mut tx, batch as i64).await?;

@@ -260,7 +260,7 @@ impl Work<'_> {
         self.history.push(entry);
         let seq = self.take_seq();
         let id = lead.id;
-        self.stored.insert(id, StoredLead { owner_id: self.pusher.user.id, version: 1, seq, attr_versions: LeadAttr::ALL.iter().map(|a| (*a, 1)).collect(), lead });
+        self.stored.insert(id, StoredLead::first_version(self.pusher.user.id, seq, lead));
         self.created_json.insert(id, json);
         self.created.insert(id);
         Ok(answered(change, ChangeStatus::Applied, 1))

@@ -27,13 +27,24 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
     serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
+impl StoredLead {
+    /// A lead as first stored: version 1, every attribute at version 1.
+    pub fn first_version(owner_id: i64, seq: i64, lead: Lead) -> StoredLead {
+        StoredLead { owner_id, version: 1, seq, lead, attr_versions: first_attr_versions() }
+    }
+}
+
+fn first_attr_versions() -> BTreeMap<LeadAttr, i64> {
+    LeadAttr::ALL.iter().map(|a| (*a, 1)).collect()
+}
+
 /// Every attribute of a lead starts at version 1: only the ones changed since are stored.
 fn encode_attr_versions(versions: &BTreeMap<LeadAttr, i64>) -> Result<String, sqlx::Error> {
     encode(&versions.iter().filter(|(_, v)| **v > 1).collect::<BTreeMap<_, _>>())
 }
 
 fn decode_attr_versions(text: &str) -> Result<BTreeMap<LeadAttr, i64>, sqlx::Error> {
-    let mut versions: BTreeMap<LeadAttr, i64> = LeadAttr::ALL.iter().map(|a| (*a, 1)).collect();
+    let mut versions = first_attr_versions();
     versions.extend(decode::<BTreeMap<LeadAttr, i64>>(text)?);
     Ok(versions)
 }

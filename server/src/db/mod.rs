@@ -142,11 +142,6 @@ pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
-/// `($1, …, $columns), ($columns+1, …), …` for a multi-row `INSERT … VALUES`.
-pub fn value_rows(rows: usize, columns: usize) -> String {
-    (0..rows).map(|r| format!("({})", placeholders(r * columns + 1, columns))).collect::<Vec<_>>().join(", ")
-}
-
 /// Copies the SQLite write-ahead log into the database file without blocking readers or writers
 /// (a passive checkpoint). Run in the background every second (`startup::Upkeep`), so no
 /// request's commit pays for it. Nothing to do on PostgreSQL.
