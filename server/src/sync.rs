@@ -56,8 +56,8 @@ pub struct Applied {
     pub known_to_device: Vec<i64>,
 }
 
-/// A pushed batch with each change's lead run through the domain's parser, and serialized as it
-/// would be stored if it is new (most are). Neither needs anything stored, so both are done
+/// A pushed batch with each change's lead run through the domain's parser, and a new lead's
+/// (a change based on version 0) serialized as it would be stored. Neither needs anything stored, so both are done
 /// before the writer's turn: requests do them in parallel, and the turn is spent on what needs
 /// the database.
 pub struct CheckedBatch {
@@ -68,7 +68,8 @@ pub struct CheckedBatch {
 /// A pushed lead that passed the parser.
 struct Incoming {
     lead: Lead,
-    /// The JSON of [`as_created`] of it.
+    /// The JSON of [`as_created`] of it, for a change based on version 0 (an edit of a stored
+    /// lead does not need it; a lead the server lacks for another reason is serialized later).
     created_json: Option<String>,
 }
 
@@ -87,7 +88,7 @@ impl CheckedBatch {
             .iter()
             .map(|c| {
                 c.lead.normalized().map(|lead| {
-                    let created_json = serde_json::to_string(&as_created(lead.clone(), owner)).ok();
+                    let created_json = (c.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), owner)).ok()).flatten();
                     Incoming { lead, created_json }
                 })
             })
