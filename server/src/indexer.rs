@@ -7,11 +7,15 @@
 //! indexes. The leads' change sequence says what is left to do: everything numbered above
 //! `workspace_index.indexed_seq` (see `db::workspace_index`).
 //!
-//! Who runs it: a background task shortly after syncs (when they pause, or at the latest
-//! [`MAX_DELAY`] after the first), every [`POLL`] for changes written through other servers on the
-//! same database, and every workspace request before it reads, so a manager always sees every
-//! committed change.
+//! Who runs it: a background task when syncs pause, every [`POLL`] for changes written through
+//! other servers on the same database, and every workspace request before it reads, so a manager
+//! always sees every committed change. The background task gives way to syncs: it stops between
+//! chunks when a sync has come in, and while syncs keep coming without a pause it indexes one
+//! chunk per [`MAX_DELAY`]. Indexing takes the same turn as sync writes (on SQLite one writer at a
+//! time is all there is), and twenty tablets emptying their backlogs should not wait for it; the
+//! backlog of indexing is worked off in the next pause, or by the next manager's request.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -26,7 +30,7 @@ use crate::db::{facts, workspace_index, Db};
 const CHUNK: i64 = 500;
 /// Indexing waits until syncs pause this long…
 const QUIET: Duration = Duration::from_millis(300);
-/// …or at most this long after the first of them.
+/// …and while they do not, one chunk is indexed this often.
 const MAX_DELAY: Duration = Duration::from_secs(2);
 /// How often to look for changes this process was not told of.
 const POLL: Duration = Duration::from_secs(2);
@@ -34,15 +38,20 @@ const POLL: Duration = Duration::from_secs(2);
 /// Indexes everything committed and not yet indexed, a chunk per transaction; returns how many
 /// lead states it wrote.
 pub async fn catch_up(db: &Db) -> Result<usize, sqlx::Error> {
+    catch_up_while(db, || true).await
+}
+
+/// Indexes a chunk, and the next ones for as long as `go_on` says so.
+async fn catch_up_while(db: &Db, mut go_on: impl FnMut() -> bool) -> Result<usize, sqlx::Error> {
     let mut written = 0;
     loop {
-        let turn = db.writer_turn().await;
-        let mut tx = db.pool.begin().await?;
+        let mut turn = db.writer_turn().await;
+        let mut tx = turn.begin().await?;
         let from = workspace_index::lock(&mut tx).await?;
         let upto = leads::committed_sequence(&mut tx).await?;
         if from >= upto {
             tx.commit().await?;
-            drop(turn);
+            turn.committed();
             return Ok(written);
         }
         let changed = leads::changed_between(&mut tx, from, upto, CHUNK).await?;
@@ -52,53 +61,73 @@ pub async fn catch_up(db: &Db) -> Result<usize, sqlx::Error> {
         facts::write(&mut tx, &refs).await?;
         workspace_index::set(&mut tx, reached).await?;
         tx.commit().await?;
-        drop(turn);
+        turn.committed();
         written += changed.len();
+        if !go_on() {
+            return Ok(written);
+        }
     }
 }
 
 /// Indexes what is left, if anything: a read when nothing is.
 pub async fn bring_up_to_date(db: &Db) -> Result<(), sqlx::Error> {
-    let mut conn = db.pool.acquire().await?;
-    let lag = workspace_index::lag(&mut conn).await?;
-    drop(conn);
-    if lag > 0 {
+    if lag(db).await? > 0 {
         catch_up(db).await?;
     }
     Ok(())
+}
+
+async fn lag(db: &Db) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    workspace_index::lag(&mut conn).await
 }
 
 /// The handle the request handlers use to tell the background indexer that leads were written.
 /// The task ends when the last handle is dropped.
 #[derive(Clone, Debug)]
 pub struct Indexer {
-    written: Arc<Notify>,
+    syncs: Arc<Syncs>,
+}
+
+/// What the background task knows of the syncs that wrote leads.
+#[derive(Debug, Default)]
+struct Syncs {
+    written: Notify,
+    /// How many have written, ever: a chunk of indexing checks whether one came in meanwhile.
+    count: AtomicU64,
 }
 
 impl Indexer {
     /// Starts the background indexer on `db`.
     pub fn spawn(db: Db) -> Indexer {
-        let written = Arc::new(Notify::new());
-        tokio::spawn(run(db, Arc::downgrade(&written)));
-        Indexer { written }
+        let syncs = Arc::new(Syncs::default());
+        tokio::spawn(run(db, Arc::downgrade(&syncs)));
+        Indexer { syncs }
     }
 
     /// Leads were written and committed.
     pub fn wrote(&self) {
-        self.written.notify_one();
+        self.syncs.count.fetch_add(1, Ordering::Relaxed);
+        self.syncs.written.notify_one();
     }
 }
 
-async fn run(db: Db, written: Weak<Notify>) {
+async fn run(db: Db, syncs: Weak<Syncs>) {
     loop {
-        let Some(notify) = written.upgrade() else { return };
-        if timeout(POLL, notify.notified()).await.is_ok() {
+        let Some(shared) = syncs.upgrade() else { return };
+        if timeout(POLL, shared.written.notified()).await.is_ok() {
             // Syncs come in runs (a tablet's backlog, many tablets at once): wait for a pause.
             let first = Instant::now();
-            while first.elapsed() < MAX_DELAY && timeout(QUIET, notify.notified()).await.is_ok() {}
+            while first.elapsed() < MAX_DELAY && timeout(QUIET, shared.written.notified()).await.is_ok() {}
         }
-        drop(notify);
-        if let Err(error) = bring_up_to_date(&db).await {
+        let seen = shared.count.load(Ordering::Relaxed);
+        let indexed = match lag(&db).await {
+            Ok(0) => Ok(0),
+            Ok(_) => catch_up_while(&db, || shared.count.load(Ordering::Relaxed) == seen).await,
+            Err(error) => Err(error),
+        };
+        drop(shared);
+        if let Err(error) = indexed {
             tracing::warn!(%error, "indexing the workspace failed; will try again");
             sleep(POLL).await;
         }
