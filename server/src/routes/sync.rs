@@ -32,7 +32,10 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     }
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
 
-    let batch = CheckedBatch::new(request.changes, &user.username);
+    // Parsing 500 leads through the domain's rules takes milliseconds: off the async workers
+    // (see `super::json`).
+    let (changes, owner) = (request.changes, user.username.clone());
+    let batch = tokio::task::spawn_blocking(move || CheckedBatch::new(changes, &owner)).await.map_err(|e| ApiError::Internal(e.into()))?;
     let applied = if batch.is_empty() {
         Applied::default()
     } else {
