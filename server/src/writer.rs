@@ -75,8 +75,8 @@ async fn run(db: Db, mut queue: mpsc::UnboundedReceiver<Job>) {
 
 /// Applies a group of batches in one transaction and answers each of them after the commit.
 async fn write_group(db: &Db, group: Vec<Job>) {
-    let turn = db.writer_turn().await;
-    let mut tx = match db.pool.begin().await {
+    let mut turn = db.writer_turn().await;
+    let mut tx = match turn.begin().await {
         Ok(tx) => tx,
         Err(error) => return answer_all(group, &error),
     };
@@ -98,7 +98,10 @@ async fn write_group(db: &Db, group: Vec<Job>) {
         answers.push(job.answer);
     }
     let committed = tx.commit().await;
-    drop(turn);
+    match committed {
+        Ok(()) => turn.committed(),
+        Err(_) => drop(turn),
+    }
     for (answer, outcome) in answers.into_iter().zip(outcomes) {
         let outcome = match &committed {
             Ok(()) => outcome.map_err(WriteError::from),

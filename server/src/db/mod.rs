@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -54,7 +55,41 @@ pub enum DbError {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
-    writers: Arc<tokio::sync::Mutex<()>>,
+    /// The writers' connection, kept between turns (see [`Db::writer_turn`]).
+    writer: Arc<tokio::sync::Mutex<Option<PoolConnection<Any>>>>,
+}
+
+/// This process's turn to write leads, and the connection to write them through. A turn that
+/// ends without [`WriterTurn::committed`] (an error on the way) lets its connection go: the next
+/// turn takes a new one, in case this one is broken (a restarted PostgreSQL, a closed socket).
+pub struct WriterTurn {
+    conn: tokio::sync::OwnedMutexGuard<Option<PoolConnection<Any>>>,
+    pool: AnyPool,
+    committed: bool,
+}
+
+impl WriterTurn {
+    /// Begins a transaction on the writers' connection, connecting first if there is none.
+    pub async fn begin(&mut self) -> Result<Transaction<'_, Any>, sqlx::Error> {
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        self.conn.insert(conn).begin().await
+    }
+
+    /// The turn's transaction committed: the next turn writes through the same connection.
+    pub fn committed(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        if !self.committed {
+            *self.conn = None;
+        }
+    }
 }
 
 impl Db {
@@ -76,7 +111,8 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?.disable_statement_logging();
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
-                Engine::Sqlite => 4,
+                // One of them is the writers' (`writer_turn`).
+                Engine::Sqlite => 5,
                 Engine::Postgres => 16,
             })
             .after_connect(move |conn, _meta| {
@@ -107,7 +143,7 @@ impl Db {
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(DbError::Migrate)?;
-        Ok(Db { pool, engine, writers: Arc::default() })
+        Ok(Db { pool, engine, writer: Arc::default() })
     }
 
     /// Waits for this process's turn to write the leads (sync batches, the workspace indexer).
@@ -115,8 +151,12 @@ impl Db {
     /// turns in arrival order, without SQLite's retries with growing sleeps, and without a
     /// PostgreSQL connection held idle per waiting writer. Other servers on the same PostgreSQL
     /// database still queue on its row lock.
-    pub async fn writer_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
-        self.writers.clone().lock_owned().await
+    ///
+    /// Every turn writes through the same connection: a SQLite connection forgets its page cache
+    /// whenever another connection has written since its last transaction, and a sync batch's
+    /// lookups (change ids, lead ids) then read every page from the log again.
+    pub async fn writer_turn(&self) -> WriterTurn {
+        WriterTurn { conn: self.writer.clone().lock_owned().await, pool: self.pool.clone(), committed: false }
     }
 }
 
