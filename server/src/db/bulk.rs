@@ -15,9 +15,6 @@ pub enum Kind {
 
 /// Inserts `rows` (each as many values as `columns`, JSON strings, integers or null) into
 /// `table`; `suffix` follows the statement (an `ON CONFLICT …` clause).
-///
-/// Put long texts (a lead's JSON, a trail value) in the last columns: PostgreSQL finds each value
-/// by reading the row's JSON from its start.
 pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kind)], rows: &[Vec<Value>], suffix: &str) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());

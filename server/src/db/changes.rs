@@ -32,7 +32,6 @@ pub async fn insert_many(conn: &mut AnyConnection, results: &[ChangeResult], use
             Ok(vec![text(Some(&result.change_id.to_string())), text(Some(&result.lead_id.to_string())), int(Some(user_id)), text(Some(&applied_at)), text(Some(&json))])
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    // The longest text last (see `bulk::insert`).
     let columns = [("change_id", Text), ("lead_id", Text), ("user_id", Int), ("applied_at", Text), ("result", Text)];
     for chunk in rows.chunks(1000) {
         super::bulk::insert(conn, "applied_changes", &columns, chunk, "").await?;

@@ -64,7 +64,6 @@ pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
         ("screened_on", Text),
         ("signed_on", Text),
         ("agreed_wan", Int),
-        // Long texts last (see `bulk::insert`).
         ("search_text", Text),
         ("pipeline", Text),
     ];

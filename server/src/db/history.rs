@@ -58,7 +58,6 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
         ("attr", Text),
         ("overwritten", Int),
         ("at", Text),
-        // Long texts last (see `bulk::insert`).
         ("old_value", Text),
         ("new_value", Text),
     ];

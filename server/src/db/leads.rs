@@ -95,7 +95,6 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[(&StoredLead, Optio
         ("captured_at", Text),
         ("updated_at", Text),
         ("synced_at", Text),
-        // Long texts last (see `bulk::insert`).
         ("attr_versions", Text),
         ("data", Text),
     ];
