@@ -3,7 +3,11 @@
 //! 1. one device pushes 10,000 leads (about 780 characters of JSON each) in batches of 500: wall time;
 //! 2. 20 devices (20 officers) push at once, 5 batches of 500 leads each (50,000 leads): leads per
 //!    second and the p50/p99 latency of a sync request;
-//! 3. the same 20 devices sync after every save, one lead per request, 50 each: the same figures.
+//! 3. the same 20 devices sync after every save, one lead per request, 50 each: the same figures;
+//! 4. the same 20 devices push 50,000 leads again in batches of 100 (PouchDB's default batch):
+//!    with 500 leads per request, twenty tablets keep 10,000 leads in flight, so no server can
+//!    answer them in 200 ms at less than 50,000 leads/s (Little's law); smaller requests show the
+//!    latency the server itself adds.
 //!
 //! After 1 and 2, how long until the manager workspace has indexed every lead (`/healthz`'s
 //! `index_lag` is 0): that work follows the sync transactions instead of being part of them.
@@ -240,6 +244,13 @@ async fn main() {
     booth_latencies.sort_by(|a, b| a.total_cmp(b));
     let booth_rate = (20 * saves) as f64 / booth_wall;
 
+    // 4. The same backlog in smaller requests.
+    let small = 100;
+    let small_requests = total / 20 / small;
+    let (small_wall, mut small_latencies) = devices_at_once(&client, &server, &mut tablets, total + 20 * saves, small_requests, small).await;
+    small_latencies.sort_by(|a, b| a.total_cmp(b));
+    let small_rate = total as f64 / small_wall;
+
     println!("sync benchmark on {engine} (lead JSON {json_len} characters, batches of {BATCH})");
     println!("  one device, 10,000 leads: {single:.2} s ({:.0} leads/s); goal on SQLite < 0.8 s", 10_000.0 / single);
     println!("    in the manager workspace {single_indexed:.2} s after the last answer");
@@ -254,6 +265,11 @@ async fn main() {
         20 * saves,
         percentile(&booth_latencies, 50.0),
         percentile(&booth_latencies, 99.0)
+    );
+    println!(
+        "  20 devices at once, {total} leads in batches of {small}: {small_rate:.0} leads/s in {small_wall:.2} s; request latency p50 {:.0} ms, p99 {:.0} ms",
+        percentile(&small_latencies, 50.0),
+        percentile(&small_latencies, 99.0)
     );
     let result = serde_json::json!({
         "engine": engine,
@@ -272,6 +288,10 @@ async fn main() {
         "per_save_leads_per_second": booth_rate,
         "per_save_latency_ms_p50": percentile(&booth_latencies, 50.0),
         "per_save_latency_ms_p99": percentile(&booth_latencies, 99.0),
+        "small_batch": small,
+        "small_batch_leads_per_second": small_rate,
+        "small_batch_latency_ms_p50": percentile(&small_latencies, 50.0),
+        "small_batch_latency_ms_p99": percentile(&small_latencies, 99.0),
     });
     std::fs::create_dir_all("bench-results").unwrap();
     std::fs::write(format!("bench-results/sync-{engine}.json"), serde_json::to_string_pretty(&result).unwrap()).unwrap();
