@@ -30,19 +30,21 @@ use crate::db::{facts, workspace_index, Db};
 const CHUNK: i64 = 500;
 /// Indexing waits until syncs pause this long…
 const QUIET: Duration = Duration::from_millis(300);
-/// …and while they do not, one chunk is indexed this often.
+/// …and while they do not, one smaller chunk is indexed this often (~20 ms of the syncs' turn,
+/// and 50 leads a second: more than officers capture, fewer than a backlog brings).
 const MAX_DELAY: Duration = Duration::from_secs(2);
+const BUSY_CHUNK: i64 = 100;
 /// How often to look for changes this process was not told of.
 const POLL: Duration = Duration::from_secs(2);
 
 /// Indexes everything committed and not yet indexed, a chunk per transaction; returns how many
 /// lead states it wrote.
 pub async fn catch_up(db: &Db) -> Result<usize, sqlx::Error> {
-    catch_up_while(db, || true).await
+    catch_up_while(db, CHUNK, || true).await
 }
 
-/// Indexes a chunk, and the next ones for as long as `go_on` says so.
-async fn catch_up_while(db: &Db, mut go_on: impl FnMut() -> bool) -> Result<usize, sqlx::Error> {
+/// Indexes a chunk of `chunk` leads, and the next ones for as long as `go_on` says so.
+async fn catch_up_while(db: &Db, chunk: i64, mut go_on: impl FnMut() -> bool) -> Result<usize, sqlx::Error> {
     let mut written = 0;
     loop {
         let mut turn = db.writer_turn().await;
@@ -54,9 +56,9 @@ async fn catch_up_while(db: &Db, mut go_on: impl FnMut() -> bool) -> Result<usiz
             turn.committed();
             return Ok(written);
         }
-        let changed = leads::changed_between(&mut tx, from, upto, CHUNK).await?;
+        let changed = leads::changed_between(&mut tx, from, upto, chunk).await?;
         // A short chunk reached `upto`; numbers without a lead (rejections, no-ops) count as done.
-        let reached = if (changed.len() as i64) < CHUNK { upto } else { changed.last().map_or(upto, |l| l.seq) };
+        let reached = if (changed.len() as i64) < chunk { upto } else { changed.last().map_or(upto, |l| l.seq) };
         let refs: Vec<&StoredLead> = changed.iter().collect();
         facts::write(&mut tx, &refs).await?;
         workspace_index::set(&mut tx, reached).await?;
@@ -115,15 +117,18 @@ impl Indexer {
 async fn run(db: Db, syncs: Weak<Syncs>) {
     loop {
         let Some(shared) = syncs.upgrade() else { return };
+        let mut paused = true;
         if timeout(POLL, shared.written.notified()).await.is_ok() {
             // Syncs come in runs (a tablet's backlog, many tablets at once): wait for a pause.
             let first = Instant::now();
             while first.elapsed() < MAX_DELAY && timeout(QUIET, shared.written.notified()).await.is_ok() {}
+            paused = first.elapsed() < MAX_DELAY;
         }
         let seen = shared.count.load(Ordering::Relaxed);
+        let chunk = if paused { CHUNK } else { BUSY_CHUNK };
         let indexed = match lag(&db).await {
             Ok(0) => Ok(0),
-            Ok(_) => catch_up_while(&db, || shared.count.load(Ordering::Relaxed) == seen).await,
+            Ok(_) => catch_up_while(&db, chunk, || shared.count.load(Ordering::Relaxed) == seen).await,
             Err(error) => Err(error),
         };
         drop(shared);
