@@ -32,12 +32,19 @@ impl<S: Send + Sync, T: DeserializeOwned + Send + 'static> FromRequest<S> for Ap
             _ => ApiError::BadRequest(rejection.body_text()),
         })?;
         let parsed = if bytes.len() > PARSE_OFF_WORKERS_BYTES {
-            tokio::task::spawn_blocking(move || Json::<T>::from_bytes(&bytes)).await.map_err(|e| ApiError::Internal(e.into()))?
+            tokio::task::spawn_blocking(move || parse::<T>(&bytes)).await.map_err(|e| ApiError::Internal(e.into()))?
         } else {
-            Json::<T>::from_bytes(&bytes)
+            parse::<T>(&bytes)
         };
-        parsed.map(|Json(value)| ApiJson(value)).map_err(|rejection| ApiError::BadRequest(describe(&rejection)))
+        parsed.map(ApiJson)
     }
+}
+
+/// Parses the body. The plain parser first: axum's reports the path of a wrong value (`changes[3]
+/// .lead.mobile`), which is worth a second pass for a body that fails, not a slower first one
+/// (a 500-lead batch: ~2.1 ms plainly, ~3.5 ms with the path tracked).
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).or_else(|_| Json::<T>::from_bytes(bytes).map(|Json(value)| value).map_err(|rejection| ApiError::BadRequest(describe(&rejection))))
 }
 
 /// `application/json` or a `+json` type, as axum's own extractor accepts.
