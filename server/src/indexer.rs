@@ -30,7 +30,7 @@ use crate::db::{facts, workspace_index, Db};
 const CHUNK: i64 = 500;
 /// Indexing waits until syncs pause this long…
 const QUIET: Duration = Duration::from_millis(300);
-/// …and while they do not, one smaller chunk is indexed this often (~20 ms of the syncs' turn,
+/// …and while they do not, one smaller chunk is indexed this often (~30 ms of the syncs' turn,
 /// and 50 leads a second: more than officers capture, fewer than a backlog brings).
 const MAX_DELAY: Duration = Duration::from_secs(2);
 const BUSY_CHUNK: i64 = 100;
