@@ -55,12 +55,21 @@ impl Upkeep {
     fn start(db: &Db) -> Upkeep {
         let mut tasks = Vec::new();
         if db.engine == Engine::Sqlite {
-            let db = db.clone();
+            let checkpoints = db.clone();
             tasks.push(tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if let Err(error) = crate::db::checkpoint(&db).await {
+                    if let Err(error) = crate::db::checkpoint(&checkpoints).await {
                         tracing::warn!(%error, "database checkpoint failed");
+                    }
+                }
+            }));
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                    if let Err(error) = crate::db::optimize(&db).await {
+                        tracing::warn!(%error, "updating the planner's statistics failed");
                     }
                 }
             }));

@@ -128,9 +128,6 @@ impl Db {
                         // Checkpoints run in the background (`checkpoint`), not in the commit
                         // of whichever request filled the log; this bound is only a backstop.
                         conn.execute("PRAGMA wal_autocheckpoint = 16384").await?;
-                        // Keeps the planner's statistics fresh (analysing only what changed a
-                        // lot): without them a filter on the stage would scan by the wrong index.
-                        conn.execute("PRAGMA optimize = 0x10002").await?;
                     }
                     Ok(())
                 })
@@ -143,7 +140,11 @@ impl Db {
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(DbError::Migrate)?;
-        Ok(Db { pool, engine, writer: Arc::default() })
+        let db = Db { pool, engine, writer: Arc::default() };
+        if let Err(error) = optimize(&db).await {
+            tracing::warn!(%error, "updating the planner's statistics failed");
+        }
+        Ok(db)
     }
 
     /// Waits for this process's turn to write the leads (sync batches, the workspace indexer).
@@ -180,6 +181,18 @@ pub fn now_text() -> String {
 /// `$first, $first+1, …` for `count` bound values (both engines read `$N`).
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Keeps SQLite's planner statistics fresh, analysing only the tables that changed a lot: without
+/// them a filter on the stage would scan by the wrong index. Run at start and then hourly
+/// (`startup::Upkeep`), not as each pooled connection opens: the pool opens one when the load
+/// grows, and the request waiting for it waited seconds for the analysis of a large table.
+pub async fn optimize(db: &Db) -> Result<(), sqlx::Error> {
+    if db.engine == Engine::Sqlite {
+        let mut conn = db.pool.acquire().await?;
+        conn.execute("PRAGMA optimize = 0x10002").await?;
+    }
+    Ok(())
 }
 
 /// Copies the SQLite write-ahead log into the database file without blocking readers or writers
