@@ -292,3 +292,28 @@ async fn a_manager_lists_every_officers_leads_and_an_officer_only_their_own() {
     seen.sort();
     assert_eq!(seen, vec!["李一", "李二", "赵一"]);
 }
+
+#[tokio::test]
+async fn a_sync_after_postgresql_ended_the_servers_connections_is_applied() {
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        // A SQLite connection is an open file: nothing outside the process ends it.
+        return;
+    }
+    let token = app.officer("li.wei").await;
+    let first = lead("成都蜀味预制菜有限公司");
+    app.sync(&token, &request("tablet-1", 0, vec![create(&first)])).await;
+
+    // A restarted PostgreSQL, or an administrator ending sessions: every connection the server
+    // holds is gone, the one its sync writer keeps between turns among them.
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+
+    let second = lead("重庆山城火锅底料有限公司");
+    let answer = app.sync(&token, &request("tablet-1", 0, vec![create(&second)])).await;
+    assert_eq!(answer.results[0].status, ChangeStatus::Applied, "the writer connects again instead of failing the sync");
+}

@@ -61,17 +61,25 @@ pub struct Db {
 
 /// This process's turn to write leads, and the connection to write them through. A turn that
 /// ends without [`WriterTurn::committed`] (an error on the way) lets its connection go: the next
-/// turn takes a new one, in case this one is broken (a restarted PostgreSQL, a closed socket).
+/// turn takes a new one, in case this one is broken.
 pub struct WriterTurn {
     conn: tokio::sync::OwnedMutexGuard<Option<PoolConnection<Any>>>,
     pool: AnyPool,
+    engine: Engine,
     committed: bool,
 }
 
 impl WriterTurn {
-    /// Begins a transaction on the writers' connection, connecting first if there is none.
+    /// Begins a transaction on the writers' connection, connecting first if there is none. A
+    /// PostgreSQL connection is checked first (a round trip, small beside a turn): the server may
+    /// have been restarted or have ended it since the last turn, and the pool checks only the
+    /// connections it hands out.
     pub async fn begin(&mut self) -> Result<Transaction<'_, Any>, sqlx::Error> {
-        let conn = match self.conn.take() {
+        let kept = match self.conn.take() {
+            Some(mut conn) if self.engine == Engine::Postgres => conn.ping().await.is_ok().then_some(conn),
+            kept => kept,
+        };
+        let conn = match kept {
             Some(conn) => conn,
             None => self.pool.acquire().await?,
         };
@@ -157,7 +165,7 @@ impl Db {
     /// whenever another connection has written since its last transaction, and a sync batch's
     /// lookups (change ids, lead ids) then read every page from the log again.
     pub async fn writer_turn(&self) -> WriterTurn {
-        WriterTurn { conn: self.writer.clone().lock_owned().await, pool: self.pool.clone(), committed: false }
+        WriterTurn { conn: self.writer.clone().lock_owned().await, pool: self.pool.clone(), engine: self.engine, committed: false }
     }
 }
 
