@@ -293,8 +293,8 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         for (i, s) in generated.iter_mut().enumerate() {
             s.seq = first + i as i64;
         }
-        let refs: Vec<(&StoredLead, Option<&str>)> = generated.iter().map(|s| (s, None)).collect();
-        leads::insert_many(&mut tx, &refs, "demo").await?;
+        let refs: Vec<(&StoredLead, Option<&str>, &str)> = generated.iter().map(|s| (s, None, "demo")).collect();
+        leads::insert_many(&mut tx, &refs).await?;
         let at = crate::db::now_text();
         let trail: Vec<HistoryEntry> = generated
             .iter()

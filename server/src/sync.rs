@@ -10,12 +10,12 @@
 //! - a change to another officer's lead, or one that leaves the lead invalid (the domain's parser,
 //!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies.
 //!
-//! A batch is read in two queries, decided in memory in order (a lead or a change id may occur
-//! twice in one batch), and written with multi-row statements: a round trip per statement, not
-//! per lead, is what makes a 500-lead batch fast. The manager workspace's tables are written
-//! after the commit (`crate::indexer`).
+//! The batches of a writer's group are read in two queries, decided in memory in order (a lead or
+//! a change id may occur twice), and written with multi-row statements: a round trip per
+//! statement, not per lead or per request, is what makes a 500-lead batch, or twenty one-lead
+//! syncs, fast. The manager workspace's tables are written after the commit (`crate::indexer`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
 use domain::{FieldError, Lead, LeadId};
@@ -27,20 +27,28 @@ use crate::db::users::User;
 use crate::db::{changes, history, leads, now_text};
 
 /// Who is pushing, from where.
+#[derive(Clone, Copy)]
 pub struct Pusher<'a> {
     pub user: &'a User,
     pub device_id: &'a str,
 }
 
-/// The batch's state as it is decided, change by change.
+/// A checked batch and who pushed it.
+#[derive(Clone, Copy)]
+pub struct Pushed<'a> {
+    pub pusher: Pusher<'a>,
+    pub batch: &'a CheckedBatch,
+}
+
+/// The batches' state as they are decided, change by change.
 struct Work<'a> {
-    pusher: &'a Pusher<'a>,
     at: String,
     next_seq: i64,
     stored: HashMap<LeadId, StoredLead>,
-    created: BTreeSet<LeadId>,
-    /// The stored JSON of leads created in this batch and not changed again since.
-    created_json: HashMap<LeadId, String>,
+    /// Leads created here, with the device that sent them.
+    created: BTreeMap<LeadId, &'a str>,
+    /// The stored JSON of leads created here and not changed again since.
+    created_json: HashMap<LeadId, &'a str>,
     updated: BTreeSet<LeadId>,
     history: Vec<HistoryEntry>,
 }
@@ -105,46 +113,54 @@ impl CheckedBatch {
     }
 }
 
-/// Applies a batch of changes in order and returns one result per change.
-pub async fn apply_batch(conn: &mut AnyConnection, pusher: &Pusher<'_>, checked: CheckedBatch) -> Result<Applied, sqlx::Error> {
-    let batch = &checked.changes[..];
-    if batch.is_empty() {
-        return Ok(Applied::default());
+/// Applies batches of changes in order and returns, per batch, one result per change.
+pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) -> Result<Vec<Applied>, sqlx::Error> {
+    let changes = || pushed.iter().flat_map(|p| p.batch.changes.iter());
+    let total = changes().count();
+    if total == 0 {
+        return Ok(pushed.iter().map(|_| Applied::default()).collect());
     }
     // First statement: takes the write lock, unless the transaction already holds it for an
     // earlier batch of its group (see `take_sequence` and `crate::writer`).
-    let next_seq = leads::take_sequence(conn, batch.len() as i64).await?;
-    let change_ids: Vec<String> = batch.iter().map(|c| c.change_id.to_string()).collect();
+    let next_seq = leads::take_sequence(conn, total as i64).await?;
+    let change_ids: Vec<String> = changes().map(|c| c.change_id.to_string()).collect();
     let mut answered = changes::find_many(conn, &change_ids).await?;
-    let lead_ids: Vec<String> = batch.iter().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+    let lead_ids: Vec<String> = changes().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
     let stored = leads::find_many(conn, &lead_ids).await?;
-    let mut work = Work { pusher, at: now_text(), next_seq, stored, created: BTreeSet::new(), created_json: HashMap::new(), updated: BTreeSet::new(), history: Vec::new() };
+    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), created_json: HashMap::new(), updated: BTreeSet::new(), history: Vec::new() };
 
-    let mut results = Vec::with_capacity(batch.len());
+    let mut results_per_batch = Vec::with_capacity(pushed.len());
     let mut new_answers = Vec::new();
-    for (change, incoming) in batch.iter().zip(checked.leads) {
-        if let Some(earlier) = answered.get(&change.change_id.to_string()) {
-            results.push(match earlier.status {
-                ChangeStatus::Rejected => earlier.clone(),
-                _ => ChangeResult { status: ChangeStatus::Duplicate, ..earlier.clone() },
-            });
-            continue;
+    for &Pushed { pusher, batch } in pushed {
+        let mut results = Vec::with_capacity(batch.len());
+        for (change, incoming) in batch.changes.iter().zip(&batch.leads) {
+            if let Some(earlier) = answered.get(&change.change_id.to_string()) {
+                results.push(match earlier.status {
+                    ChangeStatus::Rejected => earlier.clone(),
+                    _ => ChangeResult { status: ChangeStatus::Duplicate, ..earlier.clone() },
+                });
+                continue;
+            }
+            let result = work.decide(&pusher, change, incoming.as_ref())?;
+            answered.insert(change.change_id.to_string(), result.clone());
+            new_answers.push((result.clone(), pusher.user.id));
+            results.push(result);
         }
-        let result = work.decide(change, incoming)?;
-        answered.insert(change.change_id.to_string(), result.clone());
-        new_answers.push(result.clone());
-        results.push(result);
+        results_per_batch.push(results);
     }
 
-    let device = pusher.device_id;
-    let created: Vec<(&StoredLead, Option<&str>)> = work.created.iter().map(|id| (&work.stored[id], work.created_json.get(id).map(String::as_str))).collect();
-    leads::insert_many(conn, &created, device).await?;
-    for id in work.updated.difference(&work.created) {
+    let created: Vec<(&StoredLead, Option<&str>, &str)> = work.created.iter().map(|(id, device)| (&work.stored[id], work.created_json.get(id).copied(), *device)).collect();
+    leads::insert_many(conn, &created).await?;
+    for id in work.updated.iter().filter(|id| !work.created.contains_key(id)) {
         leads::update(conn, &work.stored[id]).await?;
     }
     history::insert(conn, &work.history).await?;
-    changes::insert_many(conn, &new_answers, pusher.user.id).await?;
-    Ok(Applied { results, known_to_device: work.known_to_device(batch) })
+    changes::insert_many(conn, &new_answers).await?;
+    Ok(pushed
+        .iter()
+        .zip(results_per_batch)
+        .map(|(p, results)| Applied { results, known_to_device: work.known_to_device(&p.batch.changes) })
+        .collect())
 }
 
 fn rejected(change: &LeadChange, reason: RejectReason) -> ChangeResult {
@@ -159,7 +175,7 @@ fn to_json(lead: &Lead) -> Result<serde_json::Value, sqlx::Error> {
     serde_json::to_value(lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-impl Work<'_> {
+impl<'a> Work<'a> {
     /// The sequence numbers of the written leads whose stored copy is the one the device sent
     /// last in this batch.
     fn known_to_device(&self, batch: &[LeadChange]) -> Vec<i64> {
@@ -168,7 +184,8 @@ impl Work<'_> {
             last_sent.insert(change.lead.id, &change.lead);
         }
         self.created
-            .union(&self.updated)
+            .keys()
+            .chain(self.updated.iter().filter(|id| !self.created.contains_key(id)))
             .filter_map(|id| self.stored.get(id).filter(|s| last_sent.get(id).is_some_and(|sent| **sent == s.lead)).map(|s| s.seq))
             .collect()
     }
@@ -179,12 +196,12 @@ impl Work<'_> {
         seq
     }
 
-    fn entry(&self, change: &LeadChange, attr: &str, old: Option<String>, new: String, overwritten: bool) -> HistoryEntry {
+    fn entry(&self, pusher: &Pusher, change: &LeadChange, attr: &str, old: Option<String>, new: String, overwritten: bool) -> HistoryEntry {
         HistoryEntry {
             lead_id: change.lead.id.to_string(),
             change_id: Some(change.change_id.to_string()),
-            user_id: self.pusher.user.id,
-            device_id: self.pusher.device_id.to_owned(),
+            user_id: pusher.user.id,
+            device_id: pusher.device_id.to_owned(),
             source: "sync",
             attr: attr.to_owned(),
             old_value: old,
@@ -194,16 +211,16 @@ impl Work<'_> {
         }
     }
 
-    fn decide(&mut self, change: &LeadChange, incoming: Result<Incoming, Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
+    fn decide(&mut self, pusher: &Pusher<'a>, change: &LeadChange, incoming: Result<&'a Incoming, &Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
         let incoming = match incoming {
             Ok(incoming) => incoming,
-            Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
+            Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors: errors.clone() })),
         };
         let Some(stored) = self.stored.get(&incoming.lead.id) else {
-            return self.create(change, incoming);
+            return self.create(pusher, change, incoming);
         };
-        let incoming = incoming.lead;
-        if stored.owner_id != self.pusher.user.id {
+        let incoming = &incoming.lead;
+        if stored.owner_id != pusher.user.id {
             return Ok(rejected(change, RejectReason::NotYourLead));
         }
         let base = change.base_version as i64;
@@ -218,7 +235,7 @@ impl Work<'_> {
         // change names every attribute) is never taken.
         let officer_attrs: Vec<LeadAttr> = change.changed.iter().copied().filter(|a| *a != LeadAttr::Pipeline).collect();
         let mut merged = stored.lead.clone();
-        merged.take_attrs(&incoming, &officer_attrs);
+        merged.take_attrs(incoming, &officer_attrs);
         merged.updated_at = merged.updated_at.max(incoming.updated_at);
         let merged = match merged.normalized() {
             Ok(lead) => lead,
@@ -237,7 +254,7 @@ impl Work<'_> {
         for attr in &effective {
             let changed_elsewhere = stored.attr_versions.get(attr).copied().unwrap_or(0) > base;
             attr_versions.insert(*attr, version);
-            entries.push(self.entry(change, attr.name(), Some(old_json[attr.name()].to_string()), new_json[attr.name()].to_string(), changed_elsewhere));
+            entries.push(self.entry(pusher, change, attr.name(), Some(old_json[attr.name()].to_string()), new_json[attr.name()].to_string(), changed_elsewhere));
         }
         let owner_id = stored.owner_id;
         let seq = self.take_seq();
@@ -251,19 +268,20 @@ impl Work<'_> {
 
     /// A lead the server has not seen: stored as the tablet sent it, owned by the pusher. The trail
     /// records the creation as one entry holding the whole lead.
-    fn create(&mut self, change: &LeadChange, incoming: Incoming) -> Result<ChangeResult, sqlx::Error> {
-        let lead = as_created(incoming.lead, &self.pusher.user.username);
-        let json = match incoming.created_json {
-            Some(json) => json,
-            None => to_json(&lead)?.to_string(),
+    fn create(&mut self, pusher: &Pusher<'a>, change: &LeadChange, incoming: &'a Incoming) -> Result<ChangeResult, sqlx::Error> {
+        let lead = as_created(incoming.lead.clone(), &pusher.user.username);
+        let entry = match incoming.created_json.as_deref() {
+            Some(json) => {
+                self.created_json.insert(lead.id, json);
+                self.entry(pusher, change, "created", None, json.to_owned(), false)
+            }
+            None => self.entry(pusher, change, "created", None, to_json(&lead)?.to_string(), false),
         };
-        let entry = self.entry(change, "created", None, json.clone(), false);
         self.history.push(entry);
         let seq = self.take_seq();
         let id = lead.id;
-        self.stored.insert(id, StoredLead::first_version(self.pusher.user.id, seq, lead));
-        self.created_json.insert(id, json);
-        self.created.insert(id);
+        self.stored.insert(id, StoredLead::first_version(pusher.user.id, seq, lead));
+        self.created.insert(id, pusher.device_id);
         Ok(answered(change, ChangeStatus::Applied, 1))
     }
 }

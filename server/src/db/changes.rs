@@ -21,15 +21,16 @@ pub async fn find_many(conn: &mut AnyConnection, change_ids: &[String]) -> Resul
     Ok(found)
 }
 
-/// Records the answers to changes, in the transaction that applied them.
-pub async fn insert_many(conn: &mut AnyConnection, results: &[ChangeResult], user_id: i64) -> Result<(), sqlx::Error> {
+/// Records the answers to changes, each with the user who pushed it, in the transaction that
+/// applied them.
+pub async fn insert_many(conn: &mut AnyConnection, results: &[(ChangeResult, i64)]) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};
     let applied_at = super::now_text();
     let rows = results
         .iter()
-        .map(|result| {
+        .map(|(result, user_id)| {
             let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            Ok(vec![text(Some(&result.change_id.to_string())), text(Some(&result.lead_id.to_string())), int(Some(user_id)), text(Some(&applied_at)), text(Some(&json))])
+            Ok(vec![text(Some(&result.change_id.to_string())), text(Some(&result.lead_id.to_string())), int(Some(*user_id)), text(Some(&applied_at)), text(Some(&json))])
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let columns = [("change_id", Text), ("lead_id", Text), ("user_id", Int), ("applied_at", Text), ("result", Text)];

@@ -82,8 +82,9 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::
     Ok(found)
 }
 
-/// Stores leads the server has not seen before, each with its JSON when the caller has it already.
-pub async fn insert_many(conn: &mut AnyConnection, stored: &[(&StoredLead, Option<&str>)], device_id: &str) -> Result<(), sqlx::Error> {
+/// Stores leads the server has not seen before, each with its JSON when the caller has it already
+/// and the device it came from.
+pub async fn insert_many(conn: &mut AnyConnection, stored: &[(&StoredLead, Option<&str>, &str)]) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};
     let columns = [
         ("id", Text),
@@ -101,7 +102,7 @@ pub async fn insert_many(conn: &mut AnyConnection, stored: &[(&StoredLead, Optio
     let synced_at = super::now_text();
     let rows = stored
         .iter()
-        .map(|(s, json)| {
+        .map(|(s, json, device_id)| {
             let lead = &s.lead;
             let data = match json {
                 Some(json) => (*json).to_owned(),
