@@ -165,7 +165,7 @@ mod tests {
             K::Required, K::TooLong { max: 1 }, K::InvalidMobile, K::InvalidWechat, K::InvalidEmail,
             K::InvalidCreditCode, K::CreditCodeCheck, K::NeedOneContact, K::ConsentRequired, K::InvalidAmount,
             K::TooManyDecimals, K::AmountTooLarge, K::SegmentMismatch, K::UnknownCountry, K::ProvinceRequired,
-            K::UnknownChoice, K::InvalidDate,
+            K::UnknownChoice, K::InvalidDate, K::ControlCharacter,
         ];
         for kind in kinds {
             assert!(key_by_name(&format!("error.{}", kind.code())).is_some(), "{kind:?}");

@@ -95,6 +95,8 @@ pub enum FieldErrorKind {
     UnknownChoice,
     #[error("not a date (YYYY-MM-DD)")]
     InvalidDate,
+    #[error("contains a control character (such as U+0000); only line breaks and tabs may be in a text")]
+    ControlCharacter,
 }
 
 impl FieldErrorKind {
@@ -118,6 +120,7 @@ impl FieldErrorKind {
             FieldErrorKind::ProvinceRequired => "province_required",
             FieldErrorKind::UnknownChoice => "unknown_choice",
             FieldErrorKind::InvalidDate => "invalid_date",
+            FieldErrorKind::ControlCharacter => "control_character",
         }
     }
 }

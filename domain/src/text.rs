@@ -3,7 +3,9 @@
 use crate::FieldErrorKind;
 
 /// Trims `raw`, folds full-width ASCII (what a Chinese IME often produces) to half-width, and checks
-/// the length in characters. An empty result is `None`.
+/// the length in characters and that no control character other than a line break or a tab is in
+/// it (pasted from elsewhere, or sent by an API client: invisible on screen, and the Excel exports'
+/// XML cannot hold one). An empty result is `None`.
 pub fn optional(raw: &str, max: usize) -> Result<Option<String>, FieldErrorKind> {
     let text = raw.trim();
     if text.is_empty() {
@@ -11,6 +13,9 @@ pub fn optional(raw: &str, max: usize) -> Result<Option<String>, FieldErrorKind>
     }
     if text.chars().count() > max {
         return Err(FieldErrorKind::TooLong { max });
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldErrorKind::ControlCharacter);
     }
     Ok(Some(text.to_owned()))
 }
@@ -43,6 +48,13 @@ mod tests {
         assert_eq!(optional("成都市", 2), Err(FieldErrorKind::TooLong { max: 2 }));
         assert_eq!(optional("   ", 2), Ok(None));
         assert_eq!(required(" ", 2), Err(FieldErrorKind::Required));
+    }
+
+    #[test]
+    fn refuses_control_characters_but_keeps_line_breaks_and_tabs() {
+        assert_eq!(optional("成都\u{0}蜀味", 20), Err(FieldErrorKind::ControlCharacter));
+        assert_eq!(optional("a\u{1b}[31m", 20), Err(FieldErrorKind::ControlCharacter));
+        assert_eq!(optional("第一行\r\n第二行\t完", 20), Ok(Some("第一行\r\n第二行\t完".into())));
     }
 
     #[test]

@@ -195,6 +195,29 @@ async fn another_officers_lead_and_invalid_leads_are_rejected_and_the_rest_appli
 }
 
 #[tokio::test]
+async fn a_control_character_in_a_text_is_rejected_with_its_field_and_the_rest_of_the_batch_applies() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    // A NUL pasted into the notes: invisible, and no Excel export can hold it (XML 1.0).
+    let mut pasted = lead("粘贴的企业");
+    pasted.notes = Some("考察\u{0}安排".into());
+    let mut multiline = lead("多行备注企业");
+    multiline.notes = Some("第一行\n第二行\t完".into());
+
+    let response = app.sync(&token, &request("tablet-1", 0, vec![create(&pasted), create(&multiline)])).await;
+
+    assert_eq!(response.results[0].status, ChangeStatus::Rejected);
+    let Some(RejectReason::Invalid { errors }) = &response.results[0].reason else { panic!("{:?}", response.results[0]) };
+    assert_eq!(errors.iter().map(|e| (e.field, e.kind)).collect::<Vec<_>>(), vec![(LeadField::Notes, domain::FieldErrorKind::ControlCharacter)]);
+    assert_eq!(response.results[1].status, ChangeStatus::Applied);
+    let pulled = app.sync(&token, &request("tablet-2", 0, vec![])).await;
+    assert_eq!(pulled.changes.iter().map(|l| l.lead.notes.as_deref()).collect::<Vec<_>>(), vec![Some("第一行\n第二行\t完")]);
+
+    let bad_device = app.sync_raw(&token, &request("tablet\u{0}", 0, vec![create(&lead("设备名错误"))])).await;
+    assert_eq!(bad_device.status(), 400);
+}
+
+#[tokio::test]
 async fn injection_strings_are_stored_verbatim() {
     let app = spawn_app().await;
     let token = app.officer("li.wei").await;

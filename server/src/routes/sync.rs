@@ -24,8 +24,8 @@ pub fn router() -> Router<AppState> {
 
 #[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
 async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(request): ApiJson<SyncRequest>) -> Result<Json<SyncResponse>, ApiError> {
-    if request.device_id.trim().is_empty() || request.device_id.len() > 100 {
-        return Err(ApiError::BadRequest("device_id must be 1 to 100 characters".into()));
+    if request.device_id.trim().is_empty() || request.device_id.len() > 100 || request.device_id.chars().any(char::is_control) {
+        return Err(ApiError::BadRequest("device_id must be 1 to 100 characters, none of them a control character".into()));
     }
     if request.changes.len() > MAX_CHANGES_PER_REQUEST {
         return Err(ApiError::BadRequest(format!("at most {MAX_CHANGES_PER_REQUEST} changes per request, got {}", request.changes.len())));
