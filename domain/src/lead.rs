@@ -322,7 +322,7 @@ impl LeadDraft {
         let event = errors.check(F::Event, text::optional(&self.event, max::EVENT));
         let referrer = errors.check(F::Referrer, text::optional(&self.referrer, max::PERSON));
         let consent = match &self.consent {
-            Some(c) if !c.text_version.trim().is_empty() && c.text_version.len() <= max::CONSENT_VERSION => Some(c.clone()),
+            Some(c) if !c.text_version.trim().is_empty() && c.text_version.len() <= max::CONSENT_VERSION && !c.text_version.chars().any(char::is_control) => Some(c.clone()),
             _ => {
                 errors.0.push(FieldError { field: F::Consent, kind: FieldErrorKind::ConsentRequired });
                 None

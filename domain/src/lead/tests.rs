@@ -51,6 +51,13 @@ fn missing_company_contact_and_consent_are_all_reported() {
 }
 
 #[test]
+fn a_consent_whose_text_version_holds_a_control_character_is_no_consent() {
+    let mut draft = minimal();
+    draft.consent = consent().map(|c| Consent { text_version: format!("{}\u{0}", c.text_version), ..c });
+    assert_eq!(kinds(&draft.parse(meta()).unwrap_err()), vec![(LeadField::Consent, FieldErrorKind::ConsentRequired)]);
+}
+
+#[test]
 fn one_of_mobile_wechat_or_email_is_required() {
     let draft = LeadDraft { mobile: String::new(), ..minimal() };
     assert_eq!(kinds(&draft.parse(meta()).unwrap_err()), vec![(LeadField::Mobile, FieldErrorKind::NeedOneContact)]);
