@@ -3,6 +3,7 @@
 //! finishes the requests in flight.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::Router;
@@ -55,27 +56,28 @@ impl Upkeep {
     fn start(db: &Db) -> Upkeep {
         let mut tasks = Vec::new();
         if db.engine == Engine::Sqlite {
-            let checkpoints = db.clone();
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if let Err(error) = crate::db::checkpoint(&checkpoints).await {
-                        tracing::warn!(%error, "database checkpoint failed");
-                    }
-                }
-            }));
-            let db = db.clone();
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-                    if let Err(error) = crate::db::optimize(&db).await {
-                        tracing::warn!(%error, "updating the planner's statistics failed");
-                    }
-                }
-            }));
+            tasks.push(every(Duration::from_secs(1), "database checkpoint failed", db, |db| async move { crate::db::checkpoint(&db).await }));
+            tasks.push(every(Duration::from_secs(3600), "updating the planner's statistics failed", db, |db| async move { crate::db::optimize(&db).await }));
         }
         Upkeep(tasks)
     }
+}
+
+/// Runs `work` on `db` every `period`, logging `failure` with the error when it fails.
+fn every<F, Fut>(period: Duration, failure: &'static str, db: &Db, work: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(Db) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), sqlx::Error>> + Send,
+{
+    let db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(period).await;
+            if let Err(error) = work(db.clone()).await {
+                tracing::warn!(%error, "{failure}");
+            }
+        }
+    })
 }
 
 impl FromRef<AppState> for LeptosOptions {
