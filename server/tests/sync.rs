@@ -215,6 +215,8 @@ async fn a_control_character_in_a_text_is_rejected_with_its_field_and_the_rest_o
 
     let bad_device = app.sync_raw(&token, &request("tablet\u{0}", 0, vec![create(&lead("设备名错误"))])).await;
     assert_eq!(bad_device.status(), 400);
+    let after = app.sync(&token, &request("tablet-2", 0, vec![])).await;
+    assert_eq!(after.changes.len(), 1, "the refused request stored nothing");
 }
 
 #[tokio::test]
