@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 
 use crate::auth::password;
 use crate::db::history::HistoryEntry;
-use crate::db::leads::StoredLead;
+use crate::db::leads::{NewLead, StoredLead};
 use crate::db::users::{self, Role};
 use crate::db::{history, leads, targets, Db};
 
@@ -293,12 +293,13 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         for (i, s) in generated.iter_mut().enumerate() {
             s.seq = first + i as i64;
         }
-        let refs: Vec<(&StoredLead, Option<&str>, &str)> = generated.iter().map(|s| (s, None, "demo")).collect();
-        leads::insert_many(&mut tx, &refs).await?;
+        let new: Vec<NewLead> = generated.iter().map(|s| NewLead { stored: s, device_id: "demo", in_trail: true }).collect();
+        leads::insert_many(&mut tx, &new).await?;
         let at = crate::db::now_text();
-        let trail: Vec<HistoryEntry> = generated
+        let trail = generated
             .iter()
-            .map(|s| HistoryEntry {
+            .map(|s| {
+                Ok(HistoryEntry {
                 lead_id: s.lead.id.to_string(),
                 change_id: None,
                 user_id: s.owner_id,
@@ -306,11 +307,13 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
                 source: "sync",
                 attr: "created".into(),
                 old_value: None,
-                new_value: serde_json::to_string(&s.lead).ok(),
-                overwritten: false,
-                at: at.clone(),
+                    new_value: Some(serde_json::to_string(&s.lead)?),
+                    overwritten: false,
+                    at: at.clone(),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<HistoryEntry>, serde_json::Error>>()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         history::insert(&mut tx, &trail).await?;
         tx.commit().await?;
         written += batch;

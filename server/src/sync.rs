@@ -15,14 +15,14 @@
 //! statement, not per lead or per request, is what makes a 500-lead batch, or twenty one-lead
 //! syncs, fast. The manager workspace's tables are written after the commit (`crate::indexer`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
 use domain::{FieldError, Lead, LeadId};
 use sqlx::AnyConnection;
 
 use crate::db::history::HistoryEntry;
-use crate::db::leads::StoredLead;
+use crate::db::leads::{NewLead, StoredLead};
 use crate::db::users::User;
 use crate::db::{changes, history, leads, now_text};
 
@@ -47,8 +47,9 @@ struct Work<'a> {
     stored: HashMap<LeadId, StoredLead>,
     /// Leads created here, with the device that sent them.
     created: BTreeMap<LeadId, &'a str>,
-    /// The stored JSON of leads created here and not changed again since.
-    created_json: HashMap<LeadId, &'a str>,
+    /// Leads created here and not changed again since: stored as their trail's `created` entry
+    /// holds them (see `db::leads`).
+    in_trail: HashSet<LeadId>,
     updated: BTreeSet<LeadId>,
     history: Vec<HistoryEntry>,
 }
@@ -127,7 +128,7 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     let mut answered = changes::find_many(conn, &change_ids).await?;
     let lead_ids: Vec<String> = changes().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
     let stored = leads::find_many(conn, &lead_ids).await?;
-    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), created_json: HashMap::new(), updated: BTreeSet::new(), history: Vec::new() };
+    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), in_trail: HashSet::new(), updated: BTreeSet::new(), history: Vec::new() };
 
     let mut results_per_batch = Vec::with_capacity(pushed.len());
     let mut new_answers = Vec::new();
@@ -149,7 +150,7 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
         results_per_batch.push(results);
     }
 
-    let created: Vec<(&StoredLead, Option<&str>, &str)> = work.created.iter().map(|(id, device)| (&work.stored[id], work.created_json.get(id).copied(), *device)).collect();
+    let created: Vec<NewLead> = work.created.iter().map(|(id, device)| NewLead { stored: &work.stored[id], device_id: device, in_trail: work.in_trail.contains(id) }).collect();
     leads::insert_many(conn, &created).await?;
     for id in work.updated.iter().filter(|id| !work.created.contains_key(id)) {
         leads::update(conn, &work.stored[id]).await?;
@@ -261,23 +262,22 @@ impl<'a> Work<'a> {
         self.history.extend(entries);
         self.stored.insert(merged.id, StoredLead { owner_id, version, seq, lead: merged, attr_versions });
         self.updated.insert(incoming.id);
-        // Created earlier in this batch: the JSON of its creation is no longer what is stored.
-        self.created_json.remove(&incoming.id);
+        // Created earlier in this batch: its creation's JSON is no longer what is stored.
+        self.in_trail.remove(&incoming.id);
         Ok(answered(change, status, version))
     }
 
     /// A lead the server has not seen: stored as the tablet sent it, owned by the pusher. The trail
-    /// records the creation as one entry holding the whole lead.
+    /// records the creation as one entry holding the whole lead, the only copy of its JSON until
+    /// the lead changes.
     fn create(&mut self, pusher: &Pusher<'a>, change: &LeadChange, incoming: &'a Incoming) -> Result<ChangeResult, sqlx::Error> {
         let lead = as_created(incoming.lead.clone(), &pusher.user.username);
-        let entry = match incoming.created_json.as_deref() {
-            Some(json) => {
-                self.created_json.insert(lead.id, json);
-                self.entry(pusher, change, "created", None, json.to_owned(), false)
-            }
-            None => self.entry(pusher, change, "created", None, to_json(&lead)?.to_string(), false),
+        let json = match &incoming.created_json {
+            Some(json) => json.clone(),
+            None => serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
         };
-        self.history.push(entry);
+        self.history.push(self.entry(pusher, change, "created", None, json, false));
+        self.in_trail.insert(lead.id);
         let seq = self.take_seq();
         let id = lead.id;
         self.stored.insert(id, StoredLead::first_version(pusher.user.id, seq, lead));
