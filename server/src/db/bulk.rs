@@ -1,7 +1,7 @@
-//! Multi-row inserts with one bound value: the rows travel as one JSON array of arrays, which the
-//! database takes apart itself (SQLite's `json_each`, PostgreSQL's `jsonb_array_elements`).
-//! Binding each value separately through sqlx's `Any` driver costs microseconds per value, and a
-//! 500-lead sync batch binds tens of thousands of them.
+//! Multi-row inserts and `IN` lists with one bound value: the rows or the list travel as one JSON
+//! array, which the database takes apart itself (SQLite's `json_each`, PostgreSQL's
+//! `jsonb_array_elements`). Binding each value separately through sqlx's `Any` driver costs
+//! microseconds per value, and a 500-lead sync batch binds tens of thousands of them.
 
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -19,7 +19,7 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kin
     if rows.is_empty() {
         return Ok(());
     }
-    let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
+    let postgres = is_postgres(conn);
     let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
     let values = columns
         .iter()
@@ -43,6 +43,24 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kin
     let json = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(&sql).bind(json).execute(conn).await?;
     Ok(())
+}
+
+/// The values of the JSON array bound at `$param`, as a subquery for `IN` (texts or integers).
+pub fn list(conn: &AnyConnection, param: usize, kind: Kind) -> String {
+    match (is_postgres(conn), kind) {
+        (false, _) => format!("(SELECT value FROM json_each(${param}))"),
+        (true, Kind::Text) => format!("(SELECT jsonb_array_elements_text(${param}::jsonb))"),
+        (true, Kind::Int) => format!("(SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)"),
+    }
+}
+
+/// The JSON array to bind for [`list`].
+pub fn list_value<T: serde::Serialize>(values: &[T]) -> Result<String, sqlx::Error> {
+    serde_json::to_string(values).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
 /// A text value, or null.
