@@ -3,7 +3,7 @@
 //! answer to the store. It keeps nothing itself: a failure at any point leaves the outbox whole,
 //! and the next attempt starts over from what is stored.
 
-use domain::sync::{SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+use domain::sync::{SyncRequest, SyncResponse, CHANGES_PER_TABLET_REQUEST};
 use domain::Lead;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -11,7 +11,8 @@ use serde::Serialize;
 use super::outbox::{acknowledge, next_batch};
 use super::{LeadStore, StoreError};
 
-/// Most rounds one sync runs (500 changes or pulled leads each), so it always ends.
+/// Most rounds one sync runs (up to 100 changes pushed and 500 leads pulled each: 20,000 changes),
+/// so it always ends; the next sync goes on.
 const MAX_ROUNDS: usize = 200;
 
 /// Why a sync stopped.
@@ -58,7 +59,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         if round > 0 {
             entries = store.outbox().await?;
         }
-        let changes = next_batch(&entries, MAX_CHANGES_PER_REQUEST);
+        let changes = next_batch(&entries, CHANGES_PER_TABLET_REQUEST);
         let sent = changes.len();
         let request = SyncRequest { device_id: device_id.to_owned(), cursor: store.cursor().await?, changes };
         let response: SyncResponse = post_json("/api/v1/sync", &request).await?;
@@ -67,7 +68,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         report.rejected += ack.rejected.len();
         report.pulled.extend(store.apply_sync(&ack, &response.changes, response.cursor).await?);
         on_progress(Progress { sent: report.sent, total });
-        if sent < MAX_CHANGES_PER_REQUEST && !response.more {
+        if sent < CHANGES_PER_TABLET_REQUEST && !response.more {
             break;
         }
     }

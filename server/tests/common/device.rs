@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, OutboxEntry};
 use app::offline::record::LeadRecord;
-use domain::sync::{SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+use domain::sync::{SyncRequest, SyncResponse, CHANGES_PER_TABLET_REQUEST};
 use domain::{Lead, LeadId};
 
 pub struct Device {
@@ -47,7 +47,7 @@ impl Device {
     /// (network, server) leaves the state as the last completed round left it.
     pub async fn sync(&mut self, base_url: &str) -> Result<(), String> {
         for _ in 0..100 {
-            let changes = next_batch(&self.outbox, MAX_CHANGES_PER_REQUEST);
+            let changes = next_batch(&self.outbox, CHANGES_PER_TABLET_REQUEST);
             let sent = changes.len();
             let request = SyncRequest { device_id: self.id.clone(), cursor: self.cursor, changes };
             let response = self
@@ -63,7 +63,7 @@ impl Device {
             }
             let answer: SyncResponse = response.json().await.map_err(|e| format!("body: {e}"))?;
             self.apply(&answer);
-            if sent < MAX_CHANGES_PER_REQUEST && !answer.more {
+            if sent < CHANGES_PER_TABLET_REQUEST && !answer.more {
                 return Ok(());
             }
         }
