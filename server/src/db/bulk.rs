@@ -1,7 +1,7 @@
-//! Multi-row inserts and `IN` lists with one bound value: the rows or the list travel as one JSON
-//! array, which the database takes apart itself (SQLite's `json_each`, PostgreSQL's
-//! `jsonb_array_elements`). Binding each value separately through sqlx's `Any` driver costs
-//! microseconds per value, and a 500-lead sync batch binds tens of thousands of them.
+//! Multi-row inserts (and, on SQLite, `IN` lists) with one bound value: the rows or the list
+//! travel as one JSON array, which the database takes apart itself (SQLite's `json_each`,
+//! PostgreSQL's `jsonb_array_elements`). Binding each value separately through sqlx's `Any` driver
+//! costs microseconds per value, and a 500-lead sync batch binds tens of thousands of them.
 
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -45,18 +45,16 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kin
     Ok(())
 }
 
-/// The values of the JSON array bound at `$param`, as a subquery for `IN` (texts or integers).
-pub fn list(conn: &AnyConnection, param: usize, kind: Kind) -> String {
-    match (is_postgres(conn), kind) {
-        (false, _) => format!("(SELECT value FROM json_each(${param}))"),
-        (true, Kind::Text) => format!("(SELECT jsonb_array_elements_text(${param}::jsonb))"),
-        (true, Kind::Int) => format!("(SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)"),
+/// "`column` is one of `values`" as SQL, and what to bind for it from `$1`. On SQLite one JSON
+/// array (a sync group's lookups: ~3 µs per change less than a bound value each). On PostgreSQL
+/// one placeholder per value: its planner then knows the list; behind a JSON array it hashed whole
+/// tables (syncs of one lead each: ~2,000 → ~400 leads/s).
+pub fn in_texts(conn: &AnyConnection, column: &str, values: &[String]) -> Result<(String, Vec<String>), sqlx::Error> {
+    if is_postgres(conn) {
+        return Ok((format!("{column} IN ({})", super::placeholders(1, values.len())), values.to_vec()));
     }
-}
-
-/// The JSON array to bind for [`list`].
-pub fn list_value<T: serde::Serialize>(values: &[T]) -> Result<String, sqlx::Error> {
-    serde_json::to_string(values).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+    let json = serde_json::to_string(values).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    Ok((format!("{column} IN (SELECT value FROM json_each($1))"), vec![json]))
 }
 
 fn is_postgres(conn: &AnyConnection) -> bool {

@@ -76,13 +76,17 @@ pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLea
 
 /// The stored leads with these ids.
 pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
-    use super::bulk::{list, list_value, Kind};
     let mut found = std::collections::HashMap::new();
     if ids.is_empty() {
         return Ok(found);
     }
-    let sql = format!("SELECT {COLUMNS} FROM leads WHERE id IN {}", list(conn, 1, Kind::Text));
-    for row in sqlx::query(&sql).bind(list_value(ids)?).fetch_all(&mut *conn).await? {
+    let (condition, values) = super::bulk::in_texts(conn, "id", ids)?;
+    let sql = format!("SELECT {COLUMNS} FROM leads WHERE {condition}");
+    let mut query = sqlx::query(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
         let stored = from_row(&row)?;
         found.insert(stored.lead.id, stored);
     }
@@ -194,11 +198,12 @@ pub async fn changed_between(conn: &mut AnyConnection, after: i64, upto: i64, li
 pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, skip: &[i64], limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
     let owner = if owner_id.is_some() { "owner_id = $4 AND" } else { "$4 IS NULL AND" };
     let skipped = match skip {
-        [] => "$3 IS NULL".to_owned(),
-        _ => format!("seq NOT IN {}", super::bulk::list(conn, 3, super::bulk::Kind::Int)),
+        [] => "$3 IS NULL",
+        _ if conn.backend_name().eq_ignore_ascii_case("postgresql") => "seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+        _ => "seq NOT IN (SELECT value FROM json_each($3))",
     };
     let sql = format!("SELECT {COLUMNS} FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2");
-    let skip = if skip.is_empty() { None } else { Some(super::bulk::list_value(skip)?) };
+    let skip = (!skip.is_empty()).then(|| serde_json::Value::from(skip).to_string());
     let rows = sqlx::query(&sql).bind(cursor).bind(limit).bind(skip).bind(owner_id).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
