@@ -10,15 +10,10 @@ use uuid::Uuid;
 
 use crate::{FieldError, Lead, LeadId};
 
+pub mod request_size;
+
 /// Most changes one sync request may carry.
 pub const MAX_CHANGES_PER_REQUEST: usize = 500;
-
-/// Changes the tablet sends per request when more are waiting. Why fewer than the server takes:
-/// twenty tablets sending 500 each keep 10,000 leads in flight, so each waits for the others'
-/// (~0.4 s at 26,000 leads/s); in requests of 100 each is answered in ~0.1 s, the progress bar
-/// moves five times as often, and a connection cut at the fair wastes 160 KB of upload, not
-/// 800 KB. The extra round trips cost little beside that.
-pub const CHANGES_PER_TABLET_REQUEST: usize = 100;
 
 macro_rules! lead_attrs {
     ($($variant:ident => $field:ident),+ $(,)?) => {

@@ -30,6 +30,20 @@ async fn a_new_lead_is_applied_and_pulled_back_with_its_version() {
 }
 
 #[tokio::test]
+async fn a_sync_answer_says_how_long_the_server_took_so_the_tablet_can_size_its_next_request() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    let batch: Vec<_> = (0..50).map(|i| create(&lead(&format!("成都第{i}食品有限公司")))).collect();
+
+    let response = app.sync_raw(&token, &request("tablet-1", 0, batch)).await;
+
+    assert_eq!(response.status(), 200);
+    let header = response.headers().get("server-timing").expect("a Server-Timing header").to_str().unwrap().to_owned();
+    let took = domain::sync::request_size::server_ms(&header).expect("the sync metric with a duration");
+    assert!(took > 0.0 && took < 60_000.0, "{header}");
+}
+
+#[tokio::test]
 async fn the_same_batch_twice_applies_once() {
     let app = spawn_app().await;
     let token = app.officer("li.wei").await;

@@ -3,7 +3,8 @@
 //! answer to the store. It keeps nothing itself: a failure at any point leaves the outbox whole,
 //! and the next attempt starts over from what is stored.
 
-use domain::sync::{SyncRequest, SyncResponse, CHANGES_PER_TABLET_REQUEST};
+use domain::sync::request_size::{server_ms, RequestSize};
+use domain::sync::{SyncRequest, SyncResponse};
 use domain::Lead;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -11,8 +12,8 @@ use serde::Serialize;
 use super::outbox::{acknowledge, next_batch};
 use super::{LeadStore, StoreError};
 
-/// Most rounds one sync runs (up to 100 changes pushed and 500 leads pulled each: 20,000 changes),
-/// so it always ends; the next sync goes on.
+/// Most rounds one sync runs (25 to 500 changes pushed and up to 500 leads pulled each), so it
+/// always ends; the next sync goes on.
 const MAX_ROUNDS: usize = 200;
 
 /// Why a sync stopped.
@@ -55,22 +56,24 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
     let mut entries = store.outbox().await?;
     let total = entries.iter().filter(|e| e.is_pending()).count();
     let mut report = Report::default();
+    let mut size = RequestSize::default();
     for round in 0..MAX_ROUNDS {
         if round > 0 {
             entries = store.outbox().await?;
         }
-        let changes = next_batch(&entries, CHANGES_PER_TABLET_REQUEST);
+        let changes = next_batch(&entries, size.get());
         let sent = changes.len();
         let request = SyncRequest { device_id: device_id.to_owned(), cursor: store.cursor().await?, changes };
-        let response: SyncResponse = post_json("/api/v1/sync", &request).await?;
+        let (response, took): (SyncResponse, _) = post_json_timed("/api/v1/sync", &request).await?;
         let ack = acknowledge(&response.results);
         report.sent += ack.done.len();
         report.rejected += ack.rejected.len();
         report.pulled.extend(store.apply_sync(&ack, &response.changes, response.cursor).await?);
         on_progress(Progress { sent: report.sent, total });
-        if sent < CHANGES_PER_TABLET_REQUEST && !response.more {
+        if sent < size.get() && !response.more {
             break;
         }
+        size = size.next(sent, took);
     }
     Ok(report)
 }
@@ -93,6 +96,11 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, SyncError> {
 
 /// POSTs `body` as JSON to `path` of this site and reads a JSON answer.
 pub async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<R, SyncError> {
+    post_json_timed(path, body).await.map(|(answer, _)| answer)
+}
+
+/// [`post_json`], with the server's own time for it when it says (`Server-Timing`).
+async fn post_json_timed<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<(R, Option<f64>), SyncError> {
     let response = reqwest::Client::new()
         .post(format!("{}{path}", origin()))
         .header("content-type", "application/json")
@@ -101,9 +109,10 @@ pub async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) 
         .await
         .map_err(|e| SyncError::Unreachable(e.to_string()))?;
     let status = response.status().as_u16();
+    let took = response.headers().get("server-timing").and_then(|v| v.to_str().ok()).and_then(server_ms);
     let text = response.text().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
     match status {
-        200 => from_json(&text),
+        200 => from_json(&text).map(|answer| (answer, took)),
         401 => Err(SyncError::Unauthorized),
         _ => Err(SyncError::Server(status, server_message(&text))),
     }

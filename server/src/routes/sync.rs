@@ -3,9 +3,13 @@
 //! writer (`crate::writer`, which owns the transaction) and pulls; the rules live in
 //! `crate::sync`, the SQL in `crate::db`.
 
+use std::time::Instant;
+
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
+use domain::sync::request_size::server_timing;
 use domain::sync::{ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
 
 use super::json::ApiJson;
@@ -23,7 +27,10 @@ pub fn router() -> Router<AppState> {
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
-async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(request): ApiJson<SyncRequest>) -> Result<Json<SyncResponse>, ApiError> {
+async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(request): ApiJson<SyncRequest>) -> Result<impl IntoResponse, ApiError> {
+    // Reported to the tablet (`Server-Timing`), which sizes its next request by it
+    // (`domain::sync::request_size`): the time includes the wait for other tablets' batches.
+    let started = Instant::now();
     if request.device_id.trim().is_empty() || request.device_id.len() > 100 || request.device_id.chars().any(char::is_control) {
         return Err(ApiError::BadRequest("device_id must be 1 to 100 characters, none of them a control character".into()));
     }
@@ -54,11 +61,13 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(r
     let next_cursor = if more { last_pulled } else { known.iter().copied().fold(last_pulled, i64::max) };
     // From the workspace's index: an event first seen in this batch joins the list seconds later.
     let events = facts::events(&mut conn, 200).await?;
-    Ok(Json(SyncResponse {
+    let response = SyncResponse {
         cursor: next_cursor as u64,
         results: applied.results,
         changes: pulled.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect(),
         more,
         reference: ReferenceData { events },
-    }))
+    };
+    let timing = server_timing(started.elapsed().as_secs_f64() * 1000.0);
+    Ok(([("server-timing", timing)], Json(response)))
 }

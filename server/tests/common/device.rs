@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, OutboxEntry};
 use app::offline::record::LeadRecord;
-use domain::sync::{SyncRequest, SyncResponse, CHANGES_PER_TABLET_REQUEST};
+use domain::sync::request_size::{server_ms, RequestSize};
+use domain::sync::{SyncRequest, SyncResponse};
 use domain::{Lead, LeadId};
 
 pub struct Device {
@@ -46,8 +47,9 @@ impl Device {
     /// One sync as the tablet runs it: rounds until nothing is left to send or pull. An error
     /// (network, server) leaves the state as the last completed round left it.
     pub async fn sync(&mut self, base_url: &str) -> Result<(), String> {
+        let mut size = RequestSize::default();
         for _ in 0..100 {
-            let changes = next_batch(&self.outbox, CHANGES_PER_TABLET_REQUEST);
+            let changes = next_batch(&self.outbox, size.get());
             let sent = changes.len();
             let request = SyncRequest { device_id: self.id.clone(), cursor: self.cursor, changes };
             let response = self
@@ -61,11 +63,13 @@ impl Device {
             if response.status() != 200 {
                 return Err(format!("status {}", response.status()));
             }
+            let took = response.headers().get("server-timing").and_then(|v| v.to_str().ok()).and_then(server_ms);
             let answer: SyncResponse = response.json().await.map_err(|e| format!("body: {e}"))?;
             self.apply(&answer);
-            if sent < CHANGES_PER_TABLET_REQUEST && !answer.more {
+            if sent < size.get() && !answer.more {
                 return Ok(());
             }
+            size = size.next(sent, took);
         }
         Err("too many rounds".into())
     }
