@@ -14,8 +14,9 @@ use super::MAX_CHANGES_PER_REQUEST;
 pub const FIRST_REQUEST_SIZE: usize = 100;
 /// The smallest request size the tablet shrinks to.
 pub const MIN_REQUEST_SIZE: usize = 25;
-/// Server time per request the tablet aims at.
-pub const TARGET_SERVER_MS: f64 = 80.0;
+/// Server time per request the tablet aims at: a third of the 200 ms a request should take at
+/// worst, as the slowest of a hundred requests waits two to three times the mean.
+pub const TARGET_SERVER_MS: f64 = 70.0;
 /// The `Server-Timing` metric the sync endpoint reports.
 pub const SERVER_TIMING_METRIC: &str = "sync";
 
@@ -104,7 +105,7 @@ mod tests {
         assert_eq!(size.get(), 200);
         assert_eq!(size.next(200, None), size, "no Server-Timing header: no change");
         assert_eq!(size.next(3, Some(2.0)), size, "three changes in 2 ms say nothing about 400");
-        assert_eq!(size.next(3, Some(160.0)).get(), 100, "three changes waiting 160 ms: the server is busy");
+        assert_eq!(size.next(3, Some(2.0 * TARGET_SERVER_MS)).get(), 100, "three changes waiting twice the target: the server is busy");
         assert_eq!(size.next(200, Some(f64::NAN)), size);
         assert_eq!(RequestSize::default().next(100, Some(100_000.0)).get(), MIN_REQUEST_SIZE, "never below the floor");
     }
