@@ -300,13 +300,13 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
             .iter()
             .map(|s| {
                 Ok(HistoryEntry {
-                lead_id: s.lead.id.to_string(),
-                change_id: None,
-                user_id: s.owner_id,
-                device_id: s.lead.device_id.clone(),
-                source: "sync",
-                attr: "created".into(),
-                old_value: None,
+                    lead_id: s.lead.id.to_string(),
+                    change_id: None,
+                    user_id: s.owner_id,
+                    device_id: s.lead.device_id.clone(),
+                    source: "sync",
+                    attr: "created".into(),
+                    old_value: None,
                     new_value: Some(serde_json::to_string(&s.lead)?),
                     overwritten: false,
                     at: at.clone(),

@@ -85,10 +85,11 @@ impl WriterTurn {
         };
         let mut tx = self.conn.insert(conn).begin().await?;
         if self.engine == Engine::Postgres {
-            // Every read of a writer's turn is a lookup by key. The tables grow by thousands of
-            // rows a second during a fair's sync, faster than autovacuum refreshes their
-            // statistics, and with stale ones the planner took a scan of 111,000 leads for a
-            // sync group's 2,000 ids to be cheaper than the index (~50 ms instead of a few).
+            // Every read in a writers' turn (a sync group's lookups, the indexer's) goes by an
+            // index. The tables grow by thousands of rows a second during a fair's sync, faster
+            // than autovacuum refreshes their statistics, and with stale ones the planner took a
+            // scan of 111,000 leads for a sync group's 2,000 ids to be cheaper than the index
+            // (~50 ms instead of a few).
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
         }
         Ok(tx)
