@@ -15,7 +15,7 @@
 //! statement, not per lead or per request, is what makes a 500-lead batch, or twenty one-lead
 //! syncs, fast. The manager workspace's tables are written after the commit (`crate::indexer`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
 use domain::{FieldError, Lead, LeadId};
@@ -45,11 +45,9 @@ struct Work<'a> {
     at: String,
     next_seq: i64,
     stored: HashMap<LeadId, StoredLead>,
-    /// Leads created here, with the device that sent them.
+    /// Leads created here, with the device that sent them. Those not also `updated` are stored
+    /// exactly as their trail's `created` entry holds them (see `db::leads`).
     created: BTreeMap<LeadId, &'a str>,
-    /// Leads created here and not changed again since: stored as their trail's `created` entry
-    /// holds them (see `db::leads`).
-    in_trail: HashSet<LeadId>,
     updated: BTreeSet<LeadId>,
     history: Vec<HistoryEntry>,
 }
@@ -128,7 +126,7 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     let mut answered = changes::find_many(conn, &change_ids).await?;
     let lead_ids: Vec<String> = changes().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
     let stored = leads::find_many(conn, &lead_ids).await?;
-    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), in_trail: HashSet::new(), updated: BTreeSet::new(), history: Vec::new() };
+    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), updated: BTreeSet::new(), history: Vec::new() };
 
     let mut results_per_batch = Vec::with_capacity(pushed.len());
     let mut new_answers = Vec::new();
@@ -150,7 +148,7 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
         results_per_batch.push(results);
     }
 
-    let created: Vec<NewLead> = work.created.iter().map(|(id, device)| NewLead { stored: &work.stored[id], device_id: device, in_trail: work.in_trail.contains(id) }).collect();
+    let created: Vec<NewLead> = work.created.iter().map(|(id, device)| NewLead { stored: &work.stored[id], device_id: device, in_trail: !work.updated.contains(id) }).collect();
     leads::insert_many(conn, &created).await?;
     for id in work.updated.iter().filter(|id| !work.created.contains_key(id)) {
         leads::update(conn, &work.stored[id]).await?;
@@ -262,8 +260,6 @@ impl<'a> Work<'a> {
         self.history.extend(entries);
         self.stored.insert(merged.id, StoredLead { owner_id, version, seq, lead: merged, attr_versions });
         self.updated.insert(incoming.id);
-        // Created earlier in this batch: its creation's JSON is no longer what is stored.
-        self.in_trail.remove(&incoming.id);
         Ok(answered(change, status, version))
     }
 
@@ -277,7 +273,6 @@ impl<'a> Work<'a> {
             None => serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
         };
         self.history.push(self.entry(pusher, change, "created", None, json, false));
-        self.in_trail.insert(lead.id);
         let seq = self.take_seq();
         let id = lead.id;
         self.stored.insert(id, StoredLead::first_version(pusher.user.id, seq, lead));

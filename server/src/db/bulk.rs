@@ -4,7 +4,10 @@
 //! costs microseconds per value, and a 500-lead sync batch binds tens of thousands of them.
 
 use serde_json::Value;
+use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+
+use super::is_postgres;
 
 /// How a column's JSON value becomes an SQL value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,20 +48,21 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kin
     Ok(())
 }
 
-/// "`column` is one of `values`" as SQL, and what to bind for it from `$1`. On SQLite one JSON
-/// array (a sync group's lookups: ~3 µs per change less than a bound value each). On PostgreSQL
-/// one placeholder per value: its planner then knows the list; behind a JSON array it hashed whole
-/// tables (syncs of one lead each: ~2,000 → ~400 leads/s).
-pub fn in_texts(conn: &AnyConnection, column: &str, values: &[String]) -> Result<(String, Vec<String>), sqlx::Error> {
+/// The rows of `select` (a query without a WHERE clause) whose `column` is one of `values`. On
+/// SQLite the values are bound as one JSON array (a sync group's lookups: ~3 µs per change less
+/// than a bound value each). On PostgreSQL each is bound: its planner then knows the list; behind
+/// a JSON array it hashed whole tables (syncs of one lead each: ~2,000 → ~400 leads/s).
+pub async fn fetch_where_in(conn: &mut AnyConnection, select: &str, column: &str, values: &[String]) -> Result<Vec<AnyRow>, sqlx::Error> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
     if is_postgres(conn) {
-        return Ok((format!("{column} IN ({})", super::placeholders(1, values.len())), values.to_vec()));
+        let sql = format!("{select} WHERE {column} IN ({})", super::placeholders(1, values.len()));
+        let query = values.iter().fold(sqlx::query(&sql), |query, value| query.bind(value));
+        return query.fetch_all(conn).await;
     }
     let json = serde_json::to_string(values).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    Ok((format!("{column} IN (SELECT value FROM json_each($1))"), vec![json]))
-}
-
-fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
+    sqlx::query(&format!("{select} WHERE {column} IN (SELECT value FROM json_each($1))")).bind(json).fetch_all(conn).await
 }
 
 /// A text value, or null.

@@ -6,16 +6,7 @@ use sqlx::{AnyConnection, Row};
 /// The answers already given to any of these changes, by change id.
 pub async fn find_many(conn: &mut AnyConnection, change_ids: &[String]) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
-    if change_ids.is_empty() {
-        return Ok(found);
-    }
-    let (condition, values) = super::bulk::in_texts(conn, "change_id", change_ids)?;
-    let sql = format!("SELECT change_id, result FROM applied_changes WHERE {condition}");
-    let mut query = sqlx::query(&sql);
-    for value in values {
-        query = query.bind(value);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
+    for row in super::bulk::fetch_where_in(conn, "SELECT change_id, result FROM applied_changes", "change_id", change_ids).await? {
         let text: String = row.try_get("result")?;
         let result = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         found.insert(row.try_get("change_id")?, result);

@@ -20,7 +20,7 @@ pub const MAX_SHARED: i64 = 20;
 /// `… AS q JOIN lead_keys k ON …`: the keys arrive as one JSON array of `[kind, value]` pairs (one
 /// bound value, whatever their number), each looked up by the primary key.
 fn keys_joined(conn: &AnyConnection) -> &'static str {
-    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+    if super::is_postgres(conn) {
         "jsonb_array_elements($1::jsonb) AS q(value) JOIN lead_keys k ON k.kind = q.value ->> 0 AND k.value = q.value ->> 1"
     } else {
         "json_each($1) AS q JOIN lead_keys k ON k.kind = q.value ->> 0 AND k.value = q.value ->> 1"

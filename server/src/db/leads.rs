@@ -77,16 +77,7 @@ pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLea
 /// The stored leads with these ids.
 pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(found);
-    }
-    let (condition, values) = super::bulk::in_texts(conn, "id", ids)?;
-    let sql = format!("SELECT {COLUMNS} FROM leads WHERE {condition}");
-    let mut query = sqlx::query(&sql);
-    for value in values {
-        query = query.bind(value);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
+    for row in super::bulk::fetch_where_in(conn, &format!("SELECT {COLUMNS} FROM leads"), "id", ids).await? {
         let stored = from_row(&row)?;
         found.insert(stored.lead.id, stored);
     }
@@ -199,7 +190,7 @@ pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, curs
     let owner = if owner_id.is_some() { "owner_id = $4 AND" } else { "$4 IS NULL AND" };
     let skipped = match skip {
         [] => "$3 IS NULL",
-        _ if conn.backend_name().eq_ignore_ascii_case("postgresql") => "seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+        _ if super::is_postgres(conn) => "seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
         _ => "seq NOT IN (SELECT value FROM json_each($3))",
     };
     let sql = format!("SELECT {COLUMNS} FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2");

@@ -201,6 +201,11 @@ pub fn now_text() -> String {
     domain::time::rfc3339::format(domain::time::now())
 }
 
+/// Whether `conn` is to PostgreSQL (the SQL of some statements differs by engine).
+pub fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
 /// `$first, $first+1, …` for `count` bound values (both engines read `$N`).
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
