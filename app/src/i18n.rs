@@ -33,7 +33,11 @@ impl Lang {
 
     /// The language of a tag; anything else than English means Chinese.
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Zh }
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
 
     /// The language the toggle switches to.
@@ -162,10 +166,24 @@ mod tests {
     fn every_error_code_has_a_translation() {
         use domain::FieldErrorKind as K;
         let kinds = [
-            K::Required, K::TooLong { max: 1 }, K::InvalidMobile, K::InvalidWechat, K::InvalidEmail,
-            K::InvalidCreditCode, K::CreditCodeCheck, K::NeedOneContact, K::ConsentRequired, K::InvalidAmount,
-            K::TooManyDecimals, K::AmountTooLarge, K::SegmentMismatch, K::UnknownCountry, K::ProvinceRequired,
-            K::UnknownChoice, K::InvalidDate, K::ControlCharacter,
+            K::Required,
+            K::TooLong { max: 1 },
+            K::InvalidMobile,
+            K::InvalidWechat,
+            K::InvalidEmail,
+            K::InvalidCreditCode,
+            K::CreditCodeCheck,
+            K::NeedOneContact,
+            K::ConsentRequired,
+            K::InvalidAmount,
+            K::TooManyDecimals,
+            K::AmountTooLarge,
+            K::SegmentMismatch,
+            K::UnknownCountry,
+            K::ProvinceRequired,
+            K::UnknownChoice,
+            K::InvalidDate,
+            K::ControlCharacter,
         ];
         for kind in kinds {
             assert!(key_by_name(&format!("error.{}", kind.code())).is_some(), "{kind:?}");

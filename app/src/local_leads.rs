@@ -40,12 +40,7 @@ impl LocalLeads {
                 unique.into_iter().map(str::to_owned).collect()
             })
         });
-        let this = LocalLeads {
-            leads,
-            status: RwSignal::new(StoreStatus::Opening),
-            events,
-            store: StoredValue::new_local(None),
-        };
+        let this = LocalLeads { leads, status: RwSignal::new(StoreStatus::Opening), events, store: StoredValue::new_local(None) };
         provide_context(this);
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {

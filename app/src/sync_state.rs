@@ -125,12 +125,8 @@ impl SyncState {
 
     fn show_outbox(self, entries: &[OutboxEntry]) {
         self.pending.set(entries.iter().filter(|e| e.is_pending()).count());
-        self.attention.set(
-            entries
-                .iter()
-                .filter_map(|e| e.rejected.clone().map(|reason| Attention { lead_id: e.change.lead.id, reason }))
-                .collect(),
-        );
+        self.attention
+            .set(entries.iter().filter_map(|e| e.rejected.clone().map(|reason| Attention { lead_id: e.change.lead.id, reason })).collect());
     }
 
     async fn run(self) {

@@ -9,10 +9,7 @@ use crate::{text::fold_width, FieldErrorKind};
 /// hyphens and brackets are ignored. Mainland numbers are stored as 11 digits, others with `+`.
 pub fn parse_mobile(raw: &str) -> Result<Option<String>, FieldErrorKind> {
     let folded = fold_width(raw);
-    let compact: String = folded
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
-        .collect();
+    let compact: String = folded.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
     if compact.is_empty() {
         return Ok(None);
     }
@@ -45,10 +42,7 @@ pub fn parse_mobile(raw: &str) -> Result<Option<String>, FieldErrorKind> {
 
 fn is_mainland_mobile(digits: &str) -> bool {
     let bytes = digits.as_bytes();
-    bytes.len() == 11
-        && bytes[0] == b'1'
-        && (b'3'..=b'9').contains(&bytes[1])
-        && bytes.iter().all(u8::is_ascii_digit)
+    bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) && bytes.iter().all(u8::is_ascii_digit)
 }
 
 /// Parses a WeChat ID: 6 to 20 letters, digits, `_` or `-`, starting with a letter (WeChat's own
@@ -80,10 +74,8 @@ pub fn parse_email(raw: &str) -> Result<Option<String>, FieldErrorKind> {
     let Some((local, domain)) = email.split_once('@') else {
         return Err(FieldErrorKind::InvalidEmail);
     };
-    let domain_ok = domain.contains('.')
-        && domain.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
+    let domain_ok =
+        domain.contains('.') && domain.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
     let local_ok = !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@');
     if email.len() > 254 || !domain_ok || !local_ok {
         return Err(FieldErrorKind::InvalidEmail);

@@ -29,11 +29,7 @@ pub fn check_character(first17: &[u8]) -> Option<char> {
 /// Parses an optional credit code: upper-cased, spaces removed, 18 characters of the alphabet and a
 /// matching check character.
 pub fn parse_credit_code(raw: &str) -> Result<Option<String>, FieldErrorKind> {
-    let code: String = fold_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code: String = fold_width(raw).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     if code.is_empty() {
         return Ok(None);
     }

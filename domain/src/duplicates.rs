@@ -32,8 +32,25 @@ impl KeyKind {
 
 /// Legal-form endings that do not tell two companies apart (longest first).
 const COMPANY_ENDINGS: &[&str] = &[
-    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团", "公司",
-    "co.,ltd.", "co., ltd.", "co.,ltd", "co., ltd", "co. ltd", "limited", "ltd.", "ltd", "inc.", "inc", "group", "corp.", "corp",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团",
+    "公司",
+    "co.,ltd.",
+    "co., ltd.",
+    "co.,ltd",
+    "co., ltd",
+    "co. ltd",
+    "limited",
+    "ltd.",
+    "ltd",
+    "inc.",
+    "inc",
+    "group",
+    "corp.",
+    "corp",
 ];
 
 /// A company name as compared: lower case, without spaces, brackets, punctuation and the legal
@@ -77,7 +94,11 @@ pub fn keys(lead: &Lead) -> Vec<(KeyKind, String)> {
 /// Of two duplicates, the one that keeps the lead: the one captured first (the first referrer
 /// keeps the credit); on a tie, the smaller id, so the choice never depends on the order asked.
 pub fn survivor<'a>(a: &'a Lead, b: &'a Lead) -> (&'a Lead, &'a Lead) {
-    if (a.captured_at, a.id) <= (b.captured_at, b.id) { (a, b) } else { (b, a) }
+    if (a.captured_at, a.id) <= (b.captured_at, b.id) {
+        (a, b)
+    } else {
+        (b, a)
+    }
 }
 
 /// The surviving lead after merging `absorbed` into it: every field it lacks is taken from the
@@ -87,7 +108,21 @@ pub fn merge(survivor: &Lead, absorbed: &Lead) -> Lead {
     macro_rules! fill {
         ($($field:ident),+) => { $(if merged.$field.is_none() { merged.$field = absorbed.$field.clone(); })+ };
     }
-    fill!(credit_code, contact_title, mobile, wechat, email, origin, industry, industry_segment, intended_project, intended_investment, event, referrer, next_follow_up);
+    fill!(
+        credit_code,
+        contact_title,
+        mobile,
+        wechat,
+        email,
+        origin,
+        industry,
+        industry_segment,
+        intended_project,
+        intended_investment,
+        event,
+        referrer,
+        next_follow_up
+    );
     merged.notes = match (&survivor.notes, &absorbed.notes) {
         (Some(a), Some(b)) if a != b => Some(format!("{a}\n{b}")),
         (None, Some(b)) => Some(b.clone()),
@@ -113,7 +148,9 @@ mod tests {
             consent: Some(Consent { text_version: "v1".into(), given_at: at }),
             ..LeadDraft::default()
         };
-        draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "x".into(), device_id: "d".into() }).unwrap()
+        draft
+            .parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "x".into(), device_id: "d".into() })
+            .unwrap()
     }
 
     #[test]

@@ -10,8 +10,7 @@ use crate::contact::{parse_email, parse_mobile, parse_wechat};
 use crate::credit_code::parse_credit_code;
 use crate::origin::parse_country;
 use crate::{
-    text, FieldError, FieldErrorKind, IndustryChain, IndustrySegment, LeadField, MoneyUnit, Origin,
-    OriginKind, Pipeline, Province, Wan,
+    text, FieldError, FieldErrorKind, IndustryChain, IndustrySegment, LeadField, MoneyUnit, Origin, OriginKind, Pipeline, Province, Wan,
 };
 
 /// The version of the consent text (PIPL notice) the capture form shows. Bump it whenever the
@@ -180,9 +179,19 @@ impl Lead {
     /// batches with it.
     pub fn json_len_bound(&self) -> usize {
         let texts = [
-            Some(&self.company_name), self.credit_code.as_ref(), Some(&self.contact_name), self.contact_title.as_ref(),
-            self.mobile.as_ref(), self.wechat.as_ref(), self.email.as_ref(), self.intended_project.as_ref(),
-            self.event.as_ref(), self.referrer.as_ref(), self.notes.as_ref(), Some(&self.captured_by), Some(&self.device_id),
+            Some(&self.company_name),
+            self.credit_code.as_ref(),
+            Some(&self.contact_name),
+            self.contact_title.as_ref(),
+            self.mobile.as_ref(),
+            self.wechat.as_ref(),
+            self.email.as_ref(),
+            self.intended_project.as_ref(),
+            self.event.as_ref(),
+            self.referrer.as_ref(),
+            self.notes.as_ref(),
+            Some(&self.captured_by),
+            Some(&self.device_id),
             Some(&self.consent.text_version),
         ];
         let city = match &self.origin {
@@ -322,7 +331,13 @@ impl LeadDraft {
         let event = errors.check(F::Event, text::optional(&self.event, max::EVENT));
         let referrer = errors.check(F::Referrer, text::optional(&self.referrer, max::PERSON));
         let consent = match &self.consent {
-            Some(c) if !c.text_version.trim().is_empty() && c.text_version.len() <= max::CONSENT_VERSION && !c.text_version.chars().any(char::is_control) => Some(c.clone()),
+            Some(c)
+                if !c.text_version.trim().is_empty()
+                    && c.text_version.len() <= max::CONSENT_VERSION
+                    && !c.text_version.chars().any(char::is_control) =>
+            {
+                Some(c.clone())
+            }
             _ => {
                 errors.0.push(FieldError { field: F::Consent, kind: FieldErrorKind::ConsentRequired });
                 None

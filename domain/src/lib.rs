@@ -15,19 +15,17 @@ pub mod followup;
 pub mod industry;
 pub mod lead;
 pub mod money;
-pub mod sync;
 pub mod origin;
 pub mod pipeline;
 pub mod report;
 pub mod review;
+pub mod sync;
 pub mod text;
 pub mod time;
 
 pub use error::{FieldError, FieldErrorKind, LeadField};
 pub use industry::{IndustryChain, IndustrySegment};
-pub use lead::{
-    Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, CONSENT_TEXT_VERSION,
-};
+pub use lead::{Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, CONSENT_TEXT_VERSION};
 pub use money::{MoneyUnit, Wan};
-pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, StageForm, StageFormError, Supervision};
 pub use origin::{Origin, OriginClass, OriginKind, Province, COUNTRIES};
+pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, StageForm, StageFormError, Supervision};

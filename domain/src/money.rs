@@ -115,7 +115,11 @@ impl Wan {
 
     /// The unit a person would say this amount in: 亿元 from one 亿 up, 万元 below.
     pub fn natural_unit(self) -> MoneyUnit {
-        if self.0 >= WAN_PER_YI { MoneyUnit::Yi } else { MoneyUnit::Wan }
+        if self.0 >= WAN_PER_YI {
+            MoneyUnit::Yi
+        } else {
+            MoneyUnit::Wan
+        }
     }
 }
 

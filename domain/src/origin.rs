@@ -25,9 +25,8 @@ code_enum! {
 /// Countries investors commonly come from, as ISO 3166-1 alpha-2 codes; names are in the
 /// translation files (`country.<code>`). "ZZ" stands for any other country.
 pub const COUNTRIES: &[&str] = &[
-    "SG", "JP", "KR", "US", "DE", "GB", "FR", "IT", "NL", "CH", "SE", "DK", "ES", "BE", "AT", "FI",
-    "NO", "IE", "CA", "AU", "NZ", "MY", "TH", "ID", "VN", "PH", "IN", "AE", "SA", "IL", "RU", "BR",
-    "ZZ",
+    "SG", "JP", "KR", "US", "DE", "GB", "FR", "IT", "NL", "CH", "SE", "DK", "ES", "BE", "AT", "FI", "NO", "IE", "CA", "AU", "NZ", "MY",
+    "TH", "ID", "VN", "PH", "IN", "AE", "SA", "IL", "RU", "BR", "ZZ",
 ];
 
 /// Whether the origin is a division of China or a country.

@@ -474,7 +474,12 @@ fn sum(amounts: impl Iterator<Item = i64>) -> i64 {
 
 /// The rates of the projects signed in the year before `period` (of `supervision`, or all), as
 /// they stood on the last day counted.
-fn rate_row<'a>(facts: impl Iterator<Item = &'a ProjectFacts>, period: Period, as_of: NaiveDate, supervision: Option<Supervision>) -> RateRow {
+fn rate_row<'a>(
+    facts: impl Iterator<Item = &'a ProjectFacts>,
+    period: Period,
+    as_of: NaiveDate,
+    supervision: Option<Supervision>,
+) -> RateRow {
     let day = last_counted(period, as_of);
     let cohort_year = period.previous_year();
     let cohort: Vec<(&ProjectFacts, &Signing)> = facts
@@ -482,7 +487,8 @@ fn rate_row<'a>(facts: impl Iterator<Item = &'a ProjectFacts>, period: Period, a
         .filter(|(_, s)| supervision.is_none_or(|wanted| s.supervision == wanted))
         .collect();
     let size = count(cohort.iter());
-    let reached = |date: fn(&Pipeline) -> Option<NaiveDate>| count(cohort.iter().filter(|(f, _)| date(&f.pipeline).is_some_and(|d| d <= day)));
+    let reached =
+        |date: fn(&Pipeline) -> Option<NaiveDate>| count(cohort.iter().filter(|(f, _)| date(&f.pipeline).is_some_and(|d| d <= day)));
     RateRow {
         supervision,
         cohort: size,
@@ -602,10 +608,7 @@ fn industries(facts: &[ProjectFacts], start: NaiveDate, day: NaiveDate) -> Vec<I
     }
     let order = |chain: Option<IndustryChain>| chain.and_then(|c| IndustryChain::ALL.iter().position(|x| *x == c)).unwrap_or(usize::MAX);
     tallies.sort_by(|(ca, a), (cb, b)| b.agreed.cmp(&a.agreed).then(b.signed.cmp(&a.signed)).then(order(*ca).cmp(&order(*cb))));
-    tallies
-        .into_iter()
-        .map(|(chain, t)| IndustryRow { chain, signed: t.signed, agreed: Wan(t.agreed), actual: Wan(t.actual) })
-        .collect()
+    tallies.into_iter().map(|(chain, t)| IndustryRow { chain, signed: t.signed, agreed: Wan(t.agreed), actual: Wan(t.actual) }).collect()
 }
 
 /// Signings, landings and starts of every month of the period.

@@ -239,11 +239,9 @@ mod tests {
 
     #[test]
     fn pager_links_keep_the_filters() {
-        let filter = LeadFilter { event: "西博会 2023".into(), industry: "food_beverage".into(), sort: Sort::Company, ..Default::default() };
-        assert_eq!(
-            filter.query_with_page(2),
-            "event=%E8%A5%BF%E5%8D%9A%E4%BC%9A%202023&industry=food_beverage&sort=company&page=2"
-        );
+        let filter =
+            LeadFilter { event: "西博会 2023".into(), industry: "food_beverage".into(), sort: Sort::Company, ..Default::default() };
+        assert_eq!(filter.query_with_page(2), "event=%E8%A5%BF%E5%8D%9A%E4%BC%9A%202023&industry=food_beverage&sort=company&page=2");
         assert_eq!(LeadFilter::default().query_with_page(0), "");
     }
 }

@@ -182,7 +182,9 @@ mod tests {
             consent: Some(Consent { text_version: "v1".into(), given_at: at }),
             ..LeadDraft::default()
         };
-        draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t".into() }).unwrap()
+        draft
+            .parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t".into() })
+            .unwrap()
     }
 
     #[test]

@@ -89,7 +89,11 @@ pub mod rfc3339 {
                 let mm = number(pos + 4, pos + 6)?;
                 let _ = (h1, h2, m1, m2);
                 let seconds = i64::from(hh * 3600 + mm * 60);
-                if *sign == b'-' { -seconds } else { seconds }
+                if *sign == b'-' {
+                    -seconds
+                } else {
+                    seconds
+                }
             }
             _ => return None,
         };
@@ -158,7 +162,15 @@ mod tests {
         assert_eq!(rfc3339::parse("2026-09-19T21:30:00-04:30"), Some(at));
         assert_eq!(rfc3339::parse("2026-09-20T02:00:00.250999Z"), Some(at + chrono::TimeDelta::milliseconds(250)));
         assert_eq!(rfc3339::format(at + chrono::TimeDelta::milliseconds(5)), "2026-09-20T02:00:00.005Z");
-        for bad in ["", "2026-09-20", "2026-09-20T02:00:00", "2026-13-20T02:00:00Z", "2026-09-20T02:00:00.Z", "2026-09-20T02:00:00+8:00", "２026-09-20T02:00:00Z"] {
+        for bad in [
+            "",
+            "2026-09-20",
+            "2026-09-20T02:00:00",
+            "2026-13-20T02:00:00Z",
+            "2026-09-20T02:00:00.Z",
+            "2026-09-20T02:00:00+8:00",
+            "２026-09-20T02:00:00Z",
+        ] {
             assert_eq!(rfc3339::parse(bad), None, "{bad}");
         }
     }

@@ -85,7 +85,12 @@ fn add_user(server: &Server, name: &str) {
 }
 
 async fn login(client: &reqwest::Client, server: &Server, name: &str) -> String {
-    let response = client.post(format!("{}/api/v1/login", server.url)).json(&serde_json::json!({"username": name, "password": PASSWORD})).send().await.unwrap();
+    let response = client
+        .post(format!("{}/api/v1/login", server.url))
+        .json(&serde_json::json!({"username": name, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     response.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
@@ -114,7 +119,9 @@ fn lead(n: usize, officer: &str) -> Lead {
         consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
         ..LeadDraft::default()
     };
-    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: officer.into(), device_id: "bench".into() }).unwrap()
+    draft
+        .parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: officer.into(), device_id: "bench".into() })
+        .unwrap()
 }
 
 fn batch(start: usize, count: usize, officer: &str) -> Vec<LeadChange> {
@@ -124,7 +131,14 @@ fn batch(start: usize, count: usize, officer: &str) -> Vec<LeadChange> {
 }
 
 /// One sync request; the answer and the server's own time for it (`Server-Timing`).
-async fn push(client: &reqwest::Client, url: &str, token: &str, device: &str, cursor: u64, changes: Vec<LeadChange>) -> (SyncResponse, Option<f64>) {
+async fn push(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    device: &str,
+    cursor: u64,
+    changes: Vec<LeadChange>,
+) -> (SyncResponse, Option<f64>) {
     let response = client
         .post(format!("{url}/api/v1/sync"))
         .bearer_auth(token)
@@ -154,7 +168,14 @@ struct Pushed {
 
 /// Pushes `backlog` in requests sized by `sizing`, one after the other, from `device`'s tablet
 /// `name`; its cursor moves on.
-async fn push_backlog(client: &reqwest::Client, url: &str, device: &mut Device, name: &str, mut backlog: Vec<LeadChange>, sizing: Sizing) -> Pushed {
+async fn push_backlog(
+    client: &reqwest::Client,
+    url: &str,
+    device: &mut Device,
+    name: &str,
+    mut backlog: Vec<LeadChange>,
+    sizing: Sizing,
+) -> Pushed {
     let mut pushed = Pushed::default();
     let mut size = RequestSize::default();
     while !backlog.is_empty() {
@@ -210,10 +231,20 @@ async fn devices(client: &reqwest::Client, server: &Server, prefix: &str, count:
 /// Every device pushes `per_device` new leads (numbered from `first`) sized by `sizing`, all
 /// devices at once. Returns the wall time, every request's latency in milliseconds, and the mean
 /// request size.
-async fn devices_at_once(client: &reqwest::Client, server: &Server, devices: &mut [Device], first: usize, per_device: usize, sizing: Sizing) -> (f64, Vec<f64>, f64) {
+async fn devices_at_once(
+    client: &reqwest::Client,
+    server: &Server,
+    devices: &mut [Device],
+    first: usize,
+    per_device: usize,
+    sizing: Sizing,
+) -> (f64, Vec<f64>, f64) {
     // The leads are made before the clock starts.
-    let work: Vec<(Device, Vec<LeadChange>)> =
-        devices.iter().enumerate().map(|(d, device)| (device.clone(), batch(first + d * per_device, per_device, &device.officer))).collect();
+    let work: Vec<(Device, Vec<LeadChange>)> = devices
+        .iter()
+        .enumerate()
+        .map(|(d, device)| (device.clone(), batch(first + d * per_device, per_device, &device.officer)))
+        .collect();
     let started = Instant::now();
     let tasks: Vec<_> = work
         .into_iter()
@@ -279,12 +310,16 @@ async fn main() {
 
     // 4. The same backlog in the largest requests the server takes.
     let largest = MAX_CHANGES_PER_REQUEST;
-    let (largest_wall, mut largest_latencies, _) = devices_at_once(&client, &server, &mut tablets, total + 20 * saves, per_device, Sizing::Fixed(largest)).await;
+    let (largest_wall, mut largest_latencies, _) =
+        devices_at_once(&client, &server, &mut tablets, total + 20 * saves, per_device, Sizing::Fixed(largest)).await;
     largest_latencies.sort_by(|a, b| a.total_cmp(b));
     let largest_rate = total as f64 / largest_wall;
 
     println!("sync benchmark on {engine} (lead JSON {json_len} characters, requests sized as the tablet does unless said)");
-    println!("  one device, 10,000 leads: {single:.2} s ({:.0} leads/s, {single_requests} requests); goal on SQLite < 0.8 s", 10_000.0 / single);
+    println!(
+        "  one device, 10,000 leads: {single:.2} s ({:.0} leads/s, {single_requests} requests); goal on SQLite < 0.8 s",
+        10_000.0 / single
+    );
     println!("    in the manager workspace {single_indexed:.2} s after the last answer");
     println!(
         "  20 devices at once, {total} leads: {rate:.0} leads/s in {wall:.2} s; request latency p50 {:.0} ms, p99 {:.0} ms (mean request {mean_size:.0} leads); goal >= 20,000 leads/s, p99 < 200 ms",

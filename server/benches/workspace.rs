@@ -40,7 +40,12 @@ struct Stats {
 impl Stats {
     fn of(name: &str, mut times: Vec<Duration>) -> Stats {
         times.sort();
-        Stats { name: name.to_owned(), p50: percentile(&times, 50.0), p95: percentile(&times, 95.0), max: *times.last().unwrap_or(&Duration::ZERO) }
+        Stats {
+            name: name.to_owned(),
+            p50: percentile(&times, 50.0),
+            p95: percentile(&times, 95.0),
+            max: *times.last().unwrap_or(&Duration::ZERO),
+        }
     }
 
     fn print(&self) {
@@ -72,11 +77,26 @@ fn filters() -> Vec<(&'static str, LeadFilter)> {
         ("no filter, newest first", f()),
         ("industry", LeadFilter { industry: "food_beverage".into(), ..f() }),
         ("industry + event", LeadFilter { industry: "food_beverage".into(), event: "第二十届西博会".into(), ..f() }),
-        ("industry + event + stage", LeadFilter { industry: "food_beverage".into(), event: "第二十届西博会".into(), stage: "lead".into(), ..f() }),
+        (
+            "industry + event + stage",
+            LeadFilter { industry: "food_beverage".into(), event: "第二十届西博会".into(), stage: "lead".into(), ..f() },
+        ),
         ("search company/contact/phone", LeadFilter { q: "天府".into(), ..f() }),
         ("search a phone number part", LeadFilter { q: "1381".into(), ..f() }),
-        ("department + origin + date range", LeadFilter { department: "重庆招商中心".into(), origin: "out_of_province".into(), from: "2023-04-01".into(), to: "2023-06-30".into(), ..f() }),
-        ("officer + top-500, by investment", LeadFilter { officer: "demo.zhou".into(), tier: "top_500".into(), sort: Sort::Investment, ..f() }),
+        (
+            "department + origin + date range",
+            LeadFilter {
+                department: "重庆招商中心".into(),
+                origin: "out_of_province".into(),
+                from: "2023-04-01".into(),
+                to: "2023-06-30".into(),
+                ..f()
+            },
+        ),
+        (
+            "officer + top-500, by investment",
+            LeadFilter { officer: "demo.zhou".into(), tier: "top_500".into(), sort: Sort::Investment, ..f() },
+        ),
         ("stage signed, by company", LeadFilter { stage: "signed".into(), sort: Sort::Company, ..f() }),
         ("page 100, no filter", LeadFilter { page: 100, ..f() }),
     ]
@@ -153,7 +173,10 @@ async fn main() {
     tokio::spawn(app.run_until_stopped());
     let token = {
         let mut conn = db.pool.acquire().await.expect("connection");
-        let id = server::db::users::insert(&mut conn, "bench.manager", "not a usable hash", server::db::users::Role::Manager, "领导小组办公室").await.expect("user");
+        let id =
+            server::db::users::insert(&mut conn, "bench.manager", "not a usable hash", server::db::users::Role::Manager, "领导小组办公室")
+                .await
+                .expect("user");
         let token = server::auth::token::generate();
         server::db::sessions::insert(&mut conn, &server::auth::token::hash(&token), id).await.expect("session");
         token
@@ -161,14 +184,18 @@ async fn main() {
     let client = reqwest::Client::new();
     let mut page_stats = Vec::new();
     for (name, path) in [
-        ("GET /manage/leads?industry&event", "/manage/leads?industry=food_beverage&event=%E7%AC%AC%E4%BA%8C%E5%8D%81%E5%B1%8A%E8%A5%BF%E5%8D%9A%E4%BC%9A"),
+        (
+            "GET /manage/leads?industry&event",
+            "/manage/leads?industry=food_beverage&event=%E7%AC%AC%E4%BA%8C%E5%8D%81%E5%B1%8A%E8%A5%BF%E5%8D%9A%E4%BC%9A",
+        ),
         ("GET /manage/leads?q=天府", "/manage/leads?q=%E5%A4%A9%E5%BA%9C"),
         ("GET /manage/dashboard?period=2023", "/manage/dashboard?period=2023"),
     ] {
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            let response = client.get(format!("{base}{path}")).header("cookie", format!("zs_session={token}")).send().await.expect("request");
+            let response =
+                client.get(format!("{base}{path}")).header("cookie", format!("zs_session={token}")).send().await.expect("request");
             assert_eq!(response.status(), 200, "{path}");
             response.bytes().await.expect("body");
             times.push(t.elapsed());
@@ -180,7 +207,11 @@ async fn main() {
 
     let list_met = overall.p95 < Duration::from_millis(50);
     let dash_met = dash_stats.iter().all(|s| s.p95 < Duration::from_millis(200));
-    println!("goal list query p95 < 50 ms: {}; dashboard p95 < 200 ms: {}", if list_met { "met" } else { "NOT met" }, if dash_met { "met" } else { "NOT met" });
+    println!(
+        "goal list query p95 < 50 ms: {}; dashboard p95 < 200 ms: {}",
+        if list_met { "met" } else { "NOT met" },
+        if dash_met { "met" } else { "NOT met" }
+    );
     let json = serde_json::json!({
         "benchmark": "workspace",
         "engine": engine_name,

@@ -19,12 +19,22 @@ use crate::db::{sessions, Db};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
-    AddUser { username: String, role: Role, department: String },
-    SetPassword { username: String },
-    Disable { username: String },
+    AddUser {
+        username: String,
+        role: Role,
+        department: String,
+    },
+    SetPassword {
+        username: String,
+    },
+    Disable {
+        username: String,
+    },
     ListUsers,
     /// Load the 2023 targets and a demo data set of this many leads.
-    Demo { leads: usize },
+    Demo {
+        leads: usize,
+    },
 }
 
 /// A command line that could not be understood or carried out.
@@ -65,7 +75,8 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
                 }
             }
             let role = role.ok_or_else(|| CliError::Usage("--role is required".into()))?;
-            let department = department.filter(|d| !d.trim().is_empty()).ok_or_else(|| CliError::Usage("--department is required".into()))?;
+            let department =
+                department.filter(|d| !d.trim().is_empty()).ok_or_else(|| CliError::Usage("--department is required".into()))?;
             Ok(Command::AddUser { username: valid_name(name)?, role, department })
         }
         ["user", "passwd", name] => Ok(Command::SetPassword { username: valid_name(name)? }),
@@ -84,7 +95,11 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
 
 fn valid_name(name: &str) -> Result<String, CliError> {
     let ok = (2..=50).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(name.to_owned()) } else { Err(CliError::Usage(format!("a user name has 2 to 50 letters, digits, '.', '_' or '-': {name}"))) }
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(CliError::Usage(format!("a user name has 2 to 50 letters, digits, '.', '_' or '-': {name}")))
+    }
 }
 
 fn read_password(input: &mut dyn BufRead) -> Result<String, CliError> {
@@ -112,7 +127,9 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
             let hash = hashed(&read_password(input)?)?;
             match users::insert(&mut conn, &username, &hash, role, &department).await {
                 Ok(id) => Ok(format!("added {username} ({}, {department}) as user {id}", role.as_str())),
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(CliError::Failed(format!("a user named {username} exists already"))),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    Err(CliError::Failed(format!("a user named {username} exists already")))
+                }
                 Err(e) => Err(failed(e)),
             }
         }
@@ -164,7 +181,13 @@ mod tests {
 
     #[test]
     fn refuses_what_it_does_not_understand() {
-        for bad in ["user add li --role boss --department x", "user add li --department x", "user add li --role officer", "user add 'x y' --role officer --department d", "frobnicate"] {
+        for bad in [
+            "user add li --role boss --department x",
+            "user add li --department x",
+            "user add li --role officer",
+            "user add 'x y' --role officer --department d",
+            "frobnicate",
+        ] {
             assert!(matches!(parse(&args(bad)), Err(CliError::Usage(_))), "{bad}");
         }
     }

@@ -21,9 +21,12 @@ pub struct Config {
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
 fn number(name: &str, default: i64) -> Result<i64, StartupError> {
     match std::env::var(name) {
-        Ok(text) if !text.trim().is_empty() => {
-            text.trim().parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| StartupError::Config(format!("{name} must be a whole number, 0 or more: {text}")))
-        }
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| StartupError::Config(format!("{name} must be a whole number, 0 or more: {text}"))),
         _ => Ok(default),
     }
 }
@@ -43,10 +46,15 @@ impl Config {
                 .output_name("zhaoshang")
                 .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
                 .site_pkg_dir("pkg")
-                .site_addr(address.parse::<std::net::SocketAddr>().map_err(|e| StartupError::Config(format!("LEPTOS_SITE_ADDR {address}: {e}")))?)
+                .site_addr(
+                    address
+                        .parse::<std::net::SocketAddr>()
+                        .map_err(|e| StartupError::Config(format!("LEPTOS_SITE_ADDR {address}: {e}")))?,
+                )
                 .build()
         };
-        let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| crate::db::DEFAULT_URL.to_owned());
+        let database_url =
+            std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| crate::db::DEFAULT_URL.to_owned());
         let secure_cookies = std::env::var("ZS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
         let defaults = domain::followup::FollowUpRules::default();
         let follow_up = domain::followup::FollowUpRules {

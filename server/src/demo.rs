@@ -50,7 +50,8 @@ const EVENTS: &[&str] = &[
     "雁江区制造业百日攻坚签约会",
 ];
 
-const PLACES: &[&str] = &["蜀", "川渝", "天府", "粤海", "华南", "东方", "新丰", "金盾", "瑞康", "恒信", "嘉禾", "远航", "星河", "锦江", "安岳"];
+const PLACES: &[&str] =
+    &["蜀", "川渝", "天府", "粤海", "华南", "东方", "新丰", "金盾", "瑞康", "恒信", "嘉禾", "远航", "星河", "锦江", "安岳"];
 
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"];
@@ -59,10 +60,16 @@ const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "强", "磊", "军",
 fn industry_words(chain: IndustryChain) -> (&'static [IndustrySegment], &'static str, &'static str) {
     use IndustrySegment as S;
     match chain {
-        IndustryChain::FoodBeverage => (&[S::PreMadeDishes, S::LiquorDrinks, S::AirlineFood, S::FoodSupplyChain], "食品有限公司", "预制菜生产基地"),
-        IndustryChain::MedicineHealth => (&[S::HospitalPreparations, S::ReproductiveHealth, S::TcmPreparations, S::MedicalDevices], "医药科技有限公司", "医药产业园"),
+        IndustryChain::FoodBeverage => {
+            (&[S::PreMadeDishes, S::LiquorDrinks, S::AirlineFood, S::FoodSupplyChain], "食品有限公司", "预制菜生产基地")
+        }
+        IndustryChain::MedicineHealth => {
+            (&[S::HospitalPreparations, S::ReproductiveHealth, S::TcmPreparations, S::MedicalDevices], "医药科技有限公司", "医药产业园")
+        }
         IndustryChain::NaturalGas => (&[], "能源有限公司", "天然气综合利用项目"),
-        IndustryChain::ModernAgriculture => (&[S::Pigs, S::Citrus, S::RiceFish, S::GrainOil, S::FacilityAgriculture], "农业发展有限公司", "现代农业示范园"),
+        IndustryChain::ModernAgriculture => {
+            (&[S::Pigs, S::Citrus, S::RiceFish, S::GrainOil, S::FacilityAgriculture], "农业发展有限公司", "现代农业示范园")
+        }
         IndustryChain::Manufacturing => (&[], "智能制造有限公司", "装备制造项目"),
         IndustryChain::Services => (&[], "商贸有限公司", "现代服务业项目"),
         IndustryChain::UrbanQuality => (&[S::CommercialStreets, S::CultureTourism, S::ElderlyCare], "文旅发展有限公司", "商业街区改造"),
@@ -101,14 +108,22 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
         0..=2 => Origin::Domestic { province: Province::Sichuan, city: Some("成都".into()) },
         3..=4 => Origin::Domestic { province: Province::Chongqing, city: None },
         5..=6 => Origin::Domestic { province: Province::Guangdong, city: Some("深圳".into()) },
-        7 => Origin::Domestic { province: *pick(rng, &[Province::Shanghai, Province::Zhejiang, Province::Jiangsu, Province::Beijing]), city: None },
+        7 => Origin::Domestic {
+            province: *pick(rng, &[Province::Shanghai, Province::Zhejiang, Province::Jiangsu, Province::Beijing]),
+            city: None,
+        },
         8 => Origin::Domestic { province: Province::HongKong, city: None },
         _ => Origin::Foreign { country: pick(rng, &["SG", "JP", "DE", "US"]).to_string() },
     };
     let captured_day = day(year, rng.gen_range(1..=358));
     let captured_at = Utc.from_utc_datetime(&captured_day.and_hms_opt(rng.gen_range(1..10), rng.gen_range(0..60), 0).unwrap_or_default());
     let intended = Wan(rng.gen_range(1..=60) * rng.gen_range(1..=10) * 100);
-    let tier = EnterpriseTier { china_top_500: rng.gen_bool(0.03), china_private_top_500: rng.gen_bool(0.03), industry_leader: rng.gen_bool(0.1), ..Default::default() };
+    let tier = EnterpriseTier {
+        china_top_500: rng.gen_bool(0.03),
+        china_private_top_500: rng.gen_bool(0.03),
+        industry_leader: rng.gen_bool(0.1),
+        ..Default::default()
+    };
     let name = format!("{}{}{}", pick(rng, PLACES), pick(rng, &["鑫", "泰", "盛", "宏", "达", "源", "丰", "华"]), ending);
     let mut pipeline = Pipeline::default();
     let roll: f64 = rng.gen();

@@ -113,7 +113,12 @@ pub fn bulletin_xlsx(dash: &Dashboard) -> Result<Vec<u8>, XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(t(Key::ManageDashTitle))?;
     sheet.write_string_with_format(0, 0, period_name(LANG, dash.period), &bold)?;
-    header_row(sheet, 1, &[t(Key::ManageDashMetric), t(Key::ManageDashTarget), t(Key::ManageDashActual), t(Key::ManageDashProgress)], &bold)?;
+    header_row(
+        sheet,
+        1,
+        &[t(Key::ManageDashMetric), t(Key::ManageDashTarget), t(Key::ManageDashActual), t(Key::ManageDashProgress)],
+        &bold,
+    )?;
     sheet.set_column_width(0, 40)?;
     for (i, row) in dash.rows.iter().enumerate() {
         let r = i as u32 + 2;
@@ -138,7 +143,12 @@ pub fn bulletin_xlsx(dash: &Dashboard) -> Result<Vec<u8>, XlsxError> {
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(t(Key::ManageDashIndustries))?;
-    header_row(sheet, 0, &[t(Key::ManageColIndustry), t(Key::ManageDashSigned), t(Key::ManageDashAgreed), t(Key::ManageDashActualInv)], &bold)?;
+    header_row(
+        sheet,
+        0,
+        &[t(Key::ManageColIndustry), t(Key::ManageDashSigned), t(Key::ManageDashAgreed), t(Key::ManageDashActualInv)],
+        &bold,
+    )?;
     for (i, row) in dash.industries.iter().enumerate() {
         let r = i as u32 + 1;
         sheet.write_string(r, 0, row.chain.map(|c| LANG.text_of("industry", c.code())).unwrap_or_else(|| "—".into()))?;
@@ -150,7 +160,18 @@ pub fn bulletin_xlsx(dash: &Dashboard) -> Result<Vec<u8>, XlsxError> {
     for (key, ranking) in [(Key::ManageDashDepartments, &dash.departments), (Key::ManageDashOfficers, &dash.officers)] {
         let sheet = workbook.add_worksheet();
         sheet.set_name(t(key))?;
-        header_row(sheet, 0, &[t(Key::ManageDashRank), t(Key::ManageDashName), t(Key::ManageDashSigned), t(Key::ManageDashAgreed), t(Key::ManageDashActualInv)], &bold)?;
+        header_row(
+            sheet,
+            0,
+            &[
+                t(Key::ManageDashRank),
+                t(Key::ManageDashName),
+                t(Key::ManageDashSigned),
+                t(Key::ManageDashAgreed),
+                t(Key::ManageDashActualInv),
+            ],
+            &bold,
+        )?;
         for (i, row) in ranking.iter().enumerate() {
             let r = i as u32 + 1;
             sheet.write_number(r, 0, (i + 1) as f64)?;
@@ -163,7 +184,12 @@ pub fn bulletin_xlsx(dash: &Dashboard) -> Result<Vec<u8>, XlsxError> {
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(t(Key::ManageSheetMonths))?;
-    header_row(sheet, 0, &[t(Key::ManageDashPeriod), t(Key::ManageDashSignings), t(Key::ManageDashLandings), t(Key::ManageDashStarts)], &bold)?;
+    header_row(
+        sheet,
+        0,
+        &[t(Key::ManageDashPeriod), t(Key::ManageDashSignings), t(Key::ManageDashLandings), t(Key::ManageDashStarts)],
+        &bold,
+    )?;
     for (i, month) in dash.months.iter().enumerate() {
         let r = i as u32 + 1;
         sheet.write_string(r, 0, format!("{}-{:02}", month.year, month.month))?;

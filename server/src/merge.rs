@@ -40,7 +40,11 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
         return Err(MergeError::NotDuplicates);
     }
     let merged_already: i64 = sqlx::Row::try_get(
-        &sqlx::query("SELECT COUNT(*) AS n FROM lead_merges WHERE absorbed_id IN ($1, $2)").bind(one).bind(other).fetch_one(&mut *tx).await?,
+        &sqlx::query("SELECT COUNT(*) AS n FROM lead_merges WHERE absorbed_id IN ($1, $2)")
+            .bind(one)
+            .bind(other)
+            .fetch_one(&mut *tx)
+            .await?,
         "n",
     )?;
     if merged_already > 0 {
@@ -58,7 +62,14 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     keep.seq = first_seq;
     for attr in &changed {
         keep.attr_versions.insert(*attr, keep.version);
-        entries.push(HistoryEntry::web(&keep.lead.id.to_string(), manager.id, attr.name(), Some(old[attr.name()].to_string()), Some(new[attr.name()].to_string()), &at));
+        entries.push(HistoryEntry::web(
+            &keep.lead.id.to_string(),
+            manager.id,
+            attr.name(),
+            Some(old[attr.name()].to_string()),
+            Some(new[attr.name()].to_string()),
+            &at,
+        ));
     }
     entries.push(HistoryEntry::web(&keep.lead.id.to_string(), manager.id, "merged", None, Some(absorb.lead.id.to_string()), &at));
     keep.lead = merged;
@@ -72,7 +83,14 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     } else {
         absorb.lead.pipeline.apply(&drop).unwrap_or_else(|_| absorb.lead.pipeline.clone())
     };
-    entries.push(HistoryEntry::web(&absorb.lead.id.to_string(), manager.id, LeadAttr::Pipeline.name(), Some(json(&absorb.lead.pipeline)?.to_string()), Some(json(&dropped)?.to_string()), &at));
+    entries.push(HistoryEntry::web(
+        &absorb.lead.id.to_string(),
+        manager.id,
+        LeadAttr::Pipeline.name(),
+        Some(json(&absorb.lead.pipeline)?.to_string()),
+        Some(json(&dropped)?.to_string()),
+        &at,
+    ));
     absorb.version += 1;
     absorb.seq = first_seq + 1;
     absorb.attr_versions.insert(LeadAttr::Pipeline, absorb.version);

@@ -29,7 +29,14 @@ pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &Stage
     let mut stored = leads::find(&mut tx, lead_id).await?.ok_or(ChangeStageError::NotFound)?;
     let next = stored.lead.pipeline.apply(change)?;
     let json = |value: &domain::Pipeline| serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)));
-    let entry = HistoryEntry::web(lead_id, manager.id, LeadAttr::Pipeline.name(), Some(json(&stored.lead.pipeline)?), Some(json(&next)?), &now_text());
+    let entry = HistoryEntry::web(
+        lead_id,
+        manager.id,
+        LeadAttr::Pipeline.name(),
+        Some(json(&stored.lead.pipeline)?),
+        Some(json(&next)?),
+        &now_text(),
+    );
     stored.version += 1;
     stored.seq = seq;
     stored.attr_versions.insert(LeadAttr::Pipeline, stored.version);

@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 use crate::auth::rate_limit::LoginLimits;
 use crate::build_info::BuildInfo;
-use crate::db::{Db, Engine};
-use crate::indexer::Indexer;
-use crate::writer::SyncWriter;
 use crate::config::Config;
+use crate::db::{Db, Engine};
 use crate::error::StartupError;
+use crate::indexer::Indexer;
 use crate::routes;
+use crate::writer::SyncWriter;
 
 /// State shared by every request handler.
 #[derive(Clone, Debug)]
@@ -56,8 +56,15 @@ impl Upkeep {
     fn start(db: &Db) -> Upkeep {
         let mut tasks = Vec::new();
         if db.engine == Engine::Sqlite {
-            tasks.push(every(Duration::from_secs(1), "database checkpoint failed", db, |db| async move { crate::db::checkpoint(&db).await }));
-            tasks.push(every(Duration::from_secs(3600), "updating the planner's statistics failed", db, |db| async move { crate::db::optimize(&db).await }));
+            tasks.push(every(
+                Duration::from_secs(1),
+                "database checkpoint failed",
+                db,
+                |db| async move { crate::db::checkpoint(&db).await },
+            ));
+            tasks.push(every(Duration::from_secs(3600), "updating the planner's statistics failed", db, |db| async move {
+                crate::db::optimize(&db).await
+            }));
         }
         Upkeep(tasks)
     }
@@ -96,9 +103,7 @@ impl Application {
     /// Binds the configured address and assembles the routes.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let address = config.leptos.site_addr;
-        let listener = TcpListener::bind(address)
-            .await
-            .map_err(|source| StartupError::Bind { address: address.to_string(), source })?;
+        let listener = TcpListener::bind(address).await.map_err(|source| StartupError::Bind { address: address.to_string(), source })?;
         // Rendering runs Leptos tasks on tokio; a second call (tests start many apps) is a no-op.
         let _ = any_spawner::Executor::init_tokio();
         let build = BuildInfo::from_site(&config.leptos);

@@ -95,7 +95,8 @@ impl CheckedBatch {
             .iter()
             .map(|c| {
                 c.lead.normalized().map(|lead| {
-                    let created_json = (c.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), owner)).ok()).flatten();
+                    let created_json =
+                        (c.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), owner)).ok()).flatten();
                     Incoming { lead, created_json }
                 })
             })
@@ -148,7 +149,11 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
         results_per_batch.push(results);
     }
 
-    let created: Vec<NewLead> = work.created.iter().map(|(id, device)| NewLead { stored: &work.stored[id], device_id: device, in_trail: !work.updated.contains(id) }).collect();
+    let created: Vec<NewLead> = work
+        .created
+        .iter()
+        .map(|(id, device)| NewLead { stored: &work.stored[id], device_id: device, in_trail: !work.updated.contains(id) })
+        .collect();
     leads::insert_many(conn, &created).await?;
     for id in work.updated.iter().filter(|id| !work.created.contains_key(id)) {
         leads::update(conn, &work.stored[id]).await?;
@@ -163,7 +168,13 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
 }
 
 fn rejected(change: &LeadChange, reason: RejectReason) -> ChangeResult {
-    ChangeResult { change_id: change.change_id, lead_id: change.lead.id, status: ChangeStatus::Rejected, version: None, reason: Some(reason) }
+    ChangeResult {
+        change_id: change.change_id,
+        lead_id: change.lead.id,
+        status: ChangeStatus::Rejected,
+        version: None,
+        reason: Some(reason),
+    }
 }
 
 fn answered(change: &LeadChange, status: ChangeStatus, version: i64) -> ChangeResult {
@@ -210,7 +221,12 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn decide(&mut self, pusher: &Pusher<'a>, change: &LeadChange, incoming: Result<&'a Incoming, &Vec<FieldError>>) -> Result<ChangeResult, sqlx::Error> {
+    fn decide(
+        &mut self,
+        pusher: &Pusher<'a>,
+        change: &LeadChange,
+        incoming: Result<&'a Incoming, &Vec<FieldError>>,
+    ) -> Result<ChangeResult, sqlx::Error> {
         let incoming = match incoming {
             Ok(incoming) => incoming,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors: errors.clone() })),
@@ -253,7 +269,14 @@ impl<'a> Work<'a> {
         for attr in &effective {
             let changed_elsewhere = stored.attr_versions.get(attr).copied().unwrap_or(0) > base;
             attr_versions.insert(*attr, version);
-            entries.push(self.entry(pusher, change, attr.name(), Some(old_json[attr.name()].to_string()), new_json[attr.name()].to_string(), changed_elsewhere));
+            entries.push(self.entry(
+                pusher,
+                change,
+                attr.name(),
+                Some(old_json[attr.name()].to_string()),
+                new_json[attr.name()].to_string(),
+                changed_elsewhere,
+            ));
         }
         let owner_id = stored.owner_id;
         let seq = self.take_seq();

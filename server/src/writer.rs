@@ -82,7 +82,8 @@ async fn write_group(db: &Db, group: Vec<Job>) {
         Ok(tx) => tx,
         Err(error) => return answer_all(group, &error),
     };
-    let pushed: Vec<Pushed> = group.iter().map(|job| Pushed { pusher: Pusher { user: &job.user, device_id: &job.device_id }, batch: &job.batch }).collect();
+    let pushed: Vec<Pushed> =
+        group.iter().map(|job| Pushed { pusher: Pusher { user: &job.user, device_id: &job.device_id }, batch: &job.batch }).collect();
     let outcomes: Vec<Result<Applied, sqlx::Error>> = match in_savepoint(&mut tx, &pushed).await {
         Ok(applied) => applied.into_iter().map(Ok).collect(),
         Err(error) if pushed.len() == 1 => vec![Err(error)],

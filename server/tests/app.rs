@@ -81,7 +81,15 @@ async fn the_service_worker_precaches_the_shell_under_a_name_that_changes_with_t
     assert_eq!(response.headers()["content-type"], "text/javascript; charset=utf-8");
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let sw_a = response.text().await.unwrap();
-    for url in ["\"/\"", "\"/leads\"", "\"/edit\"", "\"/pkg/zhaoshang.wasm\"", "\"/pkg/zhaoshang.js\"", "\"/pkg/zhaoshang.css\"", "\"/manifest.webmanifest\""] {
+    for url in [
+        "\"/\"",
+        "\"/leads\"",
+        "\"/edit\"",
+        "\"/pkg/zhaoshang.wasm\"",
+        "\"/pkg/zhaoshang.js\"",
+        "\"/pkg/zhaoshang.css\"",
+        "\"/manifest.webmanifest\"",
+    ] {
         assert!(sw_a.contains(url), "{url} missing from the precache list");
     }
     assert!(!sw_a.contains("__"), "a placeholder was left in the service worker");

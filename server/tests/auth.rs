@@ -11,7 +11,8 @@ async fn login_returns_a_token_and_an_httponly_strict_cookie() {
     let app = spawn_app().await;
     app.add_user("li.wei", Role::Officer).await;
 
-    let response = app.client.post(app.url("/api/v1/login")).json(&json!({"username": "li.wei", "password": PASSWORD})).send().await.unwrap();
+    let response =
+        app.client.post(app.url("/api/v1/login")).json(&json!({"username": "li.wei", "password": PASSWORD})).send().await.unwrap();
 
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -35,7 +36,8 @@ async fn wrong_passwords_and_unknown_users_get_the_same_401() {
     app.add_user("li.wei", Role::Officer).await;
 
     for (user, password) in [("li.wei", "wrong password!"), ("nobody", PASSWORD)] {
-        let response = app.client.post(app.url("/api/v1/login")).json(&json!({"username": user, "password": password})).send().await.unwrap();
+        let response =
+            app.client.post(app.url("/api/v1/login")).json(&json!({"username": user, "password": password})).send().await.unwrap();
         assert_eq!(response.status(), 401);
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"], "unauthorized");
@@ -149,7 +151,8 @@ async fn the_command_line_adds_users_with_a_password_from_stdin() {
     let listed = run(&["user", "list"], "");
     assert!(String::from_utf8_lossy(&listed.stdout).contains("wang.fang\tmanager\t投促办"));
 
-    let login = |password: &str| app.client.post(app.url("/api/v1/login")).json(&json!({"username": "wang.fang", "password": password})).send();
+    let login =
+        |password: &str| app.client.post(app.url("/api/v1/login")).json(&json!({"username": "wang.fang", "password": password})).send();
     assert_eq!(login("a long enough password").await.unwrap().status(), 200);
     assert!(run(&["user", "passwd", "wang.fang"], "a brand new password\n").status.success());
     assert_eq!(login("a long enough password").await.unwrap().status(), 401);

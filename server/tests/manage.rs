@@ -115,7 +115,13 @@ async fn a_managers_stage_change_reaches_the_officers_tablet_and_survives_its_ed
     let id = *device.records.keys().next().unwrap();
     let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
 
-    let response = post_stage(&app, &manager, &id.to_string(), &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "120000"), ("supervision", "provincial"), ("out_of_province", "on")]).await;
+    let response = post_stage(
+        &app,
+        &manager,
+        &id.to_string(),
+        &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "120000"), ("supervision", "provincial"), ("out_of_province", "on")],
+    )
+    .await;
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
 
     device.sync(&app.base).await.expect("sync");
@@ -258,13 +264,23 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
         assert_eq!(response.status(), 303);
     }
     let dashboard = || async {
-        let html = app.client.get(app.url("/manage/dashboard?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap().text().await.unwrap();
+        let html = app
+            .client
+            .get(app.url("/manage/dashboard?period=2026-Q4"))
+            .header("cookie", cookie(&admin))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         html
     };
     let before = dashboard().await;
     assert_eq!(texts_of(&before, "data-testid=\"target-actual\""), ["0", "0.00 亿元", "0.00 亿元"], "no signing yet");
 
-    let response = post_stage(&app, &admin, &id, &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "75000"), ("out_of_province", "on")]).await;
+    let response =
+        post_stage(&app, &admin, &id, &[("to", "signed"), ("on", "2026-10-08"), ("agreed_wan", "75000"), ("out_of_province", "on")]).await;
     assert_eq!(response.status(), 303);
     let after = dashboard().await;
     // One of two projects (50%), 7.50 of 10.00 亿元 (75%), all of it out-of-province: 7.50 of
@@ -272,7 +288,8 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
     assert_eq!(texts_of(&after, "data-testid=\"target-actual\""), ["1", "7.50 亿元", "7.50 亿元"]);
     assert_eq!(texts_of(&after, "class=\"bar-label\""), ["50%", "75%", "150%"]);
 
-    let bulletin = app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap();
+    let bulletin =
+        app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap();
     assert_eq!(bulletin.status(), 200);
     let rows = sheet_rows(bulletin.bytes().await.unwrap().to_vec(), "目标完成情况");
     assert_eq!(rows[0][0], "2026 年第 4 季度");
@@ -290,7 +307,8 @@ async fn the_demo_loads_the_plans_targets_once() {
     assert_eq!(written, 300);
     let mut conn = app.db.pool.acquire().await.unwrap();
     let targets = server::db::targets::list(&mut conn).await.unwrap();
-    let year = targets.iter().find(|(_, t)| t.period.code() == "2023" && t.metric.code() == "agreed_investment").expect("yearly agreed target");
+    let year =
+        targets.iter().find(|(_, t)| t.period.code() == "2023" && t.metric.code() == "agreed_investment").expect("yearly agreed target");
     assert_eq!(year.1.value, 800_000, "80 亿元 in 万元");
     assert!(targets.iter().any(|(_, t)| t.period.code() == "2023-Q2" && t.scope.code() == "hospital_preparations,reproductive_health"));
     let facts = server::db::reports::project_facts(&mut conn).await.unwrap();
@@ -407,7 +425,8 @@ async fn a_key_shared_by_many_leads_flags_no_pair() {
     officer_with_leads(&app, "wang.officer", leads).await;
     server::indexer::catch_up(&app.db).await.unwrap();
     let mut conn = app.db.pool.acquire().await.unwrap();
-    let keyed: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM lead_keys WHERE kind = 'mobile'").fetch_one(&mut *conn).await.unwrap(), "n");
+    let keyed: i64 =
+        sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM lead_keys WHERE kind = 'mobile'").fetch_one(&mut *conn).await.unwrap(), "n");
     assert_eq!(keyed, server::db::duplicates::MAX_SHARED + 1, "every lead's mobile is indexed");
     assert_eq!(server::db::duplicates::count(&mut conn).await.unwrap(), 0);
 }

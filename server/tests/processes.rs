@@ -69,7 +69,12 @@ fn assert_converged(devices: &[&Device], on_server: &BTreeMap<LeadId, ServerLead
         assert_eq!(device.pending(), 0, "{} still has changes to send", device.id);
         for (id, record) in &device.records {
             let server = &on_server[id];
-            assert!(server.lead == record.lead, "lead {id} of {} differs from the server in {:?}", device.id, server.lead.changed_attrs(&record.lead));
+            assert!(
+                server.lead == record.lead,
+                "lead {id} of {} differs from the server in {:?}",
+                device.id,
+                server.lead.changed_attrs(&record.lead)
+            );
             assert_eq!(server.version, record.server_version, "version of {id} on {}", device.id);
         }
     }

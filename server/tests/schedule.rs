@@ -60,7 +60,8 @@ impl World {
     }
 
     async fn server_leads(&self) -> Vec<ServerLead> {
-        let response = self.http.get(format!("{}/api/v1/leads?limit=5000", self.proxy(0).url())).bearer_auth(&self.manager).send().await.unwrap();
+        let response =
+            self.http.get(format!("{}/api/v1/leads?limit=5000", self.proxy(0).url())).bearer_auth(&self.manager).send().await.unwrap();
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()
     }
@@ -143,13 +144,8 @@ async fn run_schedule(world: &mut World, db: &Db, seed: u64) {
         }
     }
 
-    let on_server: BTreeMap<LeadId, ServerLead> = world
-        .server_leads()
-        .await
-        .into_iter()
-        .filter(|l| officers.contains(&l.lead.captured_by))
-        .map(|l| (l.lead.id, l))
-        .collect();
+    let on_server: BTreeMap<LeadId, ServerLead> =
+        world.server_leads().await.into_iter().filter(|l| officers.contains(&l.lead.captured_by)).map(|l| (l.lead.id, l)).collect();
     assert_eq!(on_server.len(), captured, "seed {seed}: every captured lead once on the server");
     for actor in &actors {
         assert_eq!(actor.device.pending(), 0, "seed {seed}: {} still has changes to send", actor.device.id);
@@ -169,7 +165,8 @@ async fn run_schedule(world: &mut World, db: &Db, seed: u64) {
             );
             assert_eq!(server.version, local.server_version, "seed {seed}: version of {id}");
         }
-        let officer_leads: BTreeSet<LeadId> = on_server.values().filter(|l| l.lead.captured_by == actor.officer).map(|l| l.lead.id).collect();
+        let officer_leads: BTreeSet<LeadId> =
+            on_server.values().filter(|l| l.lead.captured_by == actor.officer).map(|l| l.lead.id).collect();
         let device_leads: BTreeSet<LeadId> = actor.device.records.keys().copied().collect();
         assert_eq!(device_leads, officer_leads, "seed {seed}: {} holds exactly its officer's leads", actor.device.id);
         for id in &device_leads {

@@ -57,7 +57,8 @@ async fn the_same_batch_twice_applies_once() {
     assert_eq!(second.results.iter().map(|r| r.version).collect::<Vec<_>>(), vec![Some(1), Some(1)]);
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM leads").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(count, 2);
-    let (history,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lead_history WHERE attr = 'created'").fetch_one(&app.db.pool).await.unwrap();
+    let (history,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM lead_history WHERE attr = 'created'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(history, 2, "no history written twice");
 }
 
@@ -117,7 +118,8 @@ async fn a_lead_captured_and_edited_before_one_sync_is_stored_as_edited() {
     let answer = app.sync(&token, &request("tablet-1", 0, vec![create(&captured), edit(&captured, &edited, 0)])).await;
 
     assert_eq!(answer.results.iter().map(|r| r.version).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
-    let listed: Vec<domain::sync::ServerLead> = app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
+    let listed: Vec<domain::sync::ServerLead> =
+        app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].version, 2);
     assert_eq!(listed[0].lead.notes.as_deref(), Some("已约下周考察"), "the row holds the edit, not the creation");
@@ -222,7 +224,10 @@ async fn a_control_character_in_a_text_is_rejected_with_its_field_and_the_rest_o
 
     assert_eq!(response.results[0].status, ChangeStatus::Rejected);
     let Some(RejectReason::Invalid { errors }) = &response.results[0].reason else { panic!("{:?}", response.results[0]) };
-    assert_eq!(errors.iter().map(|e| (e.field, e.kind)).collect::<Vec<_>>(), vec![(LeadField::Notes, domain::FieldErrorKind::ControlCharacter)]);
+    assert_eq!(
+        errors.iter().map(|e| (e.field, e.kind)).collect::<Vec<_>>(),
+        vec![(LeadField::Notes, domain::FieldErrorKind::ControlCharacter)]
+    );
     assert_eq!(response.results[1].status, ChangeStatus::Applied);
     let pulled = app.sync(&token, &request("tablet-2", 0, vec![])).await;
     assert_eq!(pulled.changes.iter().map(|l| l.lead.notes.as_deref()).collect::<Vec<_>>(), vec![Some("第一行\n第二行\t完")]);
@@ -266,7 +271,12 @@ async fn bad_requests_get_a_clear_4xx_and_change_nothing() {
         (r#"{"device_id": "t", "cursor": -1, "changes": []}"#.into(), "application/json", 400, "cursor"),
         (r#"{"device_id": "", "cursor": 0, "changes": []}"#.into(), "application/json", 400, "device_id"),
         (r#"{"device_id": "t", "cursor": 0, "changes": []}"#.into(), "text/plain", 415, "JSON"),
-        (format!(r#"{{"device_id": "{}", "cursor": 0, "changes": []}}"#, "x".repeat(3 * 1024 * 1024)), "application/json", 413, "larger than"),
+        (
+            format!(r#"{{"device_id": "{}", "cursor": 0, "changes": []}}"#, "x".repeat(3 * 1024 * 1024)),
+            "application/json",
+            413,
+            "larger than",
+        ),
     ];
     for (body, content_type, status, message) in cases {
         let response = post(body, content_type).await.unwrap();

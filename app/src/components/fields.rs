@@ -24,9 +24,8 @@ impl FormState {
     /// not an error about the mobile number itself.
     pub fn edit(&self, field: LeadField, change: impl FnOnce(&mut LeadDraft)) {
         self.draft.update(change);
-        self.errors.update(|errors| {
-            errors.retain(|e| e.field != field && !(field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact))
-        });
+        self.errors
+            .update(|errors| errors.retain(|e| e.field != field && !(field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact)));
     }
 
     /// The first error of `field`, if any (tracked).
@@ -180,10 +179,10 @@ mod tests {
         ]);
 
         form.edit(LeadField::Wechat, |d| d.wechat = "wxid_wangfang".into());
-        assert_eq!(form.errors.get_untracked(), vec![
-            error(LeadField::Mobile, FieldErrorKind::InvalidMobile),
-            error(LeadField::Email, FieldErrorKind::InvalidEmail),
-        ]);
+        assert_eq!(
+            form.errors.get_untracked(),
+            vec![error(LeadField::Mobile, FieldErrorKind::InvalidMobile), error(LeadField::Email, FieldErrorKind::InvalidEmail),]
+        );
 
         form.edit(LeadField::Mobile, |d| d.mobile = "13800138000".into());
         assert_eq!(form.errors.get_untracked(), vec![error(LeadField::Email, FieldErrorKind::InvalidEmail)]);

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::components::toast::{use_toasts, ToastKind};
 use crate::i18n::{fill, tr, use_i18n, Key};
 use crate::local_leads::use_local_leads;
 use crate::offline::export;
 use crate::offline::storage_info::{format_bytes, request_persistence_and_measure, StorageInfo};
-use crate::components::toast::{use_toasts, ToastKind};
 
 #[component]
 pub fn StoragePanel() -> impl IntoView {
@@ -34,7 +34,9 @@ pub fn StoragePanel() -> impl IntoView {
     let export_with = move |kind: &'static str| {
         let all = leads.leads.get_untracked();
         let made = match kind {
-            "csv" => Ok((format!("zhaoshang-leads-{}.csv", stamp()), "text/csv;charset=utf-8", export::to_csv(&all, i18n.lang.get_untracked()))),
+            "csv" => {
+                Ok((format!("zhaoshang-leads-{}.csv", stamp()), "text/csv;charset=utf-8", export::to_csv(&all, i18n.lang.get_untracked())))
+            }
             _ => export::to_json(&all).map(|body| (format!("zhaoshang-leads-{}.json", stamp()), "application/json", body)),
         };
         if let Err(reason) = made.and_then(|(name, mime, body)| export::download(&name, mime, &body)) {

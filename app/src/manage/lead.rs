@@ -128,7 +128,8 @@ fn progress(lang: Lang, lead: &Lead) -> impl IntoView {
         (PipelineStage::FundsInPlace, p.funds_in_place_on),
         (PipelineStage::Operating, p.operating_on),
     ];
-    let actual = (!p.funds.is_empty()).then(|| field(t(Key::ManageStageActualToDate), format!("{} {}", grouped(p.actual_to_date().0), t(Key::UnitWan))));
+    let actual = (!p.funds.is_empty())
+        .then(|| field(t(Key::ManageStageActualToDate), format!("{} {}", grouped(p.actual_to_date().0), t(Key::UnitWan))));
     view! {
         <p><span class=stage_class data-testid="lead-stage">{lang.text_of("stage", p.stage.code())}</span>
             {p.reason.clone().map(|r| view! { <span class="muted">" · "{r}</span> })}</p>
@@ -143,14 +144,20 @@ fn progress(lang: Lang, lead: &Lead) -> impl IntoView {
 fn stage_form(lang: Lang, lead_id: &str, form: &StageForm, error: Option<&'static str>, saved: bool) -> impl IntoView {
     let t = move |key| lang.text(key);
     let action = format!("/manage/leads/{lead_id}/stage");
-    let stages = PipelineStage::ALL.iter().map(|s| {
-        let is = s.code() == form.to;
-        view! { <option value=s.code() selected=is>{lang.text_of("stage", s.code())}</option> }
-    }).collect_view();
-    let supervisions = Supervision::ALL.iter().map(|s| {
-        let is = s.code() == form.supervision;
-        view! { <option value=s.code() selected=is>{lang.text_of("supervision", s.code())}</option> }
-    }).collect_view();
+    let stages = PipelineStage::ALL
+        .iter()
+        .map(|s| {
+            let is = s.code() == form.to;
+            view! { <option value=s.code() selected=is>{lang.text_of("stage", s.code())}</option> }
+        })
+        .collect_view();
+    let supervisions = Supervision::ALL
+        .iter()
+        .map(|s| {
+            let is = s.code() == form.supervision;
+            view! { <option value=s.code() selected=is>{lang.text_of("supervision", s.code())}</option> }
+        })
+        .collect_view();
     let error = error.map(|code| lang.text_of("stage_error", code));
     view! {
         <form class="stage-form" method="post" action=action data-testid="stage-form">
@@ -227,14 +234,22 @@ fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView
     let t = move |key| lang.text(key);
     let action = format!("/manage/leads/{lead_id}/followup");
     let current = f.assignee.clone().unwrap_or_default();
-    let options = f.assignable.into_iter().map(|name| {
-        let is = name == current;
-        view! { <option value=name.clone() selected=is>{name.clone()}</option> }
-    }).collect_view();
-    let missed = f.missed.into_iter().map(|(deadline, days)| {
-        let late = crate::i18n::fill(t(Key::ManageOverdueLate), &[("days", &days.to_string())]);
-        view! { <span class="tag warn" data-testid="overdue-tag">{lang.text_of("deadline", deadline.code())}" · "{late}</span>" " }
-    }).collect_view();
+    let options = f
+        .assignable
+        .into_iter()
+        .map(|name| {
+            let is = name == current;
+            view! { <option value=name.clone() selected=is>{name.clone()}</option> }
+        })
+        .collect_view();
+    let missed = f
+        .missed
+        .into_iter()
+        .map(|(deadline, days)| {
+            let late = crate::i18n::fill(t(Key::ManageOverdueLate), &[("days", &days.to_string())]);
+            view! { <span class="tag warn" data-testid="overdue-tag">{lang.text_of("deadline", deadline.code())}" · "{late}</span>" " }
+        })
+        .collect_view();
     let responded = f.responded_at.clone();
     view! {
         <form class="followup-form" method="post" action=action data-testid="followup-form">
@@ -259,18 +274,21 @@ fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView
 fn duplicates_view(lang: Lang, lead_id: &str, pairs: Vec<super::duplicates::PairView>) -> impl IntoView {
     let t = move |key| lang.text(key);
     (!pairs.is_empty()).then(|| {
-        let rows = pairs.into_iter().map(|pair| {
-            let other = if pair.keeps.lead_id == lead_id { pair.absorbed.clone() } else { pair.keeps.clone() };
-            let href = format!("/manage/leads/{}", other.lead_id);
-            let button = super::duplicates::merge_button(lang, &pair.keeps.lead_id, &pair.absorbed.lead_id);
-            view! {
-                <tr>
-                    <td><a href=href>{other.company_name}</a><br/><span class="muted">{other.officer}</span></td>
-                    <td>{super::duplicates::kinds_text(lang, &pair.kinds)}</td>
-                    <td>{button}</td>
-                </tr>
-            }
-        }).collect_view();
+        let rows = pairs
+            .into_iter()
+            .map(|pair| {
+                let other = if pair.keeps.lead_id == lead_id { pair.absorbed.clone() } else { pair.keeps.clone() };
+                let href = format!("/manage/leads/{}", other.lead_id);
+                let button = super::duplicates::merge_button(lang, &pair.keeps.lead_id, &pair.absorbed.lead_id);
+                view! {
+                    <tr>
+                        <td><a href=href>{other.company_name}</a><br/><span class="muted">{other.officer}</span></td>
+                        <td>{super::duplicates::kinds_text(lang, &pair.kinds)}</td>
+                        <td>{button}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         view! {
             <section class="card" data-testid="lead-duplicates">
                 <h2>{t(Key::ManageDupTitle)}</h2>

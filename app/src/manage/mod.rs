@@ -105,7 +105,11 @@ pub fn grouped(n: i64) -> String {
         }
         out.push(c);
     }
-    if n < 0 { format!("-{out}") } else { out }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 /// An RFC 3339 instant as Beijing time, or the text itself when it does not parse.

@@ -31,10 +31,13 @@ pub struct TargetsView {
 
 fn form_view(lang: Lang, form: &TargetForm) -> impl IntoView {
     let t = move |key| lang.text(key);
-    let metrics = Metric::ALL.iter().map(|m| {
-        let is = m.code() == form.metric;
-        view! { <option value=m.code() selected=is>{lang.text_of("metric", m.code())}</option> }
-    }).collect_view();
+    let metrics = Metric::ALL
+        .iter()
+        .map(|m| {
+            let is = m.code() == form.metric;
+            view! { <option value=m.code() selected=is>{lang.text_of("metric", m.code())}</option> }
+        })
+        .collect_view();
     let scope_options = IndustryChain::ALL
         .iter()
         .map(|c| (c.code(), lang.text_of("industry", c.code())))
@@ -44,10 +47,13 @@ fn form_view(lang: Lang, form: &TargetForm) -> impl IntoView {
             view! { <option value=code selected=is>{name}</option> }
         })
         .collect_view();
-    let supervision_options = Supervision::ALL.iter().map(|s| {
-        let is = s.code() == form.supervision;
-        view! { <option value=s.code() selected=is>{lang.text_of("supervision", s.code())}</option> }
-    }).collect_view();
+    let supervision_options = Supervision::ALL
+        .iter()
+        .map(|s| {
+            let is = s.code() == form.supervision;
+            view! { <option value=s.code() selected=is>{lang.text_of("supervision", s.code())}</option> }
+        })
+        .collect_view();
     view! {
         <form class="target-form card" method="post" action="/manage/targets" data-testid="target-form">
             <h2>{t(Key::ManageTargetsAdd)}</h2>

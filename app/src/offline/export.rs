@@ -9,13 +9,30 @@ use crate::i18n::{Key, Lang};
 pub fn to_csv(leads: &[Lead], lang: Lang) -> String {
     let t = |key| lang.text(key);
     let headers = [
-        t(Key::ExportHeaderId), t(Key::FieldCompanyName), t(Key::FieldCreditCode), t(Key::FieldContactName),
-        t(Key::FieldContactTitle), t(Key::FieldMobile), t(Key::FieldWechat), t(Key::FieldEmail), t(Key::FieldOrigin),
-        t(Key::FieldIndustry), t(Key::FieldIndustrySegment), t(Key::FieldIntendedProject),
-        &format!("{} ({})", t(Key::FieldIntendedInvestment), t(Key::UnitWan)), t(Key::FieldTier), t(Key::FieldIntent),
-        t(Key::FieldEvent), t(Key::FieldReferrer), t(Key::ExportHeaderConsentVersion), t(Key::FieldNotes),
-        t(Key::FieldNextFollowUp), t(Key::ExportHeaderCapturedAt), t(Key::ExportHeaderUpdatedAt),
-        t(Key::ExportHeaderCapturedBy), t(Key::ExportHeaderDeviceId),
+        t(Key::ExportHeaderId),
+        t(Key::FieldCompanyName),
+        t(Key::FieldCreditCode),
+        t(Key::FieldContactName),
+        t(Key::FieldContactTitle),
+        t(Key::FieldMobile),
+        t(Key::FieldWechat),
+        t(Key::FieldEmail),
+        t(Key::FieldOrigin),
+        t(Key::FieldIndustry),
+        t(Key::FieldIndustrySegment),
+        t(Key::FieldIntendedProject),
+        &format!("{} ({})", t(Key::FieldIntendedInvestment), t(Key::UnitWan)),
+        t(Key::FieldTier),
+        t(Key::FieldIntent),
+        t(Key::FieldEvent),
+        t(Key::FieldReferrer),
+        t(Key::ExportHeaderConsentVersion),
+        t(Key::FieldNotes),
+        t(Key::FieldNextFollowUp),
+        t(Key::ExportHeaderCapturedAt),
+        t(Key::ExportHeaderUpdatedAt),
+        t(Key::ExportHeaderCapturedBy),
+        t(Key::ExportHeaderDeviceId),
     ]
     .map(str::to_owned);
     let mut out = String::from(csv::UTF8_BOM);
@@ -79,11 +96,9 @@ fn row(lead: &Lead, lang: Lang) -> Vec<String> {
 /// browser's own `JSON.stringify`, which keeps a JSON library out of the WebAssembly.
 pub fn to_json(leads: &[Lead]) -> Result<String, String> {
     use serde::Serialize;
-    let value = leads
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
-    let text = js_sys::JSON::stringify_with_replacer_and_space(&value, &wasm_bindgen::JsValue::NULL, &2.into())
-        .map_err(|e| format!("{e:?}"))?;
+    let value = leads.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    let text =
+        js_sys::JSON::stringify_with_replacer_and_space(&value, &wasm_bindgen::JsValue::NULL, &2.into()).map_err(|e| format!("{e:?}"))?;
     Ok(text.as_string().unwrap_or_default())
 }
 
@@ -122,7 +137,9 @@ mod tests {
             consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
             ..LeadDraft::default()
         };
-        draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t1".into() }).unwrap()
+        draft
+            .parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: "li".into(), device_id: "t1".into() })
+            .unwrap()
     }
 
     #[test]

@@ -108,10 +108,9 @@ pub fn acknowledge(results: &[ChangeResult]) -> Acknowledgement {
     for result in results {
         let id = result.change_id.to_string();
         match (result.status, &result.reason) {
-            (ChangeStatus::Rejected, reason) => ack.rejected.push((
-                id,
-                reason.clone().unwrap_or(RejectReason::Malformed { message: "rejected without a reason".into() }),
-            )),
+            (ChangeStatus::Rejected, reason) => {
+                ack.rejected.push((id, reason.clone().unwrap_or(RejectReason::Malformed { message: "rejected without a reason".into() })))
+            }
             _ => {
                 ack.done.push(id);
                 if let Some(version) = result.version {
@@ -164,8 +163,13 @@ pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: 
     // has corrected the lead.
     let settled: BTreeSet<LeadId> = entries.iter().filter(|e| ack.done.contains(&e.change_id)).map(|e| e.change.lead.id).collect();
     for entry in entries {
-        let superseded = !entry.is_pending() && settled.contains(&entry.change.lead.id)
-            && entries.iter().any(|done| ack.done.contains(&done.change_id) && done.change.lead.id == entry.change.lead.id && done.queue_order() > entry.queue_order());
+        let superseded = !entry.is_pending()
+            && settled.contains(&entry.change.lead.id)
+            && entries.iter().any(|done| {
+                ack.done.contains(&done.change_id)
+                    && done.change.lead.id == entry.change.lead.id
+                    && done.queue_order() > entry.queue_order()
+            });
         if superseded {
             plan.remove.push(entry.change_id.clone());
         }

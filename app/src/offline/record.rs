@@ -30,7 +30,13 @@ pub struct LeadRecord {
 impl LeadRecord {
     /// Wraps a lead in the current record schema.
     pub fn new(lead: Lead) -> Self {
-        LeadRecord { schema: RECORD_SCHEMA, id: lead.id.to_string(), updated_at: domain::time::rfc3339::format(lead.updated_at), lead, server_version: 0 }
+        LeadRecord {
+            schema: RECORD_SCHEMA,
+            id: lead.id.to_string(),
+            updated_at: domain::time::rfc3339::format(lead.updated_at),
+            lead,
+            server_version: 0,
+        }
     }
 }
 

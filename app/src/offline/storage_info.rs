@@ -26,9 +26,8 @@ pub async fn request_persistence_and_measure() -> StorageInfo {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
-    let number = |name: &str| {
-        estimate.as_ref().and_then(|e| js_sys::Reflect::get(e, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64())
-    };
+    let number =
+        |name: &str| estimate.as_ref().and_then(|e| js_sys::Reflect::get(e, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64());
     StorageInfo { persistent, usage_bytes: number("usage"), quota_bytes: number("quota") }
 }
 

@@ -266,7 +266,9 @@ async fn read_all_records(store: &ObjectStore<'_>) -> Result<Vec<Result<LeadReco
 async fn read_record_by_id(store: &ObjectStore<'_>, id: LeadId) -> Result<Option<LeadRecord>, StoreError> {
     let value = store.get::<JsValue, _, _>(id.to_string()).primitive()?.await?;
     value
-        .map(|value| read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string())))
+        .map(|value| {
+            read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
+        })
         .transpose()
 }
 

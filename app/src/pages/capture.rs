@@ -25,7 +25,11 @@ pub fn CapturePage() -> impl IntoView {
     // The current event lives on the tablet, so it is filled in after hydration.
     Effect::new(move |_| {
         let event = settings::current_event();
-        form.draft.update(|d| if d.event.is_empty() { d.event = event });
+        form.draft.update(|d| {
+            if d.event.is_empty() {
+                d.event = event
+            }
+        });
     });
     // Remember the event as the officer changes it.
     Effect::new(move |_| {

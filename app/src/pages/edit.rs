@@ -70,7 +70,8 @@ pub fn EditPage() -> impl IntoView {
         }
     });
     let showing = Memo::new(move |_| {
-        let exists = original.with(|o| o.as_ref().map(|lead| lead.id)).is_some_and(|id| leads.leads.with(|all| all.iter().any(|l| l.id == id)));
+        let exists =
+            original.with(|o| o.as_ref().map(|lead| lead.id)).is_some_and(|id| leads.leads.with(|all| all.iter().any(|l| l.id == id)));
         match (leads.is_ready(), exists) {
             (false, _) => Showing::Loading,
             (true, true) => Showing::Form,

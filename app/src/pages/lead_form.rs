@@ -3,8 +3,7 @@
 //! and shows every error next to its field; it stores nothing itself (the page decides).
 
 use domain::{
-    Consent, EnterpriseTier, FieldError, IndustryChain, Intent, LeadField, MoneyUnit, OriginKind,
-    Province, CONSENT_TEXT_VERSION, COUNTRIES,
+    Consent, EnterpriseTier, FieldError, IndustryChain, Intent, LeadField, MoneyUnit, OriginKind, Province, CONSENT_TEXT_VERSION, COUNTRIES,
 };
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -12,9 +11,9 @@ use leptos::prelude::*;
 
 use crate::components::fields::{FieldMessage, FormState, SelectField, TextField};
 use crate::components::toast::{ToastKind, Toasts};
-use crate::offline::StoreError;
 use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::local_leads::use_local_leads;
+use crate::offline::StoreError;
 
 /// Id of the datalist of events already used on this tablet.
 const EVENTS_LIST: &str = "known-events";
@@ -31,8 +30,14 @@ pub fn focus_field(field: LeadField) {
 /// Opens the "more" section when an error sits in it, so the officer sees the message.
 pub fn reveal_errors(errors: &[FieldError]) {
     let essentials = [
-        LeadField::CompanyName, LeadField::ContactName, LeadField::ContactTitle, LeadField::Mobile, LeadField::Wechat,
-        LeadField::Email, LeadField::Event, LeadField::Consent,
+        LeadField::CompanyName,
+        LeadField::ContactName,
+        LeadField::ContactTitle,
+        LeadField::Mobile,
+        LeadField::Wechat,
+        LeadField::Email,
+        LeadField::Event,
+        LeadField::Consent,
     ];
     if errors.iter().any(|e| !essentials.contains(&e.field)) {
         if let Some(details) = document().get_element_by_id("more") {
@@ -232,9 +237,7 @@ fn IndustryFields() -> impl IntoView {
     let segments = Signal::derive(move || {
         let lang = i18n.lang.get();
         let chain = form.draft.with(|d| IndustryChain::from_code(&d.industry));
-        chain
-            .map(|c| c.segments().map(|s| (s.code().to_owned(), lang.text_of("segment", s.code()))).collect())
-            .unwrap_or_default()
+        chain.map(|c| c.segments().map(|s| (s.code().to_owned(), lang.text_of("segment", s.code()))).collect()).unwrap_or_default()
     });
     view! {
         <SelectField field=LeadField::Industry label=Key::FieldIndustry options=chains
@@ -329,7 +332,9 @@ fn TierChoice() -> impl IntoView {
 pub fn parse_or_show_errors(form: FormState, meta: domain::LeadMeta, toasts: Toasts, lang: Lang) -> Option<domain::Lead> {
     match form.draft.get_untracked().parse(meta) {
         Ok(lead) => {
-            if form.errors.with_untracked(|e| !e.is_empty()) { form.errors.set(Vec::new()); }
+            if form.errors.with_untracked(|e| !e.is_empty()) {
+                form.errors.set(Vec::new());
+            }
             Some(lead)
         }
         Err(errors) => {

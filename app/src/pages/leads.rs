@@ -23,16 +23,21 @@ pub fn LeadsPage() -> impl IntoView {
     let matching = Memo::new(move |_| {
         let (search, event) = (search.get(), event.get());
         let mut found: Vec<Lead> = leads.leads.with(|all| {
-            all.iter()
-                .filter(|l| l.matches(&search) && (event.is_empty() || l.event.as_deref() == Some(event.as_str())))
-                .cloned()
-                .collect()
+            all.iter().filter(|l| l.matches(&search) && (event.is_empty() || l.event.as_deref() == Some(event.as_str()))).cloned().collect()
         });
         found.sort_by_key(|l| std::cmp::Reverse(l.captured_at));
         found
     });
     let events = move || {
-        leads.events.get().into_iter().map(|e| { let value = e.clone(); view! { <option value=value>{e}</option> } }).collect_view()
+        leads
+            .events
+            .get()
+            .into_iter()
+            .map(|e| {
+                let value = e.clone();
+                view! { <option value=value>{e}</option> }
+            })
+            .collect_view()
     };
     let summary = move || fill(i18n.t(Key::LeadsCount), &[("n", &matching.with(Vec::len).to_string())]);
 

@@ -45,9 +45,8 @@ fn going_back_or_dropping_needs_a_reason_and_keeps_it() {
     let p = signed();
     assert_eq!(p.apply(&to(PipelineStage::Negotiating, day(4, 1))).unwrap_err(), StageError::ReasonRequired);
     assert_eq!(p.apply(&to(PipelineStage::Dropped, day(4, 1))).unwrap_err(), StageError::ReasonRequired);
-    let back = p
-        .apply(&StageChange { reason: "合同未生效".into(), ..to(PipelineStage::Negotiating, day(4, 1)) })
-        .expect("back with a reason");
+    let back =
+        p.apply(&StageChange { reason: "合同未生效".into(), ..to(PipelineStage::Negotiating, day(4, 1)) }).expect("back with a reason");
     assert_eq!(back.signing, None, "a project moved before signing is no longer signed");
     assert_eq!(back.reason.as_deref(), Some("合同未生效"));
     let dropped = p.apply(&StageChange { reason: " 投资方撤回 ".into(), ..to(PipelineStage::Dropped, day(4, 1)) }).expect("drop");

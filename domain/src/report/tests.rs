@@ -420,7 +420,10 @@ fn dashboard_of_the_quarter() {
     );
 
     // Q2 signings are all medicine: 3 projects, 140,000 agreed, actual on 06-30 P1 12,000 + P2 0 + P3 3,000.
-    assert_eq!(board.industries, vec![IndustryRow { chain: Some(C::MedicineHealth), signed: 3, agreed: Wan(140_000), actual: Wan(15_000) }]);
+    assert_eq!(
+        board.industries,
+        vec![IndustryRow { chain: Some(C::MedicineHealth), signed: 3, agreed: Wan(140_000), actual: Wan(15_000) }]
+    );
 
     // Months of Q2, to 06-30:
     // April: signed P1 (04-10); performed P7 (04-20); no start.
@@ -489,7 +492,14 @@ fn ranking_breaks_ties_by_signed_projects_then_name() {
     // the dropped P4 and 2022's P6: nothing in 2023.
     assert_eq!(
         officers,
-        vec![("Li", 1, Wan(60_000)), ("Wang", 1, Wan(50_000)), ("Chen", 2, Wan(30_000)), ("Abe", 1, Wan(30_000)), ("Sun", 0, Wan(0)), ("Zhao", 0, Wan(0))]
+        vec![
+            ("Li", 1, Wan(60_000)),
+            ("Wang", 1, Wan(50_000)),
+            ("Chen", 2, Wan(30_000)),
+            ("Abe", 1, Wan(30_000)),
+            ("Sun", 0, Wan(0)),
+            ("Zhao", 0, Wan(0))
+        ]
     );
 }
 
@@ -525,7 +535,22 @@ fn periods_have_inclusive_bounds_and_codes() {
     assert_eq!(Y2023.code(), "2023");
     assert_eq!(Period::parse("2023-Q2"), Some(Q2));
     assert_eq!(Period::parse("2023"), Some(Y2023));
-    for bad in ["", "2023-Q5", "2023-Q0", "2023-Q", "2023-q2", "23", "20233", "-2023", "+202", "2023-Q22", "2023Q2", "２０２３", "abcd", "2023-Q2 "] {
+    for bad in [
+        "",
+        "2023-Q5",
+        "2023-Q0",
+        "2023-Q",
+        "2023-q2",
+        "23",
+        "20233",
+        "-2023",
+        "+202",
+        "2023-Q22",
+        "2023Q2",
+        "２０２３",
+        "abcd",
+        "2023-Q2 ",
+    ] {
         assert_eq!(Period::parse(bad), None, "{bad:?}");
     }
     // A quarter built in code out of range does not panic.
@@ -605,7 +630,13 @@ fn grouped_screened_leads_count_as_many_leads_and_rank_nobody() {
         pipeline: Pipeline { stage: St::Screened, screened_on: NaiveDate::from_ymd_opt(2023, 4, 3), ..Pipeline::default() },
         leads: 5,
     };
-    let target = Target { period: Period::Quarter(2023, 2), metric: Metric::PackagedProjects, scope: IndustryScope::all(), supervision: None, value: 10 };
+    let target = Target {
+        period: Period::Quarter(2023, 2),
+        metric: Metric::PackagedProjects,
+        scope: IndustryScope::all(),
+        supervision: None,
+        value: 10,
+    };
     let as_of = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
     assert_eq!(actual(&target, std::slice::from_ref(&group), as_of), Actual::Amount(5));
     let dash = dashboard(&[target], &[group], Period::Quarter(2023, 2), as_of);

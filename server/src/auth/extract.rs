@@ -21,7 +21,11 @@ pub struct AuthUser(pub User);
 impl AuthUser {
     /// Refuses (403) unless the user has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.0.role) { Ok(()) } else { Err(ApiError::Forbidden) }
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }
 

@@ -18,7 +18,13 @@ pub enum Kind {
 
 /// Inserts `rows` (each as many values as `columns`, JSON strings, integers or null) into
 /// `table`; `suffix` follows the statement (an `ON CONFLICT …` clause).
-pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[(&str, Kind)], rows: &[Vec<Value>], suffix: &str) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[(&str, Kind)],
+    rows: &[Vec<Value>],
+    suffix: &str,
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }

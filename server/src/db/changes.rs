@@ -4,7 +4,10 @@ use domain::sync::ChangeResult;
 use sqlx::{AnyConnection, Row};
 
 /// The answers already given to any of these changes, by change id.
-pub async fn find_many(conn: &mut AnyConnection, change_ids: &[String]) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
+pub async fn find_many(
+    conn: &mut AnyConnection,
+    change_ids: &[String],
+) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
     for row in super::bulk::fetch_where_in(conn, "SELECT change_id, result FROM applied_changes", "change_id", change_ids).await? {
         let text: String = row.try_get("result")?;
@@ -23,7 +26,13 @@ pub async fn insert_many(conn: &mut AnyConnection, results: &[(ChangeResult, i64
         .iter()
         .map(|(result, user_id)| {
             let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            Ok(vec![text(Some(&result.change_id.to_string())), text(Some(&result.lead_id.to_string())), int(Some(*user_id)), text(Some(&applied_at)), text(Some(&json))])
+            Ok(vec![
+                text(Some(&result.change_id.to_string())),
+                text(Some(&result.lead_id.to_string())),
+                int(Some(*user_id)),
+                text(Some(&applied_at)),
+                text(Some(&json)),
+            ])
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let columns = [("change_id", Text), ("lead_id", Text), ("user_id", Int), ("applied_at", Text), ("result", Text)];

@@ -35,7 +35,10 @@ fn keys_json<'a>(keys: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Strin
 /// The pairs (a < b) of leads sharing one of `keys` (kind, value, lead id), over every stored
 /// lead: each key is looked up by the primary key, and counted first, so that a key shared by
 /// many is skipped without reading its leads.
-async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String, String)>) -> Result<BTreeSet<(String, String, String)>, sqlx::Error> {
+async fn pairs_sharing(
+    conn: &mut AnyConnection,
+    keys: &BTreeSet<(String, String, String)>,
+) -> Result<BTreeSet<(String, String, String)>, sqlx::Error> {
     let distinct: BTreeSet<(&str, &str)> = keys.iter().map(|(k, v, _)| (k.as_str(), v.as_str())).collect();
     let distinct: Vec<(&str, &str)> = distinct.into_iter().collect();
     let mut pairs = BTreeSet::new();
@@ -56,7 +59,8 @@ async fn pairs_sharing(conn: &mut AnyConnection, keys: &BTreeSet<(String, String
             continue;
         }
         let sql = format!("SELECT k.kind, k.value, k.lead_id FROM {}", keys_joined(conn));
-        let rows = sqlx::query(&sql).bind(keys_json(identifying.iter().map(|(k, v)| (k.as_str(), v.as_str())))?).fetch_all(&mut *conn).await?;
+        let rows =
+            sqlx::query(&sql).bind(keys_json(identifying.iter().map(|(k, v)| (k.as_str(), v.as_str())))?).fetch_all(&mut *conn).await?;
         let mut by_key: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
         for r in rows {
             by_key.entry((r.try_get("kind")?, r.try_get("value")?)).or_default().push(r.try_get("lead_id")?);
@@ -91,13 +95,16 @@ pub async fn index(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
         }
         let keys: BTreeSet<(String, String, String)> = chunk
             .iter()
-            .flat_map(|s| domain::duplicates::keys(&s.lead).into_iter().map(|(kind, value)| (kind.code().to_owned(), value, s.lead.id.to_string())))
+            .flat_map(|s| {
+                domain::duplicates::keys(&s.lead).into_iter().map(|(kind, value)| (kind.code().to_owned(), value, s.lead.id.to_string()))
+            })
             .collect();
         if keys.is_empty() {
             continue;
         }
         let rows: Vec<Vec<serde_json::Value>> = keys.iter().map(|(k, v, id)| vec![text(Some(k)), text(Some(v)), text(Some(id))]).collect();
-        super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "ON CONFLICT DO NOTHING").await?;
+        super::bulk::insert(conn, "lead_keys", &[("kind", Text), ("value", Text), ("lead_id", Text)], &rows, "ON CONFLICT DO NOTHING")
+            .await?;
         let pairs = pairs_sharing(conn, &keys).await?;
         let rows: Vec<Vec<serde_json::Value>> = pairs.iter().map(|(a, b, k)| vec![text(Some(a)), text(Some(b)), text(Some(k))]).collect();
         super::bulk::insert(conn, "lead_duplicates", &[("a", Text), ("b", Text), ("kind", Text)], &rows, "ON CONFLICT DO NOTHING").await?;
@@ -198,7 +205,12 @@ pub async fn sides(conn: &mut AnyConnection, ids: &[String]) -> Result<std::coll
         for r in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             found.insert(
                 r.try_get("lead_id")?,
-                Side { company_name: r.try_get("company_name")?, contact_name: r.try_get("contact_name")?, officer: r.try_get("username")?, captured_at: r.try_get("captured_at")? },
+                Side {
+                    company_name: r.try_get("company_name")?,
+                    contact_name: r.try_get("contact_name")?,
+                    officer: r.try_get("username")?,
+                    captured_at: r.try_get("captured_at")?,
+                },
             );
         }
     }

@@ -52,16 +52,29 @@ const OVERDUE: &str = "FROM lead_facts f JOIN users u ON u.id = f.owner_id LEFT 
      WHERE f.stage = 'lead' AND ((fu.responded_at IS NULL AND f.captured_at < $1) OR (f.intended_wan >= $2 AND f.captured_at < $3))";
 
 /// The leads past a deadline at `now`, longest overdue first, one page, and how many there are.
-pub async fn overdue(conn: &mut AnyConnection, rules: &FollowUpRules, now: DateTime<Utc>, limit: i64, offset: i64) -> Result<(Vec<OverdueRow>, i64), sqlx::Error> {
+pub async fn overdue(
+    conn: &mut AnyConnection,
+    rules: &FollowUpRules,
+    now: DateTime<Utc>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<OverdueRow>, i64), sqlx::Error> {
     let first = domain::time::rfc3339::format(rules.first_response_cutoff(now));
     let assessment = domain::time::rfc3339::format(rules.assessment_cutoff(now));
     let count_sql = format!("SELECT COUNT(*) AS n {OVERDUE}");
-    let total: i64 = sqlx::query(&count_sql).bind(first.clone()).bind(rules.assessment_from.0).bind(assessment.clone()).fetch_one(&mut *conn).await?.try_get("n")?;
+    let total: i64 = sqlx::query(&count_sql)
+        .bind(first.clone())
+        .bind(rules.assessment_from.0)
+        .bind(assessment.clone())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
     let sql = format!(
         "SELECT f.lead_id, f.company_name, f.captured_at, f.intended_wan, u.username, u.department, fu.assignee, fu.responded_at \
          {OVERDUE} ORDER BY f.captured_at, f.lead_id LIMIT $4 OFFSET $5"
     );
-    let rows = sqlx::query(&sql).bind(first).bind(rules.assessment_from.0).bind(assessment).bind(limit).bind(offset).fetch_all(conn).await?;
+    let rows =
+        sqlx::query(&sql).bind(first).bind(rules.assessment_from.0).bind(assessment).bind(limit).bind(offset).fetch_all(conn).await?;
     let rows = rows
         .iter()
         .map(|r| {
@@ -82,6 +95,8 @@ pub async fn overdue(conn: &mut AnyConnection, rules: &FollowUpRules, now: DateT
 
 /// Names of the enabled users who can follow a lead up (officers and managers).
 pub async fn assignable(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT username FROM users WHERE disabled = 0 AND role IN ('officer', 'manager') ORDER BY username").fetch_all(conn).await?;
+    let rows = sqlx::query("SELECT username FROM users WHERE disabled = 0 AND role IN ('officer', 'manager') ORDER BY username")
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(|r| r.try_get("username")).collect()
 }

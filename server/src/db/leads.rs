@@ -75,7 +75,10 @@ pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLea
 }
 
 /// The stored leads with these ids.
-pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
+pub async fn find_many(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
     for row in super::bulk::fetch_where_in(conn, &format!("SELECT {COLUMNS} FROM leads"), "id", ids).await? {
         let stored = from_row(&row)?;
@@ -186,7 +189,13 @@ pub async fn changed_between(conn: &mut AnyConnection, after: i64, upto: i64, li
 
 /// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given;
 /// none of the sequence numbers in `skip`.
-pub async fn changed_since(conn: &mut AnyConnection, owner_id: Option<i64>, cursor: i64, skip: &[i64], limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
+pub async fn changed_since(
+    conn: &mut AnyConnection,
+    owner_id: Option<i64>,
+    cursor: i64,
+    skip: &[i64],
+    limit: i64,
+) -> Result<Vec<StoredLead>, sqlx::Error> {
     let owner = if owner_id.is_some() { "owner_id = $4 AND" } else { "$4 IS NULL AND" };
     let skipped = match skip {
         [] => "$3 IS NULL",

@@ -5,8 +5,8 @@
 pub mod bulk;
 pub mod changes;
 pub mod duplicates;
-pub mod followup;
 pub mod facts;
+pub mod followup;
 pub mod history;
 pub mod leads;
 pub mod reports;

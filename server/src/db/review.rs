@@ -43,7 +43,11 @@ impl Where {
     }
 
     fn sql(&self) -> String {
-        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
     }
 }
 
@@ -132,7 +136,11 @@ pub async fn page(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Rev
 /// The users are joined only when a filter is on them: the facts alone answer the rest (every
 /// lead has an owner), often from an index without reading a row.
 fn from_for(filter: &ParsedFilter) -> &'static str {
-    if filter.officer.is_some() || filter.department.is_some() { FROM } else { "FROM lead_facts f" }
+    if filter.officer.is_some() || filter.department.is_some() {
+        FROM
+    } else {
+        "FROM lead_facts f"
+    }
 }
 
 async fn count(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<i64, sqlx::Error> {
@@ -164,7 +172,14 @@ async fn page_ids(conn: &mut AnyConnection, filter: &ParsedFilter, counted: bool
             w.count + 2
         )
     } else {
-        format!("SELECT f.lead_id {}{} ORDER BY {} LIMIT ${} OFFSET ${}", from_for(filter), w.sql(), order_by(filter.sort), w.count + 1, w.count + 2)
+        format!(
+            "SELECT f.lead_id {}{} ORDER BY {} LIMIT ${} OFFSET ${}",
+            from_for(filter),
+            w.sql(),
+            order_by(filter.sort),
+            w.count + 1,
+            w.count + 2
+        )
     };
     let _ = w.args.add(PAGE_SIZE);
     let _ = w.args.add(filter.page * PAGE_SIZE);
@@ -181,7 +196,8 @@ async fn rows_by_id(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Revi
     }
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE f.lead_id IN ({})", super::placeholders(1, ids.len()));
     let found = ids.iter().fold(sqlx::query(&sql), |q, id| q.bind(id.clone())).fetch_all(conn).await?;
-    let mut rows: std::collections::HashMap<String, ReviewRow> = found.iter().map(row).map(|r| r.map(|r| (r.id.clone(), r))).collect::<Result<_, _>>()?;
+    let mut rows: std::collections::HashMap<String, ReviewRow> =
+        found.iter().map(row).map(|r| r.map(|r| (r.id.clone(), r))).collect::<Result<_, _>>()?;
     Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }
 
@@ -207,7 +223,8 @@ pub struct FilterChoices {
 pub async fn choices(conn: &mut AnyConnection) -> Result<FilterChoices, sqlx::Error> {
     let strings = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>();
     let events = super::facts::events(conn, 500).await?;
-    let officers = strings(sqlx::query("SELECT username FROM users WHERE role = 'officer' ORDER BY username").fetch_all(&mut *conn).await?)?;
+    let officers =
+        strings(sqlx::query("SELECT username FROM users WHERE role = 'officer' ORDER BY username").fetch_all(&mut *conn).await?)?;
     let departments = strings(sqlx::query("SELECT DISTINCT department FROM users ORDER BY department").fetch_all(&mut *conn).await?)?;
     Ok(FilterChoices { events, officers, departments })
 }

@@ -41,7 +41,11 @@ pub async fn touch(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<
     let due = domain::time::rfc3339::format(now + chrono::TimeDelta::days(LIFETIME_DAYS) - EXTEND_AFTER);
     // Both are RFC 3339 in UTC with milliseconds: text order is time order.
     if expires_at < due {
-        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2").bind(expiry_from_now()).bind(token_hash).execute(conn).await?;
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(expiry_from_now())
+            .bind(token_hash)
+            .execute(conn)
+            .await?;
     }
     Ok(Some(user_id))
 }

@@ -11,7 +11,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Option<(i64, Target)>, sqlx::Error>
     let supervision: String = r.try_get("supervision")?;
     // Rows are written from parsed targets only; one that no longer parses (a code removed in a
     // later version) is skipped rather than failing every report.
-    let (Some(period), Some(metric), Some(scope)) = (Period::parse(&period), Metric::from_code(&metric), IndustryScope::parse(&scope)) else {
+    let (Some(period), Some(metric), Some(scope)) = (Period::parse(&period), Metric::from_code(&metric), IndustryScope::parse(&scope))
+    else {
         return Ok(None);
     };
     let supervision = if supervision.is_empty() { None } else { Supervision::from_code(&supervision) };

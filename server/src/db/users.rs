@@ -56,7 +56,13 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
 }
 
 /// Adds a user; fails with a unique violation if the name is taken.
-pub async fn insert(conn: &mut AnyConnection, username: &str, password_hash: &str, role: Role, department: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    department: &str,
+) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO users (username, password_hash, role, department, disabled, created_at) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
     )
@@ -87,7 +93,8 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, sql
 
 /// Replaces a user's password hash; false if there is no such user.
 pub async fn set_password(conn: &mut AnyConnection, username: &str, password_hash: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2").bind(password_hash).bind(username).execute(conn).await?;
+    let done =
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2").bind(password_hash).bind(username).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 

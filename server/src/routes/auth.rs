@@ -40,7 +40,11 @@ const WRONG: &str = "wrong user name or password";
 const COOKIE_MAX_AGE_SECONDS: i64 = 400 * 86_400;
 
 #[tracing::instrument(skip_all, fields(username = %request.username))]
-async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, ApiJson(request): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
     if request.username.len() > 100 || request.password.len() > 1000 {
         return Err(ApiError::BadRequest("user name or password too long".into()));
     }

@@ -36,7 +36,11 @@ fn default_limit() -> i64 {
 /// listed (the request's `after` when none was).
 pub const NEXT_AFTER: &str = "x-next-after";
 
-async fn list(State(state): State<AppState>, AuthUser(user): AuthUser, Query(query): Query<ListQuery>) -> Result<impl IntoResponse, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(query): Query<ListQuery>,
+) -> Result<impl IntoResponse, ApiError> {
     let owner = match user.role {
         Role::Officer => Some(user.id),
         Role::Manager | Role::Admin => None,

@@ -30,9 +30,7 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos.clone();
         move || app::shell(options.clone())
     });
-    let pages = app::OFFLINE_ROUTES
-        .iter()
-        .fold(Router::new(), |router, path| router.route(path, get(render_page.clone())));
+    let pages = app::OFFLINE_ROUTES.iter().fold(Router::new(), |router, path| router.route(path, get(render_page.clone())));
     let api = Router::new()
         .merge(auth::router())
         .merge(sync::router())

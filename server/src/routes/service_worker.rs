@@ -17,10 +17,7 @@ pub fn router() -> Router<AppState> {
 
 async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
     let body = render(&state.build.id, &state.build.precache, app::OFFLINE_ROUTES);
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-        body,
-    )
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
 }
 
 fn render(build_id: &str, precache: &[String], routes: &[&str]) -> String {

@@ -27,7 +27,11 @@ pub fn router() -> Router<AppState> {
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
-async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, ApiJson(request): ApiJson<SyncRequest>) -> Result<impl IntoResponse, ApiError> {
+async fn sync(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiJson(request): ApiJson<SyncRequest>,
+) -> Result<impl IntoResponse, ApiError> {
     // Reported to the tablet (`Server-Timing`), which sizes its next request by it
     // (`domain::sync::request_size`): the time includes the wait for other tablets' batches.
     let started = Instant::now();

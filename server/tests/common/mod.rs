@@ -104,7 +104,13 @@ impl TestApp {
     }
 
     pub async fn login(&self, name: &str) -> String {
-        let response = self.client.post(self.url("/api/v1/login")).json(&serde_json::json!({"username": name, "password": PASSWORD})).send().await.unwrap();
+        let response = self
+            .client
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({"username": name, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "login of {name}");
         let body: serde_json::Value = response.json().await.unwrap();
         body["token"].as_str().unwrap().to_owned()
@@ -143,7 +149,9 @@ pub fn lead(company: &str) -> Lead {
         consent: Some(Consent { text_version: "2026-11-v1".into(), given_at: at }),
         ..LeadDraft::default()
     };
-    draft.parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "tablet-1".into() }).unwrap()
+    draft
+        .parse(LeadMeta { id: LeadId::new(), captured_at: at, updated_at: at, captured_by: String::new(), device_id: "tablet-1".into() })
+        .unwrap()
 }
 
 /// The change that creates `lead` on the server.

@@ -83,10 +83,16 @@ fn saves_in_the_same_millisecond_are_sent_in_the_order_they_were_made() {
 #[test]
 fn answers_sort_into_done_rejected_and_versions() {
     let (a, b) = (lead("甲"), lead("乙"));
-    let result = |lead: &Lead, status, version| ChangeResult { change_id: uuid::Uuid::new_v4(), lead_id: lead.id, status, version, reason: None };
+    let result =
+        |lead: &Lead, status, version| ChangeResult { change_id: uuid::Uuid::new_v4(), lead_id: lead.id, status, version, reason: None };
     let mut rejected = result(&b, ChangeStatus::Rejected, None);
     rejected.reason = Some(RejectReason::NotYourLead);
-    let results = vec![result(&a, ChangeStatus::Applied, Some(1)), result(&a, ChangeStatus::Merged, Some(3)), result(&a, ChangeStatus::Duplicate, Some(2)), rejected.clone()];
+    let results = vec![
+        result(&a, ChangeStatus::Applied, Some(1)),
+        result(&a, ChangeStatus::Merged, Some(3)),
+        result(&a, ChangeStatus::Duplicate, Some(2)),
+        rejected.clone(),
+    ];
     let ack = acknowledge(&results);
     assert_eq!(ack.done.len(), 3);
     assert_eq!(ack.rejected, vec![(rejected.change_id.to_string(), RejectReason::NotYourLead)]);
@@ -118,8 +124,20 @@ fn a_plan_removes_acknowledged_marks_refused_and_stores_versions_and_pulls() {
     let entries = vec![OutboxEntry::for_save(None, &a).unwrap(), OutboxEntry::for_save(None, &b).unwrap()];
     let local: BTreeMap<LeadId, LeadRecord> = [(a.id, synced(&a, 0)), (b.id, synced(&b, 0))].into_iter().collect();
     let results = vec![
-        ChangeResult { change_id: entries[0].change.change_id, lead_id: a.id, status: ChangeStatus::Applied, version: Some(1), reason: None },
-        ChangeResult { change_id: entries[1].change.change_id, lead_id: b.id, status: ChangeStatus::Rejected, version: None, reason: Some(RejectReason::NotYourLead) },
+        ChangeResult {
+            change_id: entries[0].change.change_id,
+            lead_id: a.id,
+            status: ChangeStatus::Applied,
+            version: Some(1),
+            reason: None,
+        },
+        ChangeResult {
+            change_id: entries[1].change.change_id,
+            lead_id: b.id,
+            status: ChangeStatus::Rejected,
+            version: None,
+            reason: Some(RejectReason::NotYourLead),
+        },
     ];
     let mut a_on_server = a.clone();
     a_on_server.captured_by = "li.wei".into();
@@ -169,7 +187,13 @@ fn a_refused_change_is_settled_by_a_later_applied_change_of_the_same_lead() {
     refused.queued_at = "2026-09-20T02:00:00.000Z".into();
     let mut fixed = OutboxEntry::for_save(None, &bad).unwrap();
     fixed.queued_at = "2026-09-20T03:00:00.000Z".into();
-    let results = vec![ChangeResult { change_id: fixed.change.change_id, lead_id: bad.id, status: ChangeStatus::Applied, version: Some(1), reason: None }];
+    let results = vec![ChangeResult {
+        change_id: fixed.change.change_id,
+        lead_id: bad.id,
+        status: ChangeStatus::Applied,
+        version: Some(1),
+        reason: None,
+    }];
     let planned = plan(&[refused.clone(), fixed.clone()], &BTreeMap::new(), &acknowledge(&results), &[]);
     assert!(planned.remove.contains(&refused.change_id));
     assert!(planned.remove.contains(&fixed.change_id));

@@ -1,10 +1,10 @@
 //! The dashboard of one period (the current quarter by default).
 
+use app::manage::dashboard::dashboard_page;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use app::manage::dashboard::dashboard_page;
 use chrono::{Datelike, NaiveDate};
 use domain::report::{dashboard, Dashboard, Period};
 use serde::Deserialize;
@@ -40,7 +40,8 @@ pub fn period_of(query: &PeriodQuery, years: &[i32]) -> Result<Period, ApiError>
             _ => Period::quarter_of(today),
         });
     }
-    Period::parse(query.period.trim()).ok_or_else(|| ApiError::BadRequest(format!("unknown period {:?}: write 2023 or 2023-Q2", query.period)))
+    Period::parse(query.period.trim())
+        .ok_or_else(|| ApiError::BadRequest(format!("unknown period {:?}: write 2023 or 2023-Q2", query.period)))
 }
 
 /// The years with data, newest first.
@@ -64,6 +65,7 @@ async fn show(State(state): State<AppState>, manager: Manager, Query(query): Que
     years.push(today().year());
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
-    let periods: Vec<Period> = years.iter().flat_map(|y| std::iter::once(Period::Year(*y)).chain((1..=4).map(|q| Period::Quarter(*y, q)))).collect();
+    let periods: Vec<Period> =
+        years.iter().flat_map(|y| std::iter::once(Period::Year(*y)).chain((1..=4).map(|q| Period::Quarter(*y, q)))).collect();
     Ok(manager.page(dashboard_page(&manager.frame, &dash, &periods)))
 }

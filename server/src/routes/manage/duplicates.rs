@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
+use app::i18n::{fill, Key};
+use app::manage::duplicates::{duplicates_page, PairSide, PairView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use app::i18n::{fill, Key};
-use app::manage::duplicates::{duplicates_page, PairSide, PairView};
 use serde::Deserialize;
 
 use super::Manager;
@@ -39,7 +39,8 @@ pub fn pair_views(pairs: Vec<DuplicatePair>, sides: &HashMap<String, Side>) -> V
         .into_iter()
         .filter_map(|pair| {
             let (a, b) = (side(&pair.a)?, side(&pair.b)?);
-            let (keeps, absorbed) = if (a.captured_at.as_str(), a.lead_id.as_str()) <= (b.captured_at.as_str(), b.lead_id.as_str()) { (a, b) } else { (b, a) };
+            let (keeps, absorbed) =
+                if (a.captured_at.as_str(), a.lead_id.as_str()) <= (b.captured_at.as_str(), b.lead_id.as_str()) { (a, b) } else { (b, a) };
             Some(PairView { keeps, absorbed, kinds: pair.kinds })
         })
         .collect()
@@ -64,7 +65,9 @@ async fn merge_pair(State(state): State<AppState>, manager: Manager, Form(form):
     let reason = |survivor: &domain::Lead| fill(lang.text(Key::ManageDupMergedReason), &[("company", &survivor.company_name)]);
     match merge(&state.db, &manager.user, &form.keep, &form.absorb, reason).await {
         Ok(survivor) => Ok(Redirect::to(&format!("/manage/leads/{survivor}")).into_response()),
-        Err(MergeError::NotFound) => Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavDuplicates, lang.text(Key::ManageLeadNotFound))),
+        Err(MergeError::NotFound) => {
+            Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavDuplicates, lang.text(Key::ManageLeadNotFound)))
+        }
         Err(MergeError::NotDuplicates | MergeError::AlreadyMerged) => {
             Ok(manager.message(StatusCode::UNPROCESSABLE_ENTITY, Key::ManageNavDuplicates, lang.text(Key::ManageDupNotDuplicates)))
         }

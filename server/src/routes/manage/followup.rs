@@ -1,11 +1,11 @@
 //! The overdue list and a lead's follow-up form (owner, first contact).
 
+use app::i18n::Key;
+use app::manage::followup::{overdue_page, OverdueItem, OverdueList};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use app::i18n::Key;
-use app::manage::followup::{overdue_page, OverdueItem, OverdueList};
 use domain::followup::{Deadline, FollowUpRules, FollowUpState};
 use domain::{PipelineStage, Wan};
 use serde::Deserialize;
@@ -70,10 +70,19 @@ struct FollowUpForm {
     responded: Option<String>,
 }
 
-async fn save(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Form(form): Form<FollowUpForm>) -> Result<Response, ApiError> {
+async fn save(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(form): Form<FollowUpForm>,
+) -> Result<Response, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     if crate::db::leads::find(&mut conn, &id).await?.is_none() {
-        return Ok(manager.message(axum::http::StatusCode::NOT_FOUND, Key::ManageNavLeads, manager.frame.lang.text(Key::ManageLeadNotFound)));
+        return Ok(manager.message(
+            axum::http::StatusCode::NOT_FOUND,
+            Key::ManageNavLeads,
+            manager.frame.lang.text(Key::ManageLeadNotFound),
+        ));
     }
     let assignee = Some(form.assignee.trim().to_owned()).filter(|a| !a.is_empty());
     if let Some(name) = &assignee {

@@ -1,31 +1,28 @@
 //! The lead table, a lead's page, and the stage form it posts.
 
+use app::i18n::Key;
+use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
+use app::manage::leads::{lead_list, LeadList};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use app::i18n::Key;
-use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
-use app::manage::leads::{lead_list, LeadList};
-use domain::review::LeadFilter;
 use domain::followup::FollowUpState;
+use domain::review::LeadFilter;
 use domain::{OriginClass, StageForm};
 use serde::Deserialize;
 
-use super::Manager;
 use super::duplicates::pair_views;
 use super::followup::missed;
+use super::Manager;
 use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::stage::{change_stage, ChangeStageError};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/manage/leads", get(list))
-        .route("/manage/leads/{id}", get(show))
-        .route("/manage/leads/{id}/stage", post(stage))
+    Router::new().route("/manage/leads", get(list)).route("/manage/leads/{id}", get(show)).route("/manage/leads/{id}/stage", post(stage))
 }
 
 async fn list(State(state): State<AppState>, manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
@@ -129,11 +126,27 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     Ok((status, manager.page(lead_page(&manager.frame, detail))).into_response())
 }
 
-async fn show(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Query(saved): Query<Saved>) -> Result<Response, ApiError> {
-    render(&state, &manager, &id, Outcome { stage_saved: saved.saved.is_some(), followup_saved: saved.followup.is_some(), ..Outcome::default() }).await
+async fn show(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Query(saved): Query<Saved>,
+) -> Result<Response, ApiError> {
+    render(
+        &state,
+        &manager,
+        &id,
+        Outcome { stage_saved: saved.saved.is_some(), followup_saved: saved.followup.is_some(), ..Outcome::default() },
+    )
+    .await
 }
 
-async fn stage(State(state): State<AppState>, manager: Manager, Path(id): Path<String>, Form(form): Form<StageForm>) -> Result<Response, ApiError> {
+async fn stage(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(form): Form<StageForm>,
+) -> Result<Response, ApiError> {
     let current = {
         let mut conn = state.db.pool.acquire().await?;
         match leads::find(&mut conn, &id).await? {
@@ -143,11 +156,15 @@ async fn stage(State(state): State<AppState>, manager: Manager, Path(id): Path<S
     };
     let change = match form.parse(&current) {
         Ok(change) => change,
-        Err(e) => return render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await,
+        Err(e) => {
+            return render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await
+        }
     };
     match change_stage(&state.db, &manager.user, &id, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?saved=1")).into_response()),
-        Err(ChangeStageError::Refused(e)) => render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await,
+        Err(ChangeStageError::Refused(e)) => {
+            render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await
+        }
         Err(ChangeStageError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
         Err(ChangeStageError::Db(e)) => Err(e.into()),
     }

@@ -9,6 +9,8 @@ mod followup;
 mod leads;
 mod targets;
 
+use app::i18n::{lang_from_cookies, Key, Lang, LANG_COOKIE};
+use app::manage::{message_page, Frame};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -16,8 +18,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use app::i18n::{lang_from_cookies, Key, Lang, LANG_COOKIE};
-use app::manage::{message_page, Frame};
 use serde::Deserialize;
 
 use crate::auth::extract::request_token;

@@ -1,12 +1,12 @@
 //! Targets: everyone in the workspace reads them; administrators add, change and delete them.
 
+use app::i18n::Key;
+use app::manage::targets::{targets_page, TargetForm, TargetsView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use app::i18n::Key;
-use app::manage::targets::{targets_page, TargetForm, TargetsView};
 use domain::report::{IndustryScope, Metric, Period, Target};
 use domain::Supervision;
 
