@@ -184,6 +184,9 @@ mod tests {
             K::UnknownChoice,
             K::InvalidDate,
             K::ControlCharacter,
+            K::DirectionControl,
+            K::ClockOutOfRange,
+            K::DateOutOfRange,
         ];
         for kind in kinds {
             assert!(key_by_name(&format!("error.{}", kind.code())).is_some(), "{kind:?}");

@@ -27,6 +27,10 @@ pub enum LeadField {
     Consent,
     Notes,
     NextFollowUp,
+    /// When the lead was captured: set by the device's clock, not typed.
+    CapturedAt,
+    /// When the lead was last changed: set by the device's clock, not typed.
+    UpdatedAt,
 }
 
 impl LeadField {
@@ -53,6 +57,8 @@ impl LeadField {
             LeadField::Consent => "consent",
             LeadField::Notes => "notes",
             LeadField::NextFollowUp => "next_follow_up",
+            LeadField::CapturedAt => "captured_at",
+            LeadField::UpdatedAt => "updated_at",
         }
     }
 }
@@ -97,6 +103,12 @@ pub enum FieldErrorKind {
     InvalidDate,
     #[error("contains a control character (such as U+0000); only line breaks and tabs may be in a text")]
     ControlCharacter,
+    #[error("contains a character that reverses or isolates the direction of text (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)")]
+    DirectionControl,
+    #[error("the device's clock gave an instant outside 2000-01-01 to 2099-12-31 (UTC)")]
+    ClockOutOfRange,
+    #[error("a date outside the years 2000 to 2099")]
+    DateOutOfRange,
 }
 
 impl FieldErrorKind {
@@ -121,6 +133,9 @@ impl FieldErrorKind {
             FieldErrorKind::UnknownChoice => "unknown_choice",
             FieldErrorKind::InvalidDate => "invalid_date",
             FieldErrorKind::ControlCharacter => "control_character",
+            FieldErrorKind::DirectionControl => "direction_control",
+            FieldErrorKind::ClockOutOfRange => "clock_out_of_range",
+            FieldErrorKind::DateOutOfRange => "date_out_of_range",
         }
     }
 }

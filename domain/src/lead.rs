@@ -331,6 +331,10 @@ impl LeadDraft {
         let event = errors.check(F::Event, text::optional(&self.event, max::EVENT));
         let referrer = errors.check(F::Referrer, text::optional(&self.referrer, max::PERSON));
         let consent = match &self.consent {
+            Some(c) if !crate::time::in_range(c.given_at) => {
+                errors.0.push(FieldError { field: F::Consent, kind: FieldErrorKind::ClockOutOfRange });
+                None
+            }
             Some(c)
                 if !c.text_version.trim().is_empty()
                     && c.text_version.len() <= max::CONSENT_VERSION
@@ -345,6 +349,11 @@ impl LeadDraft {
         };
         let notes = errors.check(F::Notes, text::optional(&self.notes, max::NOTES));
         let next_follow_up = errors.check(F::NextFollowUp, parse_date(&self.next_follow_up));
+        for (field, at) in [(F::CapturedAt, meta.captured_at), (F::UpdatedAt, meta.updated_at)] {
+            if !crate::time::in_range(at) {
+                errors.0.push(FieldError { field, kind: FieldErrorKind::ClockOutOfRange });
+            }
+        }
 
         match consent {
             Some(consent) if errors.0.is_empty() => Ok(Lead {
@@ -417,7 +426,11 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {
     if raw.is_empty() {
         return Ok(None);
     }
-    crate::time::optional_date::parse(raw).map(Some).ok_or(FieldErrorKind::InvalidDate)
+    let date = crate::time::optional_date::parse(raw).ok_or(FieldErrorKind::InvalidDate)?;
+    if !crate::time::date_in_range(date) {
+        return Err(FieldErrorKind::DateOutOfRange);
+    }
+    Ok(Some(date))
 }
 
 #[cfg(test)]

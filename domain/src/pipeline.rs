@@ -301,7 +301,14 @@ pub enum StageFormError {
     BadNumber,
     #[error("dates are written YYYY-MM-DD")]
     BadDate,
+    #[error("dates lie in the years 2000 to 2099")]
+    DateOutOfRange,
+    #[error("amounts are at most 10,000 亿元 (FDI at most 100 billion US dollars)")]
+    TooLarge,
 }
+
+/// The largest FDI a signing may record, in US dollars (100 billion: more than any one project).
+pub const MAX_FDI_USD: i64 = 100_000_000_000;
 
 impl StageFormError {
     /// Stable code, for translation keys (`stage_error.<code>`).
@@ -310,16 +317,27 @@ impl StageFormError {
             StageFormError::UnknownChoice => "unknown_choice",
             StageFormError::BadNumber => "bad_number",
             StageFormError::BadDate => "bad_date",
+            StageFormError::DateOutOfRange => "date_out_of_range",
+            StageFormError::TooLarge => "too_large",
         }
     }
 }
 
-fn whole(raw: &str) -> Result<Option<i64>, StageFormError> {
+/// A whole number from 0 to `max` (thousands separators and spaces allowed), or none.
+fn whole(raw: &str, max: i64) -> Result<Option<i64>, StageFormError> {
     let digits: String = crate::text::fold_width(raw).chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
     if digits.is_empty() {
         return Ok(None);
     }
-    digits.parse::<i64>().map(Some).map_err(|_| StageFormError::BadNumber)
+    if !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(StageFormError::BadNumber);
+    }
+    let significant = digits.trim_start_matches('0');
+    match significant.parse::<i64>() {
+        _ if significant.is_empty() => Ok(Some(0)),
+        Ok(n) if n <= max => Ok(Some(n)),
+        _ => Err(StageFormError::TooLarge),
+    }
 }
 
 impl StageForm {
@@ -345,8 +363,11 @@ impl StageForm {
     pub fn parse(&self, current: &Pipeline) -> Result<StageChange, StageFormError> {
         let to = PipelineStage::from_code(self.to.trim()).ok_or(StageFormError::UnknownChoice)?;
         let on = crate::time::optional_date::parse(self.on.trim()).ok_or(StageFormError::BadDate)?;
-        let agreed = whole(&self.agreed_wan)?;
-        let fdi = whole(&self.fdi_usd)?.unwrap_or(0);
+        if !crate::time::date_in_range(on) {
+            return Err(StageFormError::DateOutOfRange);
+        }
+        let agreed = whole(&self.agreed_wan, crate::money::MAX_WAN)?;
+        let fdi = whole(&self.fdi_usd, MAX_FDI_USD)?.unwrap_or(0);
         let supervision = match self.supervision.trim() {
             "" => Supervision::None,
             code => Supervision::from_code(code).ok_or(StageFormError::UnknownChoice)?,
@@ -363,7 +384,7 @@ impl StageForm {
             _ => None,
         };
         // An unchanged figure is not a new reading.
-        let actual = whole(&self.actual_wan)?.map(Wan).filter(|a| *a != current.actual_to_date());
+        let actual = whole(&self.actual_wan, crate::money::MAX_WAN)?.map(Wan).filter(|a| *a != current.actual_to_date());
         Ok(StageChange { to, on, reason: self.reason.clone(), signing, actual_to_date: actual })
     }
 }

@@ -2,12 +2,32 @@
 
 use crate::FieldErrorKind;
 
-/// Trims `raw`, folds full-width ASCII (what a Chinese IME often produces) to half-width, and checks
-/// the length in characters and that no control character other than a line break or a tab is in
-/// it (pasted from elsewhere, or sent by an API client: invisible on screen, and the Excel exports'
-/// XML cannot hold one). An empty result is `None`.
+/// Characters of no width that text pasted from a chat or a web page often carries (zero-width
+/// space, non-joiner, joiner, word joiner, byte-order mark): removed, since nobody can see or
+/// type them and they would make "蜀味" and "蜀\u{200B}味" two companies.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Characters that change the direction text is shown in: an override (U+202E) makes
+/// "moc.live" read as "evil.com" in the workspace. Refused, not removed: the officer should see
+/// that the text is not what it seems.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Trims `raw`, removes zero-width characters, and checks the length in characters and that no
+/// control character other than a line break or a tab is in it (pasted from elsewhere, or sent by
+/// an API client: invisible on screen, and the Excel exports' XML cannot hold one), nor a
+/// character that changes the direction of text. An empty result is `None`.
 pub fn optional(raw: &str, max: usize) -> Result<Option<String>, FieldErrorKind> {
-    let text = raw.trim();
+    let stripped: String;
+    let text = if raw.chars().any(is_zero_width) {
+        stripped = raw.chars().filter(|c| !is_zero_width(*c)).collect();
+        stripped.trim()
+    } else {
+        raw.trim()
+    };
     if text.is_empty() {
         return Ok(None);
     }
@@ -16,6 +36,9 @@ pub fn optional(raw: &str, max: usize) -> Result<Option<String>, FieldErrorKind>
     }
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(FieldErrorKind::ControlCharacter);
+    }
+    if text.chars().any(is_direction_control) {
+        return Err(FieldErrorKind::DirectionControl);
     }
     Ok(Some(text.to_owned()))
 }
@@ -55,6 +78,14 @@ mod tests {
         assert_eq!(optional("成都\u{0}蜀味", 20), Err(FieldErrorKind::ControlCharacter));
         assert_eq!(optional("a\u{1b}[31m", 20), Err(FieldErrorKind::ControlCharacter));
         assert_eq!(optional("第一行\r\n第二行\t完", 20), Ok(Some("第一行\r\n第二行\t完".into())));
+    }
+
+    #[test]
+    fn removes_zero_width_characters_and_refuses_direction_controls() {
+        assert_eq!(optional("\u{FEFF}蜀\u{200B}味\u{200D}", 20), Ok(Some("蜀味".into())));
+        assert_eq!(optional("\u{200B} ", 20), Ok(None));
+        assert_eq!(optional("成都\u{202E}moc.live", 20), Err(FieldErrorKind::DirectionControl));
+        assert_eq!(optional("a\u{2067}b", 20), Err(FieldErrorKind::DirectionControl));
     }
 
     #[test]

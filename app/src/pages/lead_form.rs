@@ -38,6 +38,8 @@ pub fn reveal_errors(errors: &[FieldError]) {
         LeadField::Email,
         LeadField::Event,
         LeadField::Consent,
+        LeadField::CapturedAt,
+        LeadField::UpdatedAt,
     ];
     if errors.iter().any(|e| !essentials.contains(&e.field)) {
         if let Some(details) = document().get_element_by_id("more") {
@@ -179,6 +181,9 @@ fn ConsentBox() -> impl IntoView {
                 {move || form.draft.with(|d| d.consent.as_ref().map(|c| c.text_version.clone()).unwrap_or_else(|| CONSENT_TEXT_VERSION.into()))}")"
             </p>
             <FieldMessage field=LeadField::Consent/>
+            // The device's clock, not a field: shown beside the consent, which takes the same clock.
+            <FieldMessage field=LeadField::CapturedAt/>
+            <FieldMessage field=LeadField::UpdatedAt/>
         </div>
     }
 }

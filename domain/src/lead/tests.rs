@@ -174,3 +174,74 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn instants_outside_2000_to_2099_are_refused_with_their_field() {
+    let early = Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap();
+    let late = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
+    let errors = minimal().parse(LeadMeta { captured_at: early, updated_at: late, ..meta() }).unwrap_err();
+    assert_eq!(
+        kinds(&errors),
+        vec![(LeadField::CapturedAt, FieldErrorKind::ClockOutOfRange), (LeadField::UpdatedAt, FieldErrorKind::ClockOutOfRange)]
+    );
+    let draft = LeadDraft { consent: Some(Consent { text_version: CONSENT_TEXT_VERSION.into(), given_at: late }), ..minimal() };
+    assert_eq!(kinds(&draft.parse(meta()).unwrap_err()), vec![(LeadField::Consent, FieldErrorKind::ClockOutOfRange)]);
+    let draft = LeadDraft { next_follow_up: "2100-01-01".into(), ..minimal() };
+    assert_eq!(kinds(&draft.parse(meta()).unwrap_err()), vec![(LeadField::NextFollowUp, FieldErrorKind::DateOutOfRange)]);
+}
+
+/// Any text, with a bias towards what breaks things: invisible and direction characters, quotes,
+/// very long runs, full-width digits.
+fn hostile_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,40}",
+        "[\\u{0}-\\u{1f}\\u{200b}-\\u{200f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{feff}a\"\\\\成 ]{0,12}",
+        "[０-９a-z@.+ -]{0,24}",
+        "\\PC{100,130}",
+    ]
+}
+
+/// An instant anywhere the stored format can hold (years 0 to 9999), half of them in the years a
+/// lead may carry.
+fn any_instant() -> impl Strategy<Value = chrono::DateTime<Utc>> {
+    prop_oneof![946_684_800_000i64..4_102_444_800_000, -62_167_219_200_000i64..253_402_300_799_999]
+        .prop_map(|ms| Utc.timestamp_millis_opt(ms).unwrap())
+}
+
+proptest! {
+    /// Whatever the parser accepts can be stored as JSON, read back as the same lead, and is left
+    /// as it is by the parser a second time: a value the server takes is one it can show.
+    #[test]
+    fn every_lead_accepted_is_stored_and_read_back_unchanged(
+        company in hostile_text(),
+        contact in hostile_text(),
+        title in hostile_text(),
+        mobile in prop_oneof!["1[3-9][0-9]{9}", hostile_text()],
+        email in prop_oneof!["[a-z]{1,8}@[a-z]{1,8}\\.cn", hostile_text()],
+        notes in hostile_text(),
+        amount in "[0-9.,]{0,16}",
+        follow_up in prop_oneof!["[0-9]{4}-[0-9]{2}-[0-9]{2}", "[0-9-]{0,12}"],
+        captured_at in any_instant(),
+        updated_at in any_instant(),
+        given_at in any_instant(),
+    ) {
+        let draft = LeadDraft {
+            company_name: company,
+            contact_name: contact,
+            contact_title: title,
+            mobile,
+            email,
+            notes,
+            investment_amount: amount,
+            next_follow_up: follow_up,
+            consent: Some(Consent { text_version: CONSENT_TEXT_VERSION.into(), given_at }),
+            ..LeadDraft::default()
+        };
+        if let Ok(lead) = draft.parse(LeadMeta { captured_at, updated_at, ..meta() }) {
+            let json = serde_json::to_string(&lead).unwrap();
+            let read: Lead = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(&read, &lead);
+            prop_assert_eq!(read.normalized(), Ok(lead));
+        }
+    }
+}
