@@ -103,7 +103,9 @@ pub enum FieldErrorKind {
     InvalidDate,
     #[error("contains a control character (such as U+0000); only line breaks and tabs may be in a text")]
     ControlCharacter,
-    #[error("contains a character that reverses or isolates the direction of text (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)")]
+    #[error(
+        "contains a character that reverses or isolates the direction of text (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)"
+    )]
     DirectionControl,
     #[error("the device's clock gave an instant outside 2000-01-01 to 2099-12-31 (UTC)")]
     ClockOutOfRange,

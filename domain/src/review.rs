@@ -166,10 +166,23 @@ impl LeadFilter {
     }
 }
 
-/// Whether `path` is a path of this site, safe to redirect to: it starts with one `/` and holds
-/// no backslash (browsers read `/\evil.example` as `//evil.example`, another site).
-pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+/// `target` as a path of this site (with its query), or `None` when a browser sent there would
+/// leave the site. Parsed, not pattern-matched: browsers drop tabs and line breaks from a URL and
+/// read `\` as `/`, so `/\t/evil.example` and `/\\evil.example` are both `//evil.example`, another
+/// host. A target with any control character, space or backslash is refused outright; the rest is
+/// resolved against a placeholder origin as a browser would, and must stay on it.
+pub fn local_path(target: &str) -> Option<String> {
+    if !target.starts_with('/') || target.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+        return None;
+    }
+    let base = url::Url::parse("http://site.invalid/").ok()?;
+    let resolved = base.join(target).ok()?;
+    if resolved.origin() != base.origin() || resolved.username() != "" || resolved.password().is_some() {
+        return None;
+    }
+    let path = &resolved[url::Position::BeforePath..url::Position::AfterQuery];
+    // Resolution may leave `//` at the front (`/.//evil.example`), which is another host again.
+    (!path.starts_with("//")).then(|| path.to_owned())
 }
 
 /// Percent-encodes a query-string value (everything but unreserved ASCII).
@@ -231,9 +244,40 @@ mod tests {
 
     #[test]
     fn only_paths_of_this_site_are_redirected_to() {
-        assert!(is_local_path("/manage/leads?industry=food_beverage"));
-        for other in ["//evil.example", "/\\evil.example", "https://evil.example", "", "manage"] {
-            assert!(!is_local_path(other), "{other}");
+        assert!(local_path("/manage/leads?industry=food_beverage").is_some());
+        for other in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "manage",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "/.//evil.example",
+            "/..//evil.example",
+            "/\u{0}/evil.example",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(local_path(other), None, "{other:?}");
+        }
+        assert_eq!(local_path("/manage/leads/../dashboard?period=2023"), Some("/manage/dashboard?period=2023".into()));
+        assert_eq!(local_path("/%2F%2Fevil.example"), Some("/%2F%2Fevil.example".into()), "an encoded slash stays in the path");
+    }
+
+    proptest::proptest! {
+        /// Whatever is accepted, a browser resolving it against the site stays on the site.
+        #[test]
+        fn no_target_accepted_leaves_the_site(target in "/[/\\\\.a-z:@%?#\t\n ]{0,12}") {
+            if let Some(path) = local_path(&target) {
+                let base = url::Url::parse("https://district.example/manage/").unwrap();
+                let browser: String = target.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect::<String>().replace('\\', "/");
+                let landed = base.join(&browser).unwrap();
+                proptest::prop_assert_eq!(landed.host_str(), Some("district.example"));
+                proptest::prop_assert!(!path.starts_with("//"));
+            }
         }
     }
 

@@ -184,7 +184,19 @@ mod tests {
     #[test]
     fn dates_read_as_year_month_day() {
         assert_eq!(optional_date::parse("2026-10-08"), NaiveDate::from_ymd_opt(2026, 10, 8));
-        for bad in ["2026-13-01", "2026-02-30", "2026/10/08", "2026-10", "", "-1-10-08", "2026-1a-08", "262142-01-01", "+2026-01-01", "26-01-01", "2026-001-01"] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "2026/10/08",
+            "2026-10",
+            "",
+            "-1-10-08",
+            "2026-1a-08",
+            "262142-01-01",
+            "+2026-01-01",
+            "26-01-01",
+            "2026-001-01",
+        ] {
             assert_eq!(optional_date::parse(bad), None, "{bad}");
         }
     }
@@ -214,7 +226,13 @@ mod tests {
     fn rfc3339_refuses_what_it_could_not_write_back() {
         // Year -1 and year 10000 once in UTC: accepted, they were written as "-001-…" and
         // "10000-…", which nothing could read again.
-        for bad in ["0000-01-01T00:00:00.000+23:59", "9999-12-31T23:59:59.000-01:00", "2026-09-20T02:00:00+24:00", "2026-09-20T02:00:00+08:60", "2026-09-20T02:00:60Z"] {
+        for bad in [
+            "0000-01-01T00:00:00.000+23:59",
+            "9999-12-31T23:59:59.000-01:00",
+            "2026-09-20T02:00:00+24:00",
+            "2026-09-20T02:00:00+08:60",
+            "2026-09-20T02:00:60Z",
+        ] {
             assert_eq!(rfc3339::parse(bad), None, "{bad}");
         }
         assert!(rfc3339::parse("0000-01-01T00:00:00Z").is_some());
@@ -234,7 +252,16 @@ mod tests {
     /// A text of the shape `YYYY-MM-DDTHH:MM:SS[.f](Z|±HH:MM)` with any digits: many of these are
     /// no instant at all, and the rest reach every edge the parser has.
     fn instant_like() -> impl Strategy<Value = String> {
-        (prop_oneof![Just(0u32), Just(9999u32), 0u32..=9999], prop_oneof![Just(1u32), Just(12u32), 0u32..=13], prop_oneof![Just(1u32), Just(31u32), 0u32..=32], 0u32..=25, 0u32..=60, 0u32..=61, proptest::option::of(0u32..=9999), proptest::option::of((any::<bool>(), 0u32..=24, 0u32..=60)))
+        (
+            prop_oneof![Just(0u32), Just(9999u32), 0u32..=9999],
+            prop_oneof![Just(1u32), Just(12u32), 0u32..=13],
+            prop_oneof![Just(1u32), Just(31u32), 0u32..=32],
+            0u32..=25,
+            0u32..=60,
+            0u32..=61,
+            proptest::option::of(0u32..=9999),
+            proptest::option::of((any::<bool>(), 0u32..=24, 0u32..=60)),
+        )
             .prop_map(|(y, mo, d, h, mi, s, fraction, offset)| {
                 let fraction = fraction.map(|f| format!(".{f:03}")).unwrap_or_default();
                 let offset = match offset {

@@ -135,11 +135,15 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
         }
         Command::SetPassword { username } => {
             let hash = hashed(&read_password(input)?)?;
-            if users::set_password(&mut conn, &username, &hash).await.map_err(failed)? {
-                Ok(format!("password of {username} changed"))
-            } else {
-                Err(CliError::Failed(format!("no user named {username}")))
-            }
+            let Some((user, _)) = users::find_with_hash(&mut conn, &username).await.map_err(failed)? else {
+                return Err(CliError::Failed(format!("no user named {username}")));
+            };
+            // Whoever knew the old password may hold a session: the change ends them all, at once.
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
+            users::set_password(&mut tx, &username, &hash).await.map_err(failed)?;
+            sessions::delete_for_user(&mut tx, user.id).await.map_err(failed)?;
+            tx.commit().await.map_err(failed)?;
+            Ok(format!("password of {username} changed; their sessions ended"))
         }
         Command::Disable { username } => {
             let Some((user, _)) = users::find_with_hash(&mut conn, &username).await.map_err(failed)? else {

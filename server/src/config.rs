@@ -2,7 +2,8 @@
 //! (`LEPTOS_SITE_ADDR` is the address to listen on), `DATABASE_URL` (a `sqlite://` file, the
 //! default `./data/zhaoshang.db`, or a `postgres://` server), `ZS_SECURE_COOKIES=1` behind https,
 //! and the follow-up deadlines: `ZS_FIRST_RESPONSE_DAYS` (1), `ZS_ASSESSMENT_DAYS` (3) and
-//! `ZS_ASSESSMENT_FROM_WAN` (10000, i.e. 1 亿元).
+//! `ZS_ASSESSMENT_FROM_WAN` (10000, i.e. 1 亿元); `ZS_TRUSTED_PROXIES` (reverse proxies whose
+//! `X-Forwarded-For` is believed) and `ZS_SESSION_MAX_DAYS` (90).
 
 use leptos::config::{get_configuration, LeptosOptions};
 
@@ -16,6 +17,10 @@ pub struct Config {
     pub database_url: String,
     pub secure_cookies: bool,
     pub follow_up: domain::followup::FollowUpRules,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`ZS_TRUSTED_PROXIES`, none by default).
+    pub trusted_proxies: Vec<crate::client_address::Network>,
+    /// A session ends this many days after login however often it is used (`ZS_SESSION_MAX_DAYS`, 90).
+    pub session_max_days: i64,
 }
 
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
@@ -62,7 +67,10 @@ impl Config {
             assessment_days: number("ZS_ASSESSMENT_DAYS", defaults.assessment_days)?,
             assessment_from: domain::Wan(number("ZS_ASSESSMENT_FROM_WAN", defaults.assessment_from.0)?),
         };
-        Ok(Config { leptos, database_url, secure_cookies, follow_up })
+        let trusted_proxies = crate::client_address::parse_list(&std::env::var("ZS_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|bad| StartupError::Config(format!("ZS_TRUSTED_PROXIES: not an address or network: {bad}")))?;
+        let session_max_days = number("ZS_SESSION_MAX_DAYS", 90)?.max(1);
+        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).
@@ -74,6 +82,12 @@ impl Config {
     /// The same configuration on another database.
     pub fn with_database_url(mut self, url: &str) -> Self {
         self.database_url = url.to_owned();
+        self
+    }
+
+    /// The same configuration trusting `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<crate::client_address::Network>) -> Self {
+        self.trusted_proxies = proxies;
         self
     }
 

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod build_info;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -17,6 +18,7 @@ pub mod merge;
 pub mod routes;
 pub mod stage;
 pub mod startup;
+pub mod state;
 pub mod sync;
 pub mod telemetry;
 pub mod writer;

@@ -3,95 +3,19 @@
 //! finishes the requests in flight.
 
 use std::net::SocketAddr;
-use std::time::Duration;
-
-use axum::extract::FromRef;
-use axum::Router;
-use leptos::config::LeptosOptions;
-use tokio::net::TcpListener;
-
 use std::sync::Arc;
 
-use crate::auth::rate_limit::LoginLimits;
+use axum::Router;
+use tokio::net::TcpListener;
+
 use crate::build_info::BuildInfo;
 use crate::config::Config;
-use crate::db::{Db, Engine};
+use crate::db::Db;
 use crate::error::StartupError;
 use crate::indexer::Indexer;
 use crate::routes;
+use crate::state::{AppState, Upkeep};
 use crate::writer::SyncWriter;
-
-/// State shared by every request handler.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub leptos: LeptosOptions,
-    pub build: BuildInfo,
-    pub db: Db,
-    pub limits: Arc<LoginLimits>,
-    /// Mark the session cookie `Secure` (the server is reached over https).
-    pub secure_cookies: bool,
-    /// The follow-up deadlines.
-    pub follow_up: domain::followup::FollowUpRules,
-    /// Told when leads were written, to bring the workspace's tables up to date.
-    pub indexer: Indexer,
-    /// Applies pushed batches, several per transaction.
-    pub writer: SyncWriter,
-    /// The database's periodic upkeep, stopped when the last state is dropped.
-    pub upkeep: Arc<Upkeep>,
-}
-
-/// Background tasks that live as long as the application: aborted on drop.
-#[derive(Debug)]
-pub struct Upkeep(Vec<tokio::task::JoinHandle<()>>);
-
-impl Drop for Upkeep {
-    fn drop(&mut self) {
-        for task in &self.0 {
-            task.abort();
-        }
-    }
-}
-
-impl Upkeep {
-    fn start(db: &Db) -> Upkeep {
-        let mut tasks = Vec::new();
-        if db.engine == Engine::Sqlite {
-            tasks.push(every(
-                Duration::from_secs(1),
-                "database checkpoint failed",
-                db,
-                |db| async move { crate::db::checkpoint(&db).await },
-            ));
-            tasks.push(every(Duration::from_secs(3600), "updating the planner's statistics failed", db, |db| async move {
-                crate::db::optimize(&db).await
-            }));
-        }
-        Upkeep(tasks)
-    }
-}
-
-/// Runs `work` on `db` every `period`, logging `failure` with the error when it fails.
-fn every<F, Fut>(period: Duration, failure: &'static str, db: &Db, work: F) -> tokio::task::JoinHandle<()>
-where
-    F: Fn(Db) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), sqlx::Error>> + Send,
-{
-    let db = db.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(period).await;
-            if let Err(error) = work(db.clone()).await {
-                tracing::warn!(%error, "{failure}");
-            }
-        }
-    })
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
-    }
-}
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -120,7 +44,9 @@ impl Application {
             indexer,
             writer,
             upkeep,
-            limits: Arc::new(LoginLimits::default()),
+            throttle: crate::auth::throttle::Throttle::default(),
+            trusted_proxies: Arc::new(config.trusted_proxies),
+            session_max_age: chrono::TimeDelta::days(config.session_max_days),
             secure_cookies: config.secure_cookies,
             follow_up: config.follow_up,
         };

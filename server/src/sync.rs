@@ -8,7 +8,11 @@
 //! - when both sides changed the same attribute, the later arrival (this change) wins and the value
 //!   it replaces stays in the audit trail, marked as overwritten;
 //! - a change to another officer's lead, or one that leaves the lead invalid (the domain's parser,
-//!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies.
+//!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies;
+//! - so is a change the server cannot read (a `null` consent, an instant no clock gives), if it
+//!   names its change id and lead id; its answer is recorded like any other;
+//! - a new lead's provenance is the server's: its officer and device are the request's, and it
+//!   was captured no later than it arrived.
 //!
 //! The batches of a writer's group are read in two queries, decided in memory in order (a lead or
 //! a change id may occur twice), and written with multi-row statements: a round trip per
@@ -17,6 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use chrono::{DateTime, Utc};
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
 use domain::{FieldError, Lead, LeadId};
 use sqlx::AnyConnection;
@@ -45,6 +50,9 @@ struct Work<'a> {
     at: String,
     next_seq: i64,
     stored: HashMap<LeadId, StoredLead>,
+    /// Leads stored in rows that cannot be read (`db::unreadable`): changes to them are rejected,
+    /// not taken for new leads.
+    unreadable: BTreeSet<String>,
     /// Leads created here, with the device that sent them. Those not also `updated` are stored
     /// exactly as their trail's `created` entry holds them (see `db::leads`).
     created: BTreeMap<LeadId, &'a str>,
@@ -64,12 +72,30 @@ pub struct Applied {
 }
 
 /// A pushed batch with each change's lead run through the domain's parser, and a new lead's
-/// (a change based on version 0) serialized as it would be stored. Neither needs anything stored, so both are done
-/// before the writer's turn: requests do them in parallel, and the turn is spent on what needs
-/// the database.
+/// (a change based on version 0) serialized as it would be stored. Neither needs anything stored,
+/// so both are done before the writer's turn: requests do them in parallel, and the turn is spent
+/// on what needs the database.
 pub struct CheckedBatch {
-    changes: Vec<LeadChange>,
-    leads: Vec<Result<Incoming, Vec<FieldError>>>,
+    changes: Vec<Checked>,
+    received_at: DateTime<Utc>,
+}
+
+/// One pushed change, checked.
+enum Checked {
+    /// A change of the protocol's shape, its lead parsed or refused by the domain's rules.
+    Change { change: LeadChange, lead: Result<Incoming, Vec<FieldError>> },
+    /// A change that does not fit the protocol (a `null` consent, an instant no clock gives): it
+    /// is answered `rejected` alone, and recorded, so a retry gets the same answer.
+    Unreadable(UnreadableChange),
+}
+
+/// A change the server could not read, with what identifies it.
+#[derive(Clone, Debug)]
+pub struct UnreadableChange {
+    pub change_id: uuid::Uuid,
+    pub lead_id: LeadId,
+    /// What is wrong, with the path of the value (`lead.captured_at: …`).
+    pub message: String,
 }
 
 /// A pushed lead that passed the parser.
@@ -80,28 +106,47 @@ struct Incoming {
     created_json: Option<String>,
 }
 
-/// A lead the server has not seen, as it is stored: owned by the pusher, at the start of the
-/// pipeline whatever the tablet sent.
-fn as_created(mut lead: Lead, owner: &str) -> Lead {
-    lead.captured_by = owner.to_owned();
+/// Where a push comes from and when it arrived: what the server records as a new lead's
+/// provenance, whatever the lead's own fields say.
+#[derive(Clone, Copy)]
+pub struct Provenance<'a> {
+    /// The user name of the officer pushing.
+    pub owner: &'a str,
+    /// The device the request names (checked by the route).
+    pub device_id: &'a str,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A lead the server has not seen, as it is stored: owned by the pusher, captured on the device
+/// the request came from, at the start of the pipeline whatever the tablet sent, and captured
+/// no later than it arrived (a tablet clock running ahead would move its deadlines).
+fn as_created(mut lead: Lead, from: Provenance) -> Lead {
+    lead.captured_by = from.owner.to_owned();
+    lead.device_id = from.device_id.to_owned();
     lead.pipeline = Default::default();
+    lead.captured_at = lead.captured_at.min(from.received_at);
+    lead.updated_at = lead.updated_at.min(from.received_at).max(lead.captured_at);
     lead
 }
 
 impl CheckedBatch {
-    /// Checks the changes `owner` pushed.
-    pub fn new(changes: Vec<LeadChange>, owner: &str) -> Self {
-        let leads = changes
-            .iter()
-            .map(|c| {
-                c.lead.normalized().map(|lead| {
-                    let created_json =
-                        (c.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), owner)).ok()).flatten();
-                    Incoming { lead, created_json }
-                })
+    /// Checks the changes pushed, from `from`.
+    pub fn new(changes: Vec<Result<LeadChange, UnreadableChange>>, from: Provenance) -> Self {
+        let changes = changes
+            .into_iter()
+            .map(|c| match c {
+                Err(unreadable) => Checked::Unreadable(unreadable),
+                Ok(change) => {
+                    let lead = change.lead.normalized().map(|lead| {
+                        let created_json =
+                            (change.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), from)).ok()).flatten();
+                        Incoming { lead, created_json }
+                    });
+                    Checked::Change { change, lead }
+                }
             })
             .collect();
-        CheckedBatch { changes, leads }
+        CheckedBatch { changes, received_at: from.received_at }
     }
 
     pub fn len(&self) -> usize {
@@ -110,6 +155,23 @@ impl CheckedBatch {
 
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// The readable changes, in order.
+    fn readable(&self) -> impl Iterator<Item = &LeadChange> {
+        self.changes.iter().filter_map(|c| match c {
+            Checked::Change { change, .. } => Some(change),
+            Checked::Unreadable(_) => None,
+        })
+    }
+}
+
+impl Checked {
+    fn change_id(&self) -> uuid::Uuid {
+        match self {
+            Checked::Change { change, .. } => change.change_id,
+            Checked::Unreadable(u) => u.change_id,
+        }
     }
 }
 
@@ -123,26 +185,45 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     // First statement: takes the write lock, unless the transaction already holds it for an
     // earlier batch of its group (see `take_sequence` and `crate::writer`).
     let next_seq = leads::take_sequence(conn, total as i64).await?;
-    let change_ids: Vec<String> = changes().map(|c| c.change_id.to_string()).collect();
+    let change_ids: Vec<String> = changes().map(|c| c.change_id().to_string()).collect();
     let mut answered = changes::find_many(conn, &change_ids).await?;
-    let lead_ids: Vec<String> = changes().map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
-    let stored = leads::find_many(conn, &lead_ids).await?;
-    let mut work = Work { at: now_text(), next_seq, stored, created: BTreeMap::new(), updated: BTreeSet::new(), history: Vec::new() };
+    let lead_ids: Vec<String> =
+        pushed.iter().flat_map(|p| p.batch.readable()).map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+    let found = leads::find_many(conn, &lead_ids).await?;
+    let mut work = Work {
+        at: now_text(),
+        next_seq,
+        stored: found.leads,
+        unreadable: found.unreadable,
+        created: BTreeMap::new(),
+        updated: BTreeSet::new(),
+        history: Vec::new(),
+    };
 
     let mut results_per_batch = Vec::with_capacity(pushed.len());
     let mut new_answers = Vec::new();
     for &Pushed { pusher, batch } in pushed {
         let mut results = Vec::with_capacity(batch.len());
-        for (change, incoming) in batch.changes.iter().zip(&batch.leads) {
-            if let Some(earlier) = answered.get(&change.change_id.to_string()) {
+        for checked in &batch.changes {
+            let change_id = checked.change_id();
+            if let Some(earlier) = answered.get(&change_id.to_string()) {
                 results.push(match earlier.status {
                     ChangeStatus::Rejected => earlier.clone(),
                     _ => ChangeResult { status: ChangeStatus::Duplicate, ..earlier.clone() },
                 });
                 continue;
             }
-            let result = work.decide(&pusher, change, incoming.as_ref())?;
-            answered.insert(change.change_id.to_string(), result.clone());
+            let result = match checked {
+                Checked::Change { change, lead } => work.decide(&pusher, batch.received_at, change, lead.as_ref())?,
+                Checked::Unreadable(u) => ChangeResult {
+                    change_id,
+                    lead_id: u.lead_id,
+                    status: ChangeStatus::Rejected,
+                    version: None,
+                    reason: Some(RejectReason::Malformed { message: u.message.clone() }),
+                },
+            };
+            answered.insert(change_id.to_string(), result.clone());
             new_answers.push((result.clone(), pusher.user.id));
             results.push(result);
         }
@@ -163,7 +244,7 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     Ok(pushed
         .iter()
         .zip(results_per_batch)
-        .map(|(p, results)| Applied { results, known_to_device: work.known_to_device(&p.batch.changes) })
+        .map(|(p, results)| Applied { results, known_to_device: work.known_to_device(p.batch.readable()) })
         .collect())
 }
 
@@ -188,7 +269,7 @@ fn to_json(lead: &Lead) -> Result<serde_json::Value, sqlx::Error> {
 impl<'a> Work<'a> {
     /// The sequence numbers of the written leads whose stored copy is the one the device sent
     /// last in this batch.
-    fn known_to_device(&self, batch: &[LeadChange]) -> Vec<i64> {
+    fn known_to_device<'c>(&self, batch: impl Iterator<Item = &'c LeadChange>) -> Vec<i64> {
         let mut last_sent: HashMap<LeadId, &Lead> = HashMap::new();
         for change in batch {
             last_sent.insert(change.lead.id, &change.lead);
@@ -224,6 +305,7 @@ impl<'a> Work<'a> {
     fn decide(
         &mut self,
         pusher: &Pusher<'a>,
+        received_at: DateTime<Utc>,
         change: &LeadChange,
         incoming: Result<&'a Incoming, &Vec<FieldError>>,
     ) -> Result<ChangeResult, sqlx::Error> {
@@ -231,8 +313,17 @@ impl<'a> Work<'a> {
             Ok(incoming) => incoming,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors: errors.clone() })),
         };
+        if self.unreadable.contains(&incoming.lead.id.to_string()) {
+            let message = "the server's copy of this lead cannot be read; an administrator can see it in the workspace".to_owned();
+            return Ok(rejected(change, RejectReason::Malformed { message }));
+        }
         let Some(stored) = self.stored.get(&incoming.lead.id) else {
-            return self.create(pusher, change, incoming);
+            return self.create(
+                Provenance { owner: &pusher.user.username, device_id: pusher.device_id, received_at },
+                pusher,
+                change,
+                incoming,
+            );
         };
         let incoming = &incoming.lead;
         if stored.owner_id != pusher.user.id {
@@ -251,7 +342,7 @@ impl<'a> Work<'a> {
         let officer_attrs: Vec<LeadAttr> = change.changed.iter().copied().filter(|a| *a != LeadAttr::Pipeline).collect();
         let mut merged = stored.lead.clone();
         merged.take_attrs(incoming, &officer_attrs);
-        merged.updated_at = merged.updated_at.max(incoming.updated_at);
+        merged.updated_at = merged.updated_at.max(incoming.updated_at.min(received_at));
         let merged = match merged.normalized() {
             Ok(lead) => lead,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),
@@ -289,8 +380,14 @@ impl<'a> Work<'a> {
     /// A lead the server has not seen: stored as the tablet sent it, owned by the pusher. The trail
     /// records the creation as one entry holding the whole lead, the only copy of its JSON until
     /// the lead changes.
-    fn create(&mut self, pusher: &Pusher<'a>, change: &LeadChange, incoming: &'a Incoming) -> Result<ChangeResult, sqlx::Error> {
-        let lead = as_created(incoming.lead.clone(), &pusher.user.username);
+    fn create(
+        &mut self,
+        from: Provenance,
+        pusher: &Pusher<'a>,
+        change: &LeadChange,
+        incoming: &'a Incoming,
+    ) -> Result<ChangeResult, sqlx::Error> {
+        let lead = as_created(incoming.lead.clone(), from);
         let json = match &incoming.created_json {
             Some(json) => json.clone(),
             None => serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,

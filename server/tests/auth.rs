@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{spawn_app, PASSWORD};
+use common::{spawn_app, spawn_app_behind_proxy, TestApp, PASSWORD};
 use serde_json::json;
 use server::db::users::Role;
 
@@ -45,21 +45,87 @@ async fn wrong_passwords_and_unknown_users_get_the_same_401() {
     }
 }
 
-#[tokio::test]
-async fn login_attempts_are_limited_per_account() {
-    let app = spawn_app().await;
-    app.add_user("li.wei", Role::Officer).await;
-    let attempt = || app.client.post(app.url("/api/v1/login")).json(&json!({"username": "li.wei", "password": "not the password"})).send();
+/// A login from `address`, as the trusted proxy in front of the server reports it.
+async fn login_from(app: &TestApp, address: &str, username: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/login"))
+        .header("x-forwarded-for", address)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
 
-    for _ in 0..10 {
-        assert_eq!(attempt().await.unwrap().status(), 401);
+#[tokio::test]
+async fn a_guesser_is_slowed_at_their_address_and_cannot_lock_the_officer_out() {
+    let app = spawn_app_behind_proxy().await;
+    app.add_user("li.wei", Role::Officer).await;
+    let attacker = "203.0.113.66";
+
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, attacker, "li.wei", "not the password").await.status(), 401);
     }
-    let limited = attempt().await.unwrap();
+    let limited = login_from(&app, attacker, "li.wei", "not the password").await;
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
-    // Even the right password waits: the limit counts attempts, not failures.
-    let right = app.client.post(app.url("/api/v1/login")).json(&json!({"username": "li.wei", "password": PASSWORD})).send().await.unwrap();
-    assert_eq!(right.status(), 429);
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_requests");
+    // At the attacker's address even the right password waits…
+    assert_eq!(login_from(&app, attacker, "li.wei", PASSWORD).await.status(), 429);
+    // …while the officer at their own address logs in, and keeps doing so.
+    for _ in 0..3 {
+        assert_eq!(login_from(&app, "198.51.100.7", "li.wei", PASSWORD).await.status(), 200);
+    }
+    // Without a trusted proxy in between, the header is the client's own word and ignored: the
+    // server counts the peer's address (127.0.0.1 here), which has not failed.
+    let app = spawn_app().await;
+    app.add_user("li.wei", Role::Officer).await;
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, "203.0.113.66", "li.wei", "not the password").await.status(), 401);
+    }
+    assert_eq!(login_from(&app, "198.51.100.7", "li.wei", PASSWORD).await.status(), 429, "the peer is one address");
+}
+
+#[tokio::test]
+async fn failures_from_one_address_across_accounts_are_bounded_and_a_success_does_not_reset_them() {
+    let app = spawn_app_behind_proxy().await;
+    app.add_user("li.wei", Role::Officer).await;
+    for n in 0..30 {
+        assert_eq!(login_from(&app, "203.0.113.66", &format!("guess{n}"), "not the password").await.status(), 401);
+    }
+    assert_eq!(login_from(&app, "203.0.113.66", "li.wei", PASSWORD).await.status(), 429);
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(count, 60, "stored in the database, where every server process reads them");
+}
+
+#[tokio::test]
+async fn changing_a_password_ends_every_session_and_sessions_have_an_absolute_lifetime() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    let other = app.login("li.wei").await;
+    let mut input = std::io::Cursor::new("a new password 2026\n");
+    server::cli::run_user_command(&app.db, server::cli::Command::SetPassword { username: "li.wei".into() }, &mut input).await.unwrap();
+    for t in [&token, &other] {
+        assert_eq!(app.client.get(app.url("/api/v1/me")).bearer_auth(t).send().await.unwrap().status(), 401);
+    }
+
+    // Used every day, a session still ends 90 days after it began.
+    let token = app.login_with("li.wei", "a new password 2026").await;
+    assert_eq!(app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), 200);
+    sqlx::query("UPDATE sessions SET created_at = '2020-01-01T00:00:00.000Z'").execute(&app.db.pool).await.unwrap();
+    assert_eq!(app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    let token = app.officer("li.wei").await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let response = app.client.get(app.url("/api/v1/me")).header("authorization", format!("{scheme} {token}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+    let response = app.client.get(app.url("/api/v1/me")).header("authorization", format!("Basic {token}")).send().await.unwrap();
+    assert_eq!(response.status(), 401);
 }
 
 #[tokio::test]

@@ -92,6 +92,7 @@ async fn leads_stored_before_the_trail_held_first_versions_are_kept_whole_after_
     let pushed = sync(request("tablet-2", 0, vec![create(&later)])).await;
     assert_eq!(pushed.results[0].version, Some(1), "a new lead is stored after the upgrade");
     later.captured_by = "li.wei".into();
+    later.device_id = "tablet-2".into();
 
     let pulled = sync(request("tablet-3", 0, vec![])).await;
     let mut leads: Vec<Lead> = pulled.changes.into_iter().map(|c| c.lead).collect();

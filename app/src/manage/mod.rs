@@ -35,6 +35,8 @@ pub struct Frame {
     pub department: String,
     /// The path and query of this page, to come back to after switching language.
     pub here: String,
+    /// Stored rows the server could not read (table, id), shown to administrators on every page.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Renders a whole document around `body`.
@@ -46,6 +48,11 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
     let who = fill(t(Key::ManageSignedInAs), &[("name", &frame.user_name), ("department", &frame.department)]);
     let page_title = format!("{title} · {}", t(Key::ManageTitle));
     let css = frame.css_href.clone();
+    let unreadable = (!frame.unreadable.is_empty()).then(|| {
+        let rows = frame.unreadable.iter().map(|(table, id)| format!("{table} {id}")).collect::<Vec<_>>().join(", ");
+        let text = fill(t(Key::ManageUnreadableRows), &[("n", &frame.unreadable.len().to_string()), ("rows", &rows)]);
+        view! { <p class="notice unreadable" role="alert" data-testid="unreadable-rows">{text}</p> }
+    });
     let html = view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -75,7 +82,7 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                         <button type="submit" class="header-button">{t(Key::ManageLogout)}</button>
                     </form>
                 </header>
-                <main class="manage-main">{body}</main>
+                <main class="manage-main">{unreadable}{body}</main>
             </body>
         </html>
     };

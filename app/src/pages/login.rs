@@ -85,5 +85,5 @@ pub fn LoginPage() -> impl IntoView {
 /// Where to go once logged in: the page that sent the user here (`?next=/manage/leads`), if it is
 /// a path of this site, else the capture screen.
 fn after_login() -> String {
-    crate::page::query_param("next").filter(|next| domain::review::is_local_path(next)).unwrap_or_else(|| "/".to_owned())
+    crate::page::query_param("next").and_then(|next| domain::review::local_path(&next)).unwrap_or_else(|| "/".to_owned())
 }

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use crate::db::users::{Role, User};
 use crate::db::{sessions, users};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Name of the HttpOnly session cookie.
 pub const SESSION_COOKIE: &str = "zs_session";
@@ -32,7 +32,9 @@ impl AuthUser {
 /// The session token a request carries, if any.
 pub fn request_token(headers: &HeaderMap) -> Option<String> {
     if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        return value.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+        // The scheme is case-insensitive (RFC 9110): `bearer`, `BEARER` and `Bearer` alike.
+        let (scheme, token) = value.trim().split_once(' ')?;
+        return (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned());
     }
     headers
         .get_all(COOKIE)
@@ -50,7 +52,7 @@ impl FromRequestParts<AppState> for AuthUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = request_token(&parts.headers).ok_or(ApiError::Unauthorized("log in first: no session token"))?;
         let mut conn = state.db.pool.acquire().await?;
-        let user_id = sessions::touch(&mut conn, &super::token::hash(&token))
+        let user_id = sessions::touch(&mut conn, &super::token::hash(&token), state.session_max_age)
             .await?
             .ok_or(ApiError::Unauthorized("the session has expired or ended: log in again"))?;
         match users::find(&mut conn, user_id).await? {

@@ -9,11 +9,14 @@ pub async fn find_many(
     change_ids: &[String],
 ) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
-    for row in super::bulk::fetch_where_in(conn, "SELECT change_id, result FROM applied_changes", "change_id", change_ids).await? {
+    let rows = super::bulk::fetch_where_in(conn, "SELECT change_id, result FROM applied_changes", "change_id", change_ids).await?;
+    let read = |row: &sqlx::any::AnyRow| -> Result<(String, ChangeResult), sqlx::Error> {
         let text: String = row.try_get("result")?;
-        let result = serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        found.insert(row.try_get("change_id")?, result);
-    }
+        Ok((row.try_get("change_id")?, serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?))
+    };
+    // An answer that cannot be read is as good as none: the change is decided again.
+    let change_id = |row: &sqlx::any::AnyRow| row.try_get::<String, _>("change_id").unwrap_or_default();
+    found.extend(super::unreadable::skipping("applied_changes", &rows, change_id, read));
     Ok(found)
 }
 

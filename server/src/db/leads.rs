@@ -55,7 +55,7 @@ fn decode_attr_versions(text: &str) -> Result<BTreeMap<LeadAttr, i64>, sqlx::Err
 }
 
 /// The columns [`from_row`] reads, for a query `FROM leads`.
-const COLUMNS: &str = "owner_id, version, seq, attr_versions, \
+const COLUMNS: &str = "id, owner_id, version, seq, attr_versions, \
      COALESCE(data, (SELECT h.new_value FROM lead_history h WHERE h.lead_id = leads.id AND h.attr = 'created' ORDER BY h.id LIMIT 1)) AS data";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredLead, sqlx::Error> {
@@ -68,21 +68,41 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredLead, sqlx::Error> {
     })
 }
 
-/// The lead with this id.
+/// The id of a lead row, for the register of rows that cannot be read.
+fn row_id(row: &sqlx::any::AnyRow) -> String {
+    row.try_get::<String, _>("id").unwrap_or_default()
+}
+
+/// Reads the rows, skipping (and noting, `super::unreadable`) the ones that cannot be read.
+fn readable(rows: &[sqlx::any::AnyRow]) -> Vec<StoredLead> {
+    super::unreadable::skipping("leads", rows, row_id, from_row)
+}
+
+/// The lead with this id; `None` also when its row cannot be read (noted in `super::unreadable`).
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLead>, sqlx::Error> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM leads WHERE id = $1")).bind(id).fetch_optional(conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(readable(row.as_slice()).pop())
+}
+
+/// The stored leads with these ids, and the ids of those whose rows cannot be read.
+pub struct Found {
+    pub leads: std::collections::HashMap<domain::LeadId, StoredLead>,
+    pub unreadable: std::collections::BTreeSet<String>,
 }
 
 /// The stored leads with these ids.
-pub async fn find_many(
-    conn: &mut AnyConnection,
-    ids: &[String],
-) -> Result<std::collections::HashMap<domain::LeadId, StoredLead>, sqlx::Error> {
-    let mut found = std::collections::HashMap::new();
+pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<Found, sqlx::Error> {
+    let mut found = Found { leads: Default::default(), unreadable: Default::default() };
     for row in super::bulk::fetch_where_in(conn, &format!("SELECT {COLUMNS} FROM leads"), "id", ids).await? {
-        let stored = from_row(&row)?;
-        found.insert(stored.lead.id, stored);
+        match from_row(&row) {
+            Ok(stored) => {
+                found.leads.insert(stored.lead.id, stored);
+            }
+            Err(error) => {
+                super::unreadable::note("leads", &row_id(&row), &error);
+                found.unreadable.insert(row_id(&row));
+            }
+        }
     }
     Ok(found)
 }
@@ -184,7 +204,7 @@ pub async fn changed_between(conn: &mut AnyConnection, after: i64, upto: i64, li
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(readable(&rows))
 }
 
 /// Leads changed after `cursor` in sequence order, at most `limit`; only `owner_id`'s when given;
@@ -205,7 +225,7 @@ pub async fn changed_since(
     let sql = format!("SELECT {COLUMNS} FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2");
     let skip = (!skip.is_empty()).then(|| serde_json::Value::from(skip).to_string());
     let rows = sqlx::query(&sql).bind(cursor).bind(limit).bind(skip).bind(owner_id).fetch_all(conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(readable(&rows))
 }
 
 /// When and from which device a lead last reached the server.

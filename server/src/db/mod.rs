@@ -13,6 +13,7 @@ pub mod reports;
 pub mod review;
 pub mod sessions;
 pub mod targets;
+pub mod unreadable;
 pub mod users;
 pub mod workspace_index;
 

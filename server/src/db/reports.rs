@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, Row};
 /// leads reads a few thousand rows.
 pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>, sqlx::Error> {
     let signed = sqlx::query(
-        "SELECT f.industry, f.segment, f.origin_class, f.top_500, f.pipeline, u.username, u.department \
+        "SELECT f.lead_id, f.industry, f.segment, f.origin_class, f.top_500, f.pipeline, u.username, u.department \
          FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.signed_on IS NOT NULL",
     )
     .fetch_all(&mut *conn)
@@ -30,7 +30,8 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
         Ok((industry.as_deref().and_then(IndustryChain::from_code), segment.as_deref().and_then(IndustrySegment::from_code)))
     };
     let mut facts = Vec::with_capacity(signed.len() + screened.len());
-    for r in &signed {
+    // A project whose row cannot be read is left out of the figures (and noted), not the dashboard.
+    let project = |r: &sqlx::any::AnyRow| -> Result<ProjectFacts, sqlx::Error> {
         let (industry, segment) = chain(r)?;
         let json: Option<String> = r.try_get("pipeline")?;
         let pipeline: Pipeline = match json {
@@ -38,7 +39,7 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
             None => Pipeline::default(),
         };
         let origin: Option<String> = r.try_get("origin_class")?;
-        facts.push(ProjectFacts {
+        Ok(ProjectFacts {
             industry,
             segment,
             origin: origin.as_deref().and_then(origin_class_from_code),
@@ -47,8 +48,10 @@ pub async fn project_facts(conn: &mut AnyConnection) -> Result<Vec<ProjectFacts>
             officer: r.try_get("username")?,
             pipeline,
             leads: 1,
-        });
-    }
+        })
+    };
+    let lead_id = |r: &sqlx::any::AnyRow| r.try_get::<String, _>("lead_id").unwrap_or_default();
+    facts.extend(super::unreadable::skipping("lead_facts", &signed, lead_id, project));
     for r in &screened {
         let (industry, segment) = chain(r)?;
         let stage: String = r.try_get("stage")?;

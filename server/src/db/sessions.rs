@@ -1,5 +1,6 @@
 //! Login sessions. A session is found by the SHA-256 hash of its token; it expires 30 days after
-//! its last use (sliding), and ends at logout or when its user is disabled.
+//! its last use (sliding) and at the latest a fixed time after it began (90 days by default), and
+//! ends at logout, when its user is disabled, and when their password is changed.
 
 use sqlx::{AnyConnection, Row};
 
@@ -27,12 +28,14 @@ pub async fn insert(conn: &mut AnyConnection, token_hash: &str, user_id: i64) ->
 /// session lives between 29 and 30 days after its last use.
 const EXTEND_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
-/// The user id of a live session, extending its expiry when due; `None` if unknown or expired.
-pub async fn touch(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<i64>, sqlx::Error> {
+/// The user id of a live session, extending its expiry when due; `None` if unknown, expired, or
+/// begun longer than `max_age` ago.
+pub async fn touch(conn: &mut AnyConnection, token_hash: &str, max_age: chrono::TimeDelta) -> Result<Option<i64>, sqlx::Error> {
     let now = domain::time::now();
-    let row = sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+    let row = sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3")
         .bind(token_hash)
         .bind(domain::time::rfc3339::format(now))
+        .bind(domain::time::rfc3339::format(now - max_age))
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };

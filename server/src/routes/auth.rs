@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use super::json::ApiJson;
 use crate::auth::extract::request_token;
 use crate::auth::{password, token, AuthUser, SESSION_COOKIE};
+use crate::client_address::client_address;
 use crate::db::users::User;
 use crate::db::{sessions, users};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/login", post(login)).route("/api/v1/logout", post(logout)).route("/api/v1/me", get(me))
@@ -43,15 +44,16 @@ const COOKIE_MAX_AGE_SECONDS: i64 = 400 * 86_400;
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     if request.username.len() > 100 || request.password.len() > 1000 {
         return Err(ApiError::BadRequest("user name or password too long".into()));
     }
-    state.limits.per_address.attempt(&peer.ip().to_string()).map_err(ApiError::TooManyRequests)?;
-    state.limits.per_account.attempt(&request.username).map_err(ApiError::TooManyRequests)?;
-
+    let address = client_address(peer.ip(), &headers, &state.trusted_proxies).to_string();
     let mut conn = state.db.pool.acquire().await?;
+    state.throttle.check(&mut conn, &request.username, &address).await?.map_err(ApiError::TooManyRequests)?;
+
     let found = users::find_with_hash(&mut conn, &request.username).await?;
     let (user, stored_hash) = match found {
         Some((user, hash)) => (Some(user), hash),
@@ -62,8 +64,13 @@ async fn login(
         .map_err(|e| ApiError::Internal(e.into()))?;
     let user = match user {
         Some(user) if matches && !user.disabled => user,
-        _ => return Err(ApiError::Unauthorized(WRONG)),
+        _ => {
+            state.throttle.failed(&mut conn, &request.username, &address).await?;
+            tracing::warn!(%address, "login failed");
+            return Err(ApiError::Unauthorized(WRONG));
+        }
     };
+    state.throttle.succeeded(&mut conn, &request.username, &address).await?;
     let token = token::generate();
     sessions::insert(&mut conn, &token::hash(&token), user.id).await?;
     tracing::info!(user_id = user.id, "logged in");

@@ -14,7 +14,7 @@ use crate::db::history::{self, HistoryEntry};
 use crate::db::leads;
 use crate::db::users::Role;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/leads", get(list)).route("/api/v1/leads/{id}/history", get(lead_history))

@@ -15,7 +15,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Largest request body accepted (a full sync batch of 500 leads is about 0.4 MiB).
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;

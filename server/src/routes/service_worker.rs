@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const TEMPLATE: &str = include_str!("sw.js");
 

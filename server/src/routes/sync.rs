@@ -5,19 +5,19 @@
 
 use std::time::Instant;
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
 use domain::sync::request_size::server_timing;
-use domain::sync::{ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+use domain::sync::{LeadChange, ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
+use serde::Deserialize;
 
-use super::json::ApiJson;
 use crate::auth::AuthUser;
 use crate::db::{facts, leads};
 use crate::error::ApiError;
-use crate::startup::AppState;
-use crate::sync::{Applied, CheckedBatch};
+use crate::state::AppState;
+use crate::sync::{Applied, CheckedBatch, Provenance, UnreadableChange};
 
 /// Most leads one response pulls; `more` tells the tablet to pull again.
 pub const PULL_LIMIT: i64 = 500;
@@ -26,12 +26,70 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/sync", post(sync))
 }
 
+/// A sync request as read: each change either of the protocol's shape or one to reject alone.
+struct Received {
+    device_id: String,
+    cursor: u64,
+    changes: Vec<Result<LeadChange, UnreadableChange>>,
+}
+
+/// The request's envelope, with its changes left as JSON to be read one by one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    device_id: String,
+    cursor: u64,
+    changes: Vec<serde_json::Value>,
+}
+
+/// Reads a sync request. Nearly every body is read in one pass as the protocol's
+/// [`SyncRequest`]; one that is not is read again change by change, so a change that does not
+/// fit (a `null` consent, an instant no clock gives) is rejected alone, with the path of what is
+/// wrong, and the others apply. A change that does not say its change id and lead id cannot be
+/// answered: the whole request is refused then (400), as is an envelope that does not fit.
+fn read_request(bytes: &[u8]) -> Result<Received, ApiError> {
+    if let Ok(request) = serde_json::from_slice::<SyncRequest>(bytes) {
+        let changes = request.changes.into_iter().map(Ok).collect();
+        return Ok(Received { device_id: request.device_id, cursor: request.cursor, changes });
+    }
+    let envelope: Envelope = super::json::parse(bytes)?;
+    let changes = envelope.changes.into_iter().enumerate().map(|(n, value)| read_change(n, value)).collect::<Result<_, _>>()?;
+    Ok(Received { device_id: envelope.device_id, cursor: envelope.cursor, changes })
+}
+
+/// Reads the `n`th change of a request.
+fn read_change(n: usize, value: serde_json::Value) -> Result<Result<LeadChange, UnreadableChange>, ApiError> {
+    let id = |pointer: &str| value.pointer(pointer).and_then(|v| serde_json::from_value::<uuid::Uuid>(v.clone()).ok());
+    let ids = (id("/change_id"), id("/lead/id").map(domain::LeadId));
+    match serde_path_to_error::deserialize::<_, LeadChange>(value) {
+        Ok(change) => Ok(Ok(change)),
+        Err(error) => match ids {
+            (Some(change_id), Some(lead_id)) => {
+                Ok(Err(UnreadableChange { change_id, lead_id, message: format!("{}: {}", error.path(), error.inner()) }))
+            }
+            _ => Err(ApiError::BadRequest(format!(
+                "changes[{n}].{}: {} (a change without a readable change_id and lead.id cannot be answered)",
+                error.path(),
+                error.inner()
+            ))),
+        },
+    }
+}
+
+/// The sync request's body, read by [`read_request`] (off the async workers when large).
+struct SyncBody(Received);
+
+impl<S: Send + Sync> FromRequest<S> for SyncBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = super::json::json_body(request, state).await?;
+        super::json::parse_off_workers(bytes, read_request).await.map(SyncBody)
+    }
+}
+
 #[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
-async fn sync(
-    State(state): State<AppState>,
-    AuthUser(user): AuthUser,
-    ApiJson(request): ApiJson<SyncRequest>,
-) -> Result<impl IntoResponse, ApiError> {
+async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(request): SyncBody) -> Result<impl IntoResponse, ApiError> {
     // Reported to the tablet (`Server-Timing`), which sizes its next request by it
     // (`domain::sync::request_size`): the time includes the wait for other tablets' batches.
     let started = Instant::now();
@@ -45,8 +103,12 @@ async fn sync(
 
     // Parsing 500 leads through the domain's rules takes milliseconds: off the async workers
     // (see `super::json`).
-    let (changes, owner) = (request.changes, user.username.clone());
-    let batch = tokio::task::spawn_blocking(move || CheckedBatch::new(changes, &owner)).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let (changes, owner, device_id) = (request.changes, user.username.clone(), request.device_id.clone());
+    let batch = tokio::task::spawn_blocking(move || {
+        CheckedBatch::new(changes, Provenance { owner: &owner, device_id: &device_id, received_at: domain::time::now() })
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let applied = if batch.is_empty() {
         Applied::default()
     } else {

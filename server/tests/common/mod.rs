@@ -41,6 +41,21 @@ pub async fn fresh_database_url(dir: &Path) -> String {
 
 /// Starts the app on `site_root` (a directory of built assets; empty is fine for API tests).
 pub async fn spawn_app_with_site(site_root: &Path) -> TestApp {
+    spawn_app_configured(site_root, |config| config).await
+}
+
+/// Starts the app behind a reverse proxy on 127.0.0.1 (trusted): a test names the client's
+/// address in `X-Forwarded-For`.
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    let site = tempfile::tempdir().expect("temp dir");
+    let proxies = server::client_address::parse_list("127.0.0.1").unwrap();
+    let app = spawn_app_configured(site.path(), |config| config.with_trusted_proxies(proxies)).await;
+    std::mem::forget(site);
+    app
+}
+
+/// Starts the app on `site_root` with the configuration `configure` makes of the tests' one.
+pub async fn spawn_app_configured(site_root: &Path, configure: impl FnOnce(Config) -> Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(dir.path()).await;
     let config = Config::from_env()
@@ -48,6 +63,7 @@ pub async fn spawn_app_with_site(site_root: &Path) -> TestApp {
         .with_address(SocketAddr::from(([127, 0, 0, 1], 0)))
         .with_site_root(site_root.to_str().expect("utf-8 path"))
         .with_database_url(&database_url);
+    let config = configure(config);
     let app = Application::build(config).await.expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -104,10 +120,14 @@ impl TestApp {
     }
 
     pub async fn login(&self, name: &str) -> String {
+        self.login_with(name, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, name: &str, password: &str) -> String {
         let response = self
             .client
             .post(self.url("/api/v1/login"))
-            .json(&serde_json::json!({"username": name, "password": PASSWORD}))
+            .json(&serde_json::json!({"username": name, "password": password}))
             .send()
             .await
             .unwrap();
@@ -170,3 +190,43 @@ pub fn request(device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncReque
 
 pub mod device;
 pub mod proxy;
+
+/// Every page, export and API read a manager or the tablet depends on.
+pub const READERS: &[&str] = &[
+    "/manage/leads",
+    "/manage/leads?sort=company",
+    "/manage/overdue",
+    "/manage/duplicates",
+    "/manage/dashboard",
+    "/manage/dashboard?period=2026",
+    "/manage/targets",
+    "/manage/export/leads.csv",
+    "/manage/export/leads.xlsx",
+    "/manage/export/bulletin.xlsx",
+    "/api/v1/leads",
+    "/healthz",
+];
+
+impl TestApp {
+    /// Asserts that every reader in [`READERS`] answers 200 to `manager_token`, and the page of each
+    /// lead in `leads`; returns the first failure instead of panicking when `soft`.
+    pub async fn readers_answer(&self, manager_token: &str, leads: &[LeadId]) -> Result<(), String> {
+        let lead_pages = leads.iter().map(|id| format!("/manage/leads/{id}"));
+        for path in READERS.iter().map(|p| p.to_string()).chain(lead_pages) {
+            let response = self.client.get(self.url(&path)).bearer_auth(manager_token).send().await.map_err(|e| format!("{path}: {e}"))?;
+            let status = response.status();
+            if status != 200 {
+                let body = response.text().await.unwrap_or_default();
+                return Err(format!("{path} answered {status}: {}", body.chars().take(300).collect::<String>()));
+            }
+            // Read the whole body: an export that fails half-way shows only here.
+            response.bytes().await.map_err(|e| format!("{path}: body: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Posts a raw JSON body to the sync endpoint.
+    pub async fn sync_json(&self, token: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/sync")).bearer_auth(token).json(body).send().await.unwrap()
+    }
+}

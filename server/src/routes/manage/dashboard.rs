@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::Manager;
 use crate::db::{reports, targets};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/manage/dashboard", get(show))

@@ -15,7 +15,7 @@ use super::Manager;
 use crate::db::duplicates::{self, DuplicatePair, Side};
 use crate::error::ApiError;
 use crate::merge::{merge, MergeError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Most pairs listed on the page.
 const PAIRS_SHOWN: i64 = 200;

@@ -12,7 +12,7 @@ use super::Manager;
 use crate::db::review;
 use crate::error::ApiError;
 use crate::export;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

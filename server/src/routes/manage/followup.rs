@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::Manager;
 use crate::db::followup::{self, FollowUp, OverdueRow};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PAGE: i64 = 50;
 

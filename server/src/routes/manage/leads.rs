@@ -19,7 +19,7 @@ use super::Manager;
 use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::stage::{change_stage, ChangeStageError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/manage/leads", get(list)).route("/manage/leads/{id}", get(show)).route("/manage/leads/{id}/stage", post(stage))

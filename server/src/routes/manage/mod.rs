@@ -25,7 +25,7 @@ use crate::auth::AuthUser;
 use crate::db::sessions;
 use crate::db::users::{Role, User};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -81,12 +81,13 @@ impl FromRequestParts<AppState> for Manager {
             }
             Err(other) => return Err(other.into_response()),
         };
-        let frame = Frame {
+        let mut frame = Frame {
             lang,
             css_href: format!("/{}/{}.css", state.leptos.site_pkg_dir, state.leptos.output_name),
             user_name: user.username.clone(),
             department: user.department.clone(),
             here,
+            unreadable: Vec::new(),
         };
         if user.role == Role::Officer {
             let html = message_page(&frame, lang.text(Key::ManageTitle), lang.text(Key::ManageForbidden));
@@ -94,6 +95,9 @@ impl FromRequestParts<AppState> for Manager {
         }
         // The workspace reads the derived tables: a manager sees every change committed so far.
         crate::indexer::bring_up_to_date(&state.db).await.map_err(|e| ApiError::from(e).into_response())?;
+        if user.role == Role::Admin {
+            frame.unreadable = crate::db::unreadable::list(20).into_iter().map(|u| (u.table.to_owned(), u.id)).collect();
+        }
         Ok(Manager { user, frame })
     }
 }
@@ -117,7 +121,7 @@ struct Back {
 /// goes back to the page, which must be one of this site's.
 async fn switch_lang(Path(tag): Path<String>, Query(query): Query<Back>) -> Response {
     let lang = Lang::from_tag(&tag);
-    let back = if domain::review::is_local_path(&query.back) { query.back } else { "/manage/leads".to_owned() };
+    let back = domain::review::local_path(&query.back).unwrap_or_else(|| "/manage/leads".to_owned());
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax", lang.tag());
     let cookie = HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("zs_lang=zh-CN; Path=/"));
     ([(SET_COOKIE, cookie)], Redirect::to(&back)).into_response()

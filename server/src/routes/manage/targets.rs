@@ -13,7 +13,7 @@ use domain::Supervision;
 use super::Manager;
 use crate::db::targets;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/manage/targets", get(show).post(save)).route("/manage/targets/{id}/delete", post(delete))

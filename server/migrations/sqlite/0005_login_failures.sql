@@ -1,0 +1,10 @@
+-- Failed logins, kept in the database so that the limits on them hold across server processes and
+-- restarts (`auth::throttle`). One row per failure and key (a user name at a client address, or a
+-- client address alone); rows older than the window are deleted as new ones come in.
+CREATE TABLE login_failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures (key, at);
+CREATE INDEX login_failures_at ON login_failures (at);
