@@ -119,9 +119,13 @@ pub fn use_i18n() -> I18n {
 /// The language to render this request in: the cookie's, else Chinese.
 #[cfg(feature = "ssr")]
 pub fn request_lang() -> Lang {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).and_then(lang_from_cookies))
-        .unwrap_or_default()
+    use_context::<http::request::Parts>().map(|parts| lang_from_headers(&parts.headers)).unwrap_or_default()
+}
+
+/// The language of a request with these headers: the cookie's, else Chinese.
+#[cfg(feature = "ssr")]
+pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(lang_from_cookies).unwrap_or_default()
 }
 
 /// The language the page was rendered in, read back from `<html lang>` so hydration matches.

@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 // Registered from the site root so its scope covers every route.
-                <script>"if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js'); }"</script>
+                <script nonce=leptos::nonce::use_nonce()>"if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js'); }"</script>
             </head>
             <body>
                 <App/>

@@ -32,9 +32,16 @@ pub enum ApiError {
     /// 403: the user's role does not allow this.
     #[error("your role does not allow this")]
     Forbidden,
+    /// 403: a state-changing request that came from another site, or a workspace form without
+    /// its session's token.
+    #[error("refused: the request came from another site, or its form is out of date (reload the page)")]
+    CrossSite,
     /// 404
     #[error("{0}")]
     NotFound(&'static str),
+    /// 405
+    #[error("{0} is not allowed here")]
+    MethodNotAllowed(String),
     /// 413: the body is larger than the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -67,7 +74,9 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),

@@ -175,3 +175,167 @@ async fn redirect_targets_never_leave_the_site() {
     let response = client.get(app.url("/lang/en?back=/manage/dashboard%3Fperiod%3D2023")).send().await.unwrap();
     assert_eq!(response.headers()["location"], "/manage/dashboard?period=2023");
 }
+
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_form_posted_from_another_origin_or_without_its_token_changes_nothing() {
+    let app = spawn_app().await;
+    let officer = app.officer("li.wei").await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let target = lead("蜀味");
+    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let stage = app.url(&format!("/manage/leads/{}/stage", target.id));
+    let token = server::auth::token::form_token(&manager);
+    let fields = |csrf: &str| vec![("to", "screened".to_owned()), ("on", "2026-10-01".to_owned()), ("_csrf", csrf.to_owned())];
+    let client = no_redirects();
+    let cookie = format!("zs_session={manager}");
+    // Another port of the same host (same site to the browser), a sibling, no origin at all, no token.
+    let evil_port = app.base.replace(&app.base.rsplit(':').next().unwrap().to_string(), "1");
+    let attempts = [
+        (Some(evil_port.as_str()), None, token.clone()),
+        (Some("http://evil.example"), None, token.clone()),
+        (Some("null"), None, token.clone()),
+        (None, Some("same-site"), token.clone()),
+        (None, None, token.clone()),
+        (Some(app.base.as_str()), None, String::new()),
+        (Some(app.base.as_str()), None, "0".repeat(64)),
+    ];
+    for (origin, fetch_site, csrf) in attempts {
+        let mut post = client.post(&stage).header("cookie", &cookie).form(&fields(&csrf));
+        if let Some(origin) = origin {
+            post = post.header("origin", origin);
+        }
+        if let Some(site) = fetch_site {
+            post = post.header("sec-fetch-site", site);
+        }
+        let response = post.send().await.unwrap();
+        assert_eq!(response.status(), 403, "{origin:?} {fetch_site:?} {csrf}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(response.text().await.unwrap().contains("已拒绝"), "the workspace's page, in the user's language");
+    }
+    let lead: Value = app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
+    assert_eq!(lead[0]["lead"]["pipeline"], Value::Null, "still a fresh lead");
+
+    // The form as the page sends it is taken.
+    let ok = client.post(&stage).header("cookie", &cookie).header("origin", &app.base).form(&fields(&token)).send().await.unwrap();
+    assert_eq!(ok.status(), 303);
+    // The API on the cookie from another origin: the API's JSON error.
+    let sync = client
+        .post(app.url("/api/v1/sync"))
+        .header("cookie", format!("zs_session={officer}"))
+        .header("origin", "http://evil.example")
+        .json(&request("tablet-1", 0, vec![create(&lead_named("跨站企业"))]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sync.status(), 403);
+    let error: Value = sync.json().await.unwrap();
+    assert_eq!(error["error"], "cross_site");
+}
+
+fn lead_named(company: &str) -> domain::Lead {
+    lead(company)
+}
+
+#[tokio::test]
+async fn logging_out_of_the_workspace_needs_the_session_and_its_token() {
+    let app = spawn_app().await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let client = no_redirects();
+    let logout = app.url("/manage/logout");
+    let anonymous = client.post(&logout).header("origin", &app.base).send().await.unwrap();
+    assert_eq!((anonymous.status().as_u16(), anonymous.headers()["location"].to_str().unwrap().starts_with("/login")), (303, true));
+    let forged = client.post(&logout).header("cookie", format!("zs_session={manager}")).header("origin", &app.base).send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.client.get(app.url("/api/v1/me")).bearer_auth(&manager).send().await.unwrap().status(), 200, "still signed in");
+    let token = server::auth::token::form_token(&manager);
+    let real = client
+        .post(&logout)
+        .header("cookie", format!("zs_session={manager}"))
+        .header("origin", &app.base)
+        .form(&[("_csrf", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(real.status(), 303);
+    assert_eq!(app.client.get(app.url("/api/v1/me")).bearer_auth(&manager).send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_personal_data_is_never_cached() {
+    let app = spawn_app().await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    for (path, private) in [
+        ("/manage/leads", true),
+        ("/manage/export/leads.csv", true),
+        ("/api/v1/leads", true),
+        ("/healthz", false),
+        ("/no/such/page", false),
+    ] {
+        let response = app.client.get(app.url(path)).bearer_auth(&manager).send().await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers.get("cache-control").is_some_and(|v| v == "no-store"), private, "{path}");
+        assert!(headers.get("strict-transport-security").is_none(), "no HSTS over plain http");
+    }
+    let https = common::spawn_app_configured(std::env::temp_dir().as_path(), |mut config| {
+        config.secure_cookies = true;
+        config
+    })
+    .await;
+    let response = https.client.get(https.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000");
+}
+
+#[tokio::test]
+async fn api_errors_are_the_documented_json_whatever_went_wrong() {
+    let app = spawn_app().await;
+    let officer = app.officer("li.wei").await;
+    let cases = [
+        (reqwest::Method::GET, "/api/v1/leads?after=abc", 400),
+        (reqwest::Method::GET, "/api/v1/leads?limit=1e99", 400),
+        (reqwest::Method::DELETE, "/api/v1/sync", 405),
+        (reqwest::Method::GET, "/api/v1/login", 405),
+        (reqwest::Method::GET, "/api/v1/nothing", 404),
+    ];
+    for (method, path, status) in cases {
+        let response = app.client.request(method.clone(), app.url(path)).bearer_auth(&officer).send().await.unwrap();
+        assert_eq!(response.status(), status, "{method} {path}");
+        assert_eq!(response.headers()["content-type"], "application/json", "{method} {path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].is_string() && body["message"].is_string(), "{method} {path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_workspace_link_it_cannot_read_is_its_html_page_in_the_users_language() {
+    let app = spawn_app().await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    for path in [
+        "/manage/leads?sort=zzz",
+        "/manage/leads?page=zzz",
+        "/manage/overdue?page=-",
+        "/manage/dashboard?period=2023-Q9",
+        "/manage/export/bulletin.xlsx?period=x",
+        "/manage/export/leads.csv?from=2023-13-01",
+    ] {
+        for (cookie, words) in [("zs_lang=zh-CN", "链接中的参数无法识别"), ("zs_lang=en", "cannot be read")] {
+            let response = app.client.get(app.url(path)).bearer_auth(&manager).header("cookie", cookie).send().await.unwrap();
+            assert_eq!(response.status(), 400, "{path}");
+            assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8", "{path}");
+            let html = response.text().await.unwrap();
+            assert!(html.contains(words), "{path} {cookie}: {}", html.chars().take(600).collect::<String>());
+        }
+    }
+}

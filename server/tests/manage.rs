@@ -21,6 +21,13 @@ fn cookie(token: &str) -> String {
     format!("zs_session={token}")
 }
 
+/// A workspace form's fields with the session's anti-forgery token, as the page sends them.
+fn signed<K: AsRef<str>, V: AsRef<str>>(token: &str, fields: &[(K, V)]) -> Vec<(String, String)> {
+    let mut signed: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())).collect();
+    signed.push(("_csrf".into(), server::auth::token::form_token(token)));
+    signed
+}
+
 /// An officer's device with `leads` captured and synced; returns the device.
 async fn officer_with_leads(app: &TestApp, name: &str, leads: Vec<domain::Lead>) -> Device {
     let token = user_with_session(&app.db, name, Role::Officer).await;
@@ -42,7 +49,14 @@ fn lead_in(company: &str, industry: IndustryChain, event: &str) -> domain::Lead 
 
 /// Posts the stage form of a lead as a manager would.
 async fn post_stage(app: &TestApp, token: &str, id: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    no_redirects().post(app.url(&format!("/manage/leads/{id}/stage"))).header("cookie", cookie(token)).form(fields).send().await.unwrap()
+    no_redirects()
+        .post(app.url(&format!("/manage/leads/{id}/stage")))
+        .header("cookie", cookie(token))
+        .header("origin", &app.base)
+        .form(&signed(token, fields))
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -93,13 +107,34 @@ async fn officers_get_403_from_every_manager_page_export_and_target_endpoint() {
         ("absorb", id.as_str()),
     ];
     for path in &posts {
-        let as_officer = client.post(app.url(path)).header("cookie", cookie(&officer)).form(&form).send().await.unwrap();
+        let as_officer = client
+            .post(app.url(path))
+            .header("cookie", cookie(&officer))
+            .header("origin", &app.base)
+            .form(&signed(&officer, &form))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(as_officer.status(), 403, "officer POST {path}");
     }
     // Targets are for administrators: a manager reads them but cannot change them.
-    let as_manager = client.post(app.url("/manage/targets")).header("cookie", cookie(&manager)).form(&form).send().await.unwrap();
+    let as_manager = client
+        .post(app.url("/manage/targets"))
+        .header("cookie", cookie(&manager))
+        .header("origin", &app.base)
+        .form(&signed(&manager, &form))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(as_manager.status(), 403);
-    let as_admin = client.post(app.url("/manage/targets")).header("cookie", cookie(&admin)).form(&form).send().await.unwrap();
+    let as_admin = client
+        .post(app.url("/manage/targets"))
+        .header("cookie", cookie(&admin))
+        .header("origin", &app.base)
+        .form(&signed(&admin, &form))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(as_admin.status(), 303);
     // Nothing the officer posted changed the lead.
     let mut conn = app.db.pool.acquire().await.unwrap();
@@ -257,7 +292,8 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
         let response = client
             .post(app.url("/manage/targets"))
             .header("cookie", cookie(&admin))
-            .form(&[("period", "2026-Q4"), ("metric", metric), ("value", value)])
+            .header("origin", &app.base)
+            .form(&signed(&admin, &[("period", "2026-Q4"), ("metric", metric), ("value", value)]))
             .send()
             .await
             .unwrap();
@@ -343,7 +379,8 @@ async fn the_same_investor_met_by_two_officers_is_flagged_and_merged_into_the_fi
     let response = no_redirects()
         .post(app.url("/manage/duplicates/merge"))
         .header("cookie", cookie(&manager))
-        .form(&[("keep", second.id.to_string()), ("absorb", first.id.to_string())])
+        .header("origin", &app.base)
+        .form(&signed(&manager, &[("keep", second.id.to_string()), ("absorb", first.id.to_string())]))
         .send()
         .await
         .unwrap();
@@ -391,7 +428,8 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
     let response = no_redirects()
         .post(app.url(&format!("/manage/leads/{}/followup", small.id)))
         .header("cookie", cookie(&manager))
-        .form(&[("assignee", "wang.officer"), ("responded", "on")])
+        .header("origin", &app.base)
+        .form(&signed(&manager, &[("assignee", "wang.officer"), ("responded", "on")]))
         .send()
         .await
         .unwrap();
@@ -399,7 +437,8 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
     let bad = no_redirects()
         .post(app.url(&format!("/manage/leads/{}/followup", large.id)))
         .header("cookie", cookie(&manager))
-        .form(&[("assignee", "nobody.here")])
+        .header("origin", &app.base)
+        .form(&signed(&manager, &[("assignee", "nobody.here")]))
         .send()
         .await
         .unwrap();

@@ -40,9 +40,10 @@ pub fn kinds_text(lang: Lang, kinds: &[String]) -> String {
 }
 
 /// A merge form for a pair.
-pub fn merge_button(lang: Lang, keeps: &str, absorbed: &str) -> impl IntoView {
+pub fn merge_button(lang: Lang, csrf: &str, keeps: &str, absorbed: &str) -> impl IntoView {
     view! {
         <form method="post" action="/manage/duplicates/merge" class="inline">
+            {super::csrf_input(csrf)}
             <input type="hidden" name="keep" value=keeps.to_owned()/>
             <input type="hidden" name="absorb" value=absorbed.to_owned()/>
             <button type="submit" class="button" data-testid="merge">{lang.text(Key::ManageDupMerge)}</button>
@@ -65,7 +66,7 @@ pub fn duplicates_page(frame: &Frame, pairs: Vec<PairView>) -> String {
                         <thead><tr><th>{t(Key::ManageDupKeeps)}</th><th>{t(Key::ManageDupAbsorbed)}</th><th>{t(Key::ManageDupShared)}</th><th></th></tr></thead>
                         <tbody>
                             {pairs.into_iter().map(|pair| {
-                                let button = merge_button(lang, &pair.keeps.lead_id, &pair.absorbed.lead_id);
+                                let button = merge_button(lang, &frame.csrf, &pair.keeps.lead_id, &pair.absorbed.lead_id);
                                 view! {
                                     <tr data-testid="duplicate-pair">
                                         <td>{side(pair.keeps)}</td>

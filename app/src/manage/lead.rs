@@ -141,7 +141,7 @@ fn progress(lang: Lang, lead: &Lead) -> impl IntoView {
     }
 }
 
-fn stage_form(lang: Lang, lead_id: &str, form: &StageForm, error: Option<&'static str>, saved: bool) -> impl IntoView {
+fn stage_form(lang: Lang, csrf: &str, lead_id: &str, form: &StageForm, error: Option<&'static str>, saved: bool) -> impl IntoView {
     let t = move |key| lang.text(key);
     let action = format!("/manage/leads/{lead_id}/stage");
     let stages = PipelineStage::ALL
@@ -161,6 +161,7 @@ fn stage_form(lang: Lang, lead_id: &str, form: &StageForm, error: Option<&'stati
     let error = error.map(|code| lang.text_of("stage_error", code));
     view! {
         <form class="stage-form" method="post" action=action data-testid="stage-form">
+            {super::csrf_input(csrf)}
             <h2>{t(Key::ManageStageForm)}</h2>
             {saved.then(|| view! { <p class="form-ok" role="status" data-testid="stage-saved">{t(Key::ManageStageSaved)}</p> })}
             {error.map(|e| view! { <p class="form-error" role="alert" data-testid="stage-error">{e}</p> })}
@@ -230,7 +231,7 @@ fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
     }
 }
 
-fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView {
+fn followup_view(lang: Lang, csrf: &str, lead_id: &str, f: FollowUpSection) -> impl IntoView {
     let t = move |key| lang.text(key);
     let action = format!("/manage/leads/{lead_id}/followup");
     let current = f.assignee.clone().unwrap_or_default();
@@ -253,6 +254,7 @@ fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView
     let responded = f.responded_at.clone();
     view! {
         <form class="followup-form" method="post" action=action data-testid="followup-form">
+            {super::csrf_input(csrf)}
             <h2>{t(Key::ManageFollowupTitle)}</h2>
             <p>{missed}</p>
             {f.saved.then(|| view! { <p class="form-ok" role="status">{t(Key::ManageFollowupSaved)}</p> })}
@@ -271,7 +273,7 @@ fn followup_view(lang: Lang, lead_id: &str, f: FollowUpSection) -> impl IntoView
     }
 }
 
-fn duplicates_view(lang: Lang, lead_id: &str, pairs: Vec<super::duplicates::PairView>) -> impl IntoView {
+fn duplicates_view(lang: Lang, csrf: &str, lead_id: &str, pairs: Vec<super::duplicates::PairView>) -> impl IntoView {
     let t = move |key| lang.text(key);
     (!pairs.is_empty()).then(|| {
         let rows = pairs
@@ -279,7 +281,7 @@ fn duplicates_view(lang: Lang, lead_id: &str, pairs: Vec<super::duplicates::Pair
             .map(|pair| {
                 let other = if pair.keeps.lead_id == lead_id { pair.absorbed.clone() } else { pair.keeps.clone() };
                 let href = format!("/manage/leads/{}", other.lead_id);
-                let button = super::duplicates::merge_button(lang, &pair.keeps.lead_id, &pair.absorbed.lead_id);
+                let button = super::duplicates::merge_button(lang, csrf, &pair.keeps.lead_id, &pair.absorbed.lead_id);
                 view! {
                     <tr>
                         <td><a href=href>{other.company_name}</a><br/><span class="muted">{other.officer}</span></td>
@@ -323,11 +325,11 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
             <section class="card">
                 <h2>{t(Key::ManageLeadPipeline)}</h2>
                 {progress(lang, &lead)}
-                {stage_form(lang, &lead.id.to_string(), &detail.form, detail.error, detail.saved)}
-                {followup_view(lang, &lead.id.to_string(), detail.followup)}
+                {stage_form(lang, &frame.csrf, &lead.id.to_string(), &detail.form, detail.error, detail.saved)}
+                {followup_view(lang, &frame.csrf, &lead.id.to_string(), detail.followup)}
             </section>
         </div>
-        {duplicates_view(lang, &lead.id.to_string(), detail.duplicates)}
+        {duplicates_view(lang, &frame.csrf, &lead.id.to_string(), detail.duplicates)}
         <section class="card">
             <h2>{t(Key::ManageLeadHistory)}</h2>
             {history_view(lang, detail.history)}

@@ -35,6 +35,8 @@ pub struct Frame {
     pub department: String,
     /// The path and query of this page, to come back to after switching language.
     pub here: String,
+    /// This session's token for the workspace's forms (`csrf_input`), checked on every post.
+    pub csrf: String,
     /// Stored rows the server could not read (table, id), shown to administrators on every page.
     pub unreadable: Vec<(String, String)>,
 }
@@ -48,6 +50,7 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
     let who = fill(t(Key::ManageSignedInAs), &[("name", &frame.user_name), ("department", &frame.department)]);
     let page_title = format!("{title} · {}", t(Key::ManageTitle));
     let css = frame.css_href.clone();
+    let signed_in = !frame.user_name.is_empty();
     let unreadable = (!frame.unreadable.is_empty()).then(|| {
         let rows = frame.unreadable.iter().map(|(table, id)| format!("{table} {id}")).collect::<Vec<_>>().join(", ");
         let text = fill(t(Key::ManageUnreadableRows), &[("n", &frame.unreadable.len().to_string()), ("rows", &rows)]);
@@ -76,17 +79,39 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                         <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
                         <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
                     </nav>
-                    <span class="who">{who}</span>
+                    {signed_in.then(|| view! { <span class="who">{who}</span> })}
                     <a class="lang-toggle" href=switch lang=lang.other().tag()>{t(Key::LangSwitch)}</a>
-                    <form method="post" action="/manage/logout" class="inline">
-                        <button type="submit" class="header-button">{t(Key::ManageLogout)}</button>
-                    </form>
+                    {signed_in.then(|| view! {
+                        <form method="post" action="/manage/logout" class="inline">
+                            {csrf_input(&frame.csrf)}
+                            <button type="submit" class="header-button">{t(Key::ManageLogout)}</button>
+                        </form>
+                    })}
                 </header>
                 <main class="manage-main">{unreadable}{body}</main>
             </body>
         </html>
     };
     Owner::new().with(|| html.to_html())
+}
+
+/// The hidden field every workspace form posts: the session's anti-forgery token.
+pub fn csrf_input(token: &str) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=token.to_owned()/> }
+}
+
+/// A page that only says something, for a request whose user is not known (a refused post).
+pub fn bare_message_page(lang: Lang, title: &str, message: &str) -> String {
+    let frame = Frame {
+        lang,
+        css_href: "/pkg/zhaoshang.css".into(),
+        user_name: String::new(),
+        department: String::new(),
+        here: "/manage/leads".into(),
+        csrf: String::new(),
+        unreadable: Vec::new(),
+    };
+    message_page(&frame, title, message)
 }
 
 /// A page that only says something (not found, not allowed), in the workspace's frame.

@@ -29,7 +29,7 @@ pub struct TargetsView {
     pub saved: bool,
 }
 
-fn form_view(lang: Lang, form: &TargetForm) -> impl IntoView {
+fn form_view(lang: Lang, csrf: &str, form: &TargetForm) -> impl IntoView {
     let t = move |key| lang.text(key);
     let metrics = Metric::ALL
         .iter()
@@ -56,6 +56,7 @@ fn form_view(lang: Lang, form: &TargetForm) -> impl IntoView {
         .collect_view();
     view! {
         <form class="target-form card" method="post" action="/manage/targets" data-testid="target-form">
+            {super::csrf_input(csrf)}
             <h2>{t(Key::ManageTargetsAdd)}</h2>
             <p class="hint">{t(Key::ManageTargetsUnitHint)}</p>
             <div class="form-grid">
@@ -76,11 +77,12 @@ pub fn targets_page(frame: &Frame, page: TargetsView) -> String {
     let t = move |key| lang.text(key);
     let editing = page.can_edit;
     let rows = page.targets.clone();
+    let csrf = frame.csrf.clone();
     let body = view! {
         <h1>{t(Key::ManageTargetsTitle)}</h1>
         {page.saved.then(|| view! { <p class="form-ok" role="status">{t(Key::ManageTargetsSaved)}</p> })}
         {page.error.map(|key| view! { <p class="form-error" role="alert" data-testid="target-error">{t(key)}</p> })}
-        {if editing { form_view(lang, &page.form).into_any() } else { view! { <p class="hint">{t(Key::ManageTargetsAdminOnly)}</p> }.into_any() }}
+        {if editing { form_view(lang, &frame.csrf, &page.form).into_any() } else { view! { <p class="hint">{t(Key::ManageTargetsAdminOnly)}</p> }.into_any() }}
         <section class="card">
             {rows.is_empty().then(|| view! { <p class="empty">{t(Key::ManageTargetsNone)}</p> })}
             <table class="targets-list" data-testid="targets-list">
@@ -100,7 +102,7 @@ pub fn targets_page(frame: &Frame, page: TargetsView) -> String {
                                 <td>{supervision}</td>
                                 <td class="num">{amount(lang, target.metric.unit(), target.value)}</td>
                                 <td>{editing.then(|| view! {
-                                    <form method="post" action=delete class="inline"><button type="submit" class="danger">{t(Key::ManageTargetsDelete)}</button></form>
+                                    <form method="post" action=delete class="inline">{super::csrf_input(&csrf)}<button type="submit" class="danger">{t(Key::ManageTargetsDelete)}</button></form>
                                 })}</td>
                             </tr>
                         }

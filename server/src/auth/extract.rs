@@ -29,13 +29,18 @@ impl AuthUser {
     }
 }
 
-/// The session token a request carries, if any.
+/// The session token a request carries, if any: its bearer token, else its session cookie.
 pub fn request_token(headers: &HeaderMap) -> Option<String> {
     if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         // The scheme is case-insensitive (RFC 9110): `bearer`, `BEARER` and `Bearer` alike.
         let (scheme, token) = value.trim().split_once(' ')?;
         return (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned());
     }
+    cookie_token(headers)
+}
+
+/// The session cookie's token, if the request carries one.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()

@@ -17,6 +17,12 @@ pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The anti-forgery token of the session `session_token` for the workspace's forms: derived, so
+/// it needs no storage, lives exactly as long as the session, and tells nothing of the session.
+pub fn form_token(session_token: &str) -> String {
+    Sha256::digest(format!("zhaoshang form token:{session_token}").as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
 use crate::auth::extract::request_token;
-use crate::auth::{password, token, AuthUser, SESSION_COOKIE};
+use crate::auth::{password, token, AuthUser};
 use crate::client_address::client_address;
 use crate::db::users::User;
 use crate::db::{sessions, users};
@@ -76,7 +76,7 @@ async fn login(
     tracing::info!(user_id = user.id, "logged in");
     // The server decides when a session ends (30 days after its last use); the cookie only carries
     // it, so it lives as long as browsers allow (400 days) and never ends a session early.
-    let cookie = session_cookie(&token, COOKIE_MAX_AGE_SECONDS, state.secure_cookies);
+    let cookie = crate::auth::session_cookie(&token, COOKIE_MAX_AGE_SECONDS, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })).into_response())
 }
 
@@ -85,17 +85,10 @@ async fn logout(State(state): State<AppState>, _user: AuthUser, headers: HeaderM
         let mut conn = state.db.pool.acquire().await?;
         sessions::delete(&mut conn, &token::hash(&token)).await?;
     }
-    Ok(([(SET_COOKIE, session_cookie("", 0, state.secure_cookies))], Json(serde_json::json!({ "status": "logged_out" }))).into_response())
+    Ok(([(SET_COOKIE, crate::auth::session_cookie("", 0, state.secure_cookies))], Json(serde_json::json!({ "status": "logged_out" })))
+        .into_response())
 }
 
 async fn me(AuthUser(user): AuthUser) -> Json<User> {
     Json(user)
-}
-
-/// The session cookie: HttpOnly (no script reads it), SameSite=Strict (no cross-site request
-/// carries it), Secure when served over https.
-pub(crate) fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let text = format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{secure}");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zs_session=; Path=/; Max-Age=0"))
 }

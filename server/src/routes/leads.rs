@@ -1,7 +1,9 @@
 //! `GET /api/v1/leads` (an officer's own leads; every lead for managers and admins) and
 //! `GET /api/v1/leads/{id}/history` (the audit trail, managers and admins).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use super::query::ApiQuery;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -39,7 +41,7 @@ pub const NEXT_AFTER: &str = "x-next-after";
 async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let owner = match user.role {
         Role::Officer => Some(user.id),

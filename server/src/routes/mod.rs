@@ -1,10 +1,13 @@
 //! Every route of the server, assembled in one place. Each module exposes `router()`.
 
 mod auth;
+mod csrf;
+mod headers;
 mod health;
 mod json;
 mod leads;
 mod manage;
+pub(crate) mod query;
 mod service_worker;
 mod sync;
 
@@ -23,10 +26,32 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Response header naming the app build, read by the service worker before it caches a page.
 pub const BUILD_HEADER: &str = "x-zhaoshang-build";
 
+/// A known path asked with a method it does not take: the API's JSON error, or a page saying so.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::MethodNotAllowed(method.to_string()).into_response();
+    }
+    let lang = app::i18n::lang_from_headers(&headers);
+    let html =
+        app::manage::bare_message_page(lang, lang.text(app::i18n::Key::ManageTitle), lang.text(app::i18n::Key::ManageMethodNotAllowed));
+    (axum::http::StatusCode::METHOD_NOT_ALLOWED, axum::response::Html(html)).into_response()
+}
+
+/// Provides the answer's CSP nonce to the page being rendered, in place of Leptos' own.
+fn provide_csp_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<headers::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
 /// The whole application: API routes, the service worker, the rendered pages and static files.
 pub fn router(state: AppState) -> Router {
     let build = HeaderValue::from_str(&state.build.id).expect("a hex build id is a valid header value");
-    let render_page = leptos_axum::render_app_to_stream({
+    // The page's inline scripts carry this answer's nonce (`headers`), which the renderer is given.
+    let render_page = leptos_axum::render_app_to_stream_with_context(provide_csp_nonce, {
         let options = state.leptos.clone();
         move || app::shell(options.clone())
     });
@@ -42,8 +67,14 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(manage::router())
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_csp_nonce, app::shell))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn({
+            let https = state.secure_cookies;
+            move |request, next| headers::security_headers(https, request, next)
+        }))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(BUILD_HEADER), build))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -1,7 +1,7 @@
 //! The dashboard of one period (the current quarter by default).
 
 use app::manage::dashboard::dashboard_page;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::Manager;
 use crate::db::{reports, targets};
 use crate::error::ApiError;
+use crate::routes::query::PageQuery;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -29,9 +30,9 @@ pub fn today() -> NaiveDate {
     domain::time::now().with_timezone(&domain::time::shanghai()).date_naive()
 }
 
-/// The period a query names (a period that does not parse is a 400). Without one: the current
-/// quarter, or, when this year has no data yet, the latest year that has.
-pub fn period_of(query: &PeriodQuery, years: &[i32]) -> Result<Period, ApiError> {
+/// The period a query names (one that does not parse: what to say of it). Without one: the
+/// current quarter, or, when this year has no data yet, the latest year that has.
+pub fn period_of(query: &PeriodQuery, years: &[i32]) -> Result<Period, String> {
     if query.period.trim().is_empty() {
         let today = today();
         let this_year = today.year();
@@ -40,8 +41,7 @@ pub fn period_of(query: &PeriodQuery, years: &[i32]) -> Result<Period, ApiError>
             _ => Period::quarter_of(today),
         });
     }
-    Period::parse(query.period.trim())
-        .ok_or_else(|| ApiError::BadRequest(format!("unknown period {:?}: write 2023 or 2023-Q2", query.period)))
+    Period::parse(query.period.trim()).ok_or_else(|| format!("period={}: 2023, 2023-Q2", query.period))
 }
 
 /// The years with data, newest first.
@@ -58,9 +58,12 @@ pub async fn compute(state: &AppState, period: Period) -> Result<Dashboard, ApiE
     Ok(dashboard(&all_targets, &facts, period, today()))
 }
 
-async fn show(State(state): State<AppState>, manager: Manager, Query(query): Query<PeriodQuery>) -> Result<Response, ApiError> {
+async fn show(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PeriodQuery>) -> Result<Response, ApiError> {
     let mut years = years(&state).await?;
-    let period = period_of(&query, &years)?;
+    let period = match period_of(&query, &years) {
+        Ok(period) => period,
+        Err(detail) => return Ok(manager.bad_query(&detail)),
+    };
     let dash = compute(&state, period).await?;
     years.push(today().year());
     years.sort_unstable_by(|a, b| b.cmp(a));

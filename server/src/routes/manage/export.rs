@@ -1,6 +1,6 @@
 //! Downloads: the filtered lead list (CSV, .xlsx) and the monthly bulletin (.xlsx).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,6 +12,7 @@ use super::Manager;
 use crate::db::review;
 use crate::error::ApiError;
 use crate::export;
+use crate::routes::query::PageQuery;
 use crate::state::AppState;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -32,25 +33,50 @@ fn stamp() -> String {
     domain::time::file_stamp(domain::time::now())
 }
 
-async fn filtered(state: &AppState, filter: &LeadFilter) -> Result<Vec<domain::review::ReviewRow>, ApiError> {
-    let parsed = filter.parse().map_err(|e| ApiError::BadRequest(e.to_string()))?;
+/// The rows of the filtered list; a filter that does not parse is the workspace's 400 page.
+async fn filtered(
+    state: &AppState,
+    manager: &Manager,
+    filter: &LeadFilter,
+) -> Result<Result<Vec<domain::review::ReviewRow>, Response>, ApiError> {
+    let parsed = match filter.parse() {
+        Ok(parsed) => parsed,
+        Err(e) => return Ok(Err(manager.bad_query(&e.to_string()))),
+    };
     let mut conn = state.db.pool.acquire().await?;
-    Ok(review::rows(&mut conn, &parsed).await?)
+    Ok(Ok(review::rows(&mut conn, &parsed).await?))
 }
 
-async fn leads_csv(State(state): State<AppState>, _manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
-    let rows = filtered(&state, &filter).await?;
+async fn leads_csv(
+    State(state): State<AppState>,
+    manager: Manager,
+    PageQuery(filter): PageQuery<LeadFilter>,
+) -> Result<Response, ApiError> {
+    let rows = match filtered(&state, &manager, &filter).await? {
+        Ok(rows) => rows,
+        Err(page) => return Ok(page),
+    };
     Ok(download("text/csv; charset=utf-8", format!("leads-{}.csv", stamp()), export::leads_csv(&rows).into_bytes()))
 }
 
-async fn leads_xlsx(State(state): State<AppState>, _manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
-    let rows = filtered(&state, &filter).await?;
+async fn leads_xlsx(
+    State(state): State<AppState>,
+    manager: Manager,
+    PageQuery(filter): PageQuery<LeadFilter>,
+) -> Result<Response, ApiError> {
+    let rows = match filtered(&state, &manager, &filter).await? {
+        Ok(rows) => rows,
+        Err(page) => return Ok(page),
+    };
     let body = export::leads_xlsx(&rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;
     Ok(download(XLSX, format!("leads-{}.xlsx", stamp()), body))
 }
 
-async fn bulletin(State(state): State<AppState>, _manager: Manager, Query(query): Query<PeriodQuery>) -> Result<Response, ApiError> {
-    let period = period_of(&query, &years(&state).await?)?;
+async fn bulletin(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PeriodQuery>) -> Result<Response, ApiError> {
+    let period = match period_of(&query, &years(&state).await?) {
+        Ok(period) => period,
+        Err(detail) => return Ok(manager.bad_query(&detail)),
+    };
     let dash = compute(&state, period).await?;
     let body = export::bulletin_xlsx(&dash).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;
     Ok(download(XLSX, format!("bulletin-{}.xlsx", period.code()), body))

@@ -2,7 +2,7 @@
 
 use app::i18n::Key;
 use app::manage::followup::{overdue_page, OverdueItem, OverdueList};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::Manager;
 use crate::db::followup::{self, FollowUp, OverdueRow};
 use crate::error::ApiError;
+use crate::routes::query::PageQuery;
 use crate::state::AppState;
 
 const PAGE: i64 = 50;
@@ -47,12 +48,12 @@ fn item(rules: &FollowUpRules, row: OverdueRow) -> OverdueItem {
 }
 
 #[derive(Deserialize, Default)]
-struct PageQuery {
+struct PageNumber {
     #[serde(default)]
     page: i64,
 }
 
-async fn list(State(state): State<AppState>, manager: Manager, Query(query): Query<PageQuery>) -> Result<Response, ApiError> {
+async fn list(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PageNumber>) -> Result<Response, ApiError> {
     let rules = state.follow_up;
     let page = query.page.max(0);
     let mut conn = state.db.pool.acquire().await?;

@@ -3,7 +3,7 @@
 use app::i18n::Key;
 use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
 use app::manage::leads::{lead_list, LeadList};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use super::followup::missed;
 use super::Manager;
 use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
+use crate::routes::query::PageQuery;
 use crate::stage::{change_stage, ChangeStageError};
 use crate::state::AppState;
 
@@ -25,7 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/manage/leads", get(list)).route("/manage/leads/{id}", get(show)).route("/manage/leads/{id}/stage", post(stage))
 }
 
-async fn list(State(state): State<AppState>, manager: Manager, Query(filter): Query<LeadFilter>) -> Result<Response, ApiError> {
+async fn list(State(state): State<AppState>, manager: Manager, PageQuery(filter): PageQuery<LeadFilter>) -> Result<Response, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let choices = review::choices(&mut conn).await?;
     let (page, error) = match filter.parse() {
@@ -130,7 +131,7 @@ async fn show(
     State(state): State<AppState>,
     manager: Manager,
     Path(id): Path<String>,
-    Query(saved): Query<Saved>,
+    PageQuery(saved): PageQuery<Saved>,
 ) -> Result<Response, ApiError> {
     render(
         &state,

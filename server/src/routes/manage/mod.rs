@@ -9,10 +9,10 @@ mod followup;
 mod leads;
 mod targets;
 
-use app::i18n::{lang_from_cookies, Key, Lang, LANG_COOKIE};
+use app::i18n::{Key, Lang, LANG_COOKIE};
 use app::manage::{message_page, Frame};
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -25,6 +25,7 @@ use crate::auth::AuthUser;
 use crate::db::sessions;
 use crate::db::users::{Role, User};
 use crate::error::ApiError;
+use crate::routes::query::PageQuery;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -56,22 +57,24 @@ impl Manager {
         Html(html).into_response()
     }
 
+    /// The page for a link whose query cannot be read (400), naming what is wrong.
+    pub fn bad_query(&self, detail: &str) -> Response {
+        let lang = self.frame.lang;
+        let message = app::i18n::fill(lang.text(Key::ManageBadQuery), &[("detail", detail)]);
+        self.message(StatusCode::BAD_REQUEST, Key::ManageTitle, &message)
+    }
+
     /// A page saying something went wrong, with its status.
     pub fn message(&self, status: StatusCode, title: Key, message: &str) -> Response {
         (status, Html(message_page(&self.frame, self.frame.lang.text(title), message))).into_response()
     }
 }
 
-/// The language of a request: the `zs_lang` cookie, Chinese by default.
-fn request_lang(parts: &Parts) -> Lang {
-    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(lang_from_cookies).unwrap_or_default()
-}
-
 impl FromRequestParts<AppState> for Manager {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = request_lang(parts);
+        let lang = app::i18n::lang_from_headers(&parts.headers);
         let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/manage/leads".into());
         let user = match AuthUser::from_request_parts(parts, state).await {
             Ok(AuthUser(user)) => user,
@@ -87,6 +90,7 @@ impl FromRequestParts<AppState> for Manager {
             user_name: user.username.clone(),
             department: user.department.clone(),
             here,
+            csrf: request_token(&parts.headers).map(|token| crate::auth::token::form_token(&token)).unwrap_or_default(),
             unreadable: Vec::new(),
         };
         if user.role == Role::Officer {
@@ -102,12 +106,13 @@ impl FromRequestParts<AppState> for Manager {
     }
 }
 
-async fn logout(State(state): State<AppState>, parts: axum::http::HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = request_token(&parts) {
+/// Ends the session: only with the session (and its form token, `super::csrf`).
+async fn logout(State(state): State<AppState>, _manager: Manager, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = request_token(&headers) {
         let mut conn = state.db.pool.acquire().await?;
         sessions::delete(&mut conn, &crate::auth::token::hash(&token)).await?;
     }
-    let cookie = super::auth::session_cookie("", 0, state.secure_cookies);
+    let cookie = crate::auth::session_cookie("", 0, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
@@ -119,7 +124,7 @@ struct Back {
 
 /// Switches the language of the pages rendered on the server (the tablet switches its own) and
 /// goes back to the page, which must be one of this site's.
-async fn switch_lang(Path(tag): Path<String>, Query(query): Query<Back>) -> Response {
+async fn switch_lang(Path(tag): Path<String>, PageQuery(query): PageQuery<Back>) -> Response {
     let lang = Lang::from_tag(&tag);
     let back = domain::review::local_path(&query.back).unwrap_or_else(|| "/manage/leads".to_owned());
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax", lang.tag());

@@ -64,7 +64,9 @@ fn parse(form: &TargetForm) -> Result<Target, Key> {
         code => Some(Supervision::from_code(code).ok_or(Key::ManageTargetsBadChoice)?),
     };
     let digits: String = form.value.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
-    let value = digits.parse::<i64>().ok().filter(|v| *v >= 0).ok_or(Key::ManageTargetsBadValue)?;
+    // Bounded so that every figure computed from a target (progress, sums) fits: 10^12 is more
+    // than any district's yearly target in 万元, US dollars or counts.
+    let value = digits.parse::<i64>().ok().filter(|v| (0..=1_000_000_000_000).contains(v)).ok_or(Key::ManageTargetsBadValue)?;
     Ok(Target { period, metric, scope, supervision, value })
 }
 
