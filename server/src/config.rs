@@ -21,6 +21,8 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::client_address::Network>,
     /// A session ends this many days after login however often it is used (`ZS_SESSION_MAX_DAYS`, 90).
     pub session_max_days: i64,
+    /// Timeouts and the cap on connections (`serve::Limits`; `ZS_MAX_CONNECTIONS`, 1024).
+    pub limits: crate::serve::Limits,
 }
 
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
@@ -70,7 +72,11 @@ impl Config {
         let trusted_proxies = crate::client_address::parse_list(&std::env::var("ZS_TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|bad| StartupError::Config(format!("ZS_TRUSTED_PROXIES: not an address or network: {bad}")))?;
         let session_max_days = number("ZS_SESSION_MAX_DAYS", 90)?.max(1);
-        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days })
+        let defaults = crate::serve::Limits::default();
+        let connections =
+            usize::try_from(number("ZS_MAX_CONNECTIONS", defaults.connections as i64)?.max(1)).unwrap_or(defaults.connections);
+        let limits = crate::serve::Limits { connections, ..defaults };
+        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days, limits })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).

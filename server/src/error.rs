@@ -51,6 +51,9 @@ pub enum ApiError {
     /// 429: too many attempts; retry after this many seconds.
     #[error("too many attempts, retry in {0} s")]
     TooManyRequests(u64),
+    /// 503: the request took longer than the server allows (`serve::Limits::request`).
+    #[error("the server took too long to answer; try again")]
+    Timeout,
     /// 500: logged with its cause, shown as a plain "internal error".
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

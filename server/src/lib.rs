@@ -16,6 +16,7 @@ pub mod export;
 pub mod indexer;
 pub mod merge;
 pub mod routes;
+pub mod serve;
 pub mod stage;
 pub mod startup;
 pub mod state;

@@ -21,6 +21,7 @@ use crate::writer::SyncWriter;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: crate::serve::Limits,
 }
 
 impl Application {
@@ -50,7 +51,10 @@ impl Application {
             secure_cookies: config.secure_cookies,
             follow_up: config.follow_up,
         };
-        Ok(Application { listener, router: routes::router(state) })
+        let limits = config.limits;
+        let router = routes::router(state)
+            .layer(axum::middleware::from_fn(move |request, next| crate::serve::request_timeout(limits.request, request, next)));
+        Ok(Application { listener, router, limits })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -65,10 +69,7 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(StartupError::Serve)
+        crate::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await.map_err(StartupError::Serve)
     }
 }
 
@@ -91,5 +92,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutdown signal received, finishing requests in flight");
 }

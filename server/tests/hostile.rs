@@ -339,3 +339,31 @@ async fn a_workspace_link_it_cannot_read_is_its_html_page_in_the_users_language(
         }
     }
 }
+
+#[tokio::test]
+async fn connections_that_never_finish_their_headers_are_cut_off_and_do_not_starve_others() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = server::serve::Limits { header_read: std::time::Duration::from_secs(1), connections: 64, ..Default::default() };
+    let app = common::spawn_app_configured(std::env::temp_dir().as_path(), move |mut config| {
+        config.limits = limits;
+        config
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+        slow.push(stream);
+    }
+    // A real request gets through once the cap frees up: the slow ones are cut off in turn.
+    let started = std::time::Instant::now();
+    let health = tokio::time::timeout(std::time::Duration::from_secs(20), app.client.get(app.url("/healthz")).send()).await;
+    assert!(health.is_ok_and(|r| r.is_ok_and(|r| r.status() == 200)), "a normal request is served beside 200 slow ones");
+    // Every slow connection is closed by the server (EOF, or a 408 answer then EOF).
+    for (n, stream) in slow.iter_mut().enumerate() {
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "slow connection {n} still open after {:?}", started.elapsed());
+    }
+}

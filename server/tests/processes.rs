@@ -160,3 +160,52 @@ async fn a_server_process_killed_mid_batch_loses_nothing() {
     tablet.sync(&server.url).await.unwrap();
     assert_converged(&[&tablet], &server_leads(&server.url, &manager).await, captured);
 }
+
+#[tokio::test]
+async fn login_failures_through_one_server_process_count_at_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let (a, b) = (ServerProcess::start(&database_url).await, ServerProcess::start(&database_url).await);
+    let client = reqwest::Client::new();
+    let login = |url: &str, password: &str| {
+        client.post(format!("{url}/api/v1/login")).json(&serde_json::json!({"username": "li.wei", "password": password})).send()
+    };
+    for _ in 0..3 {
+        assert_eq!(login(&a.url, "wrong password one").await.unwrap().status(), 401);
+    }
+    for _ in 0..2 {
+        assert_eq!(login(&b.url, "wrong password two").await.unwrap().status(), 401);
+    }
+    // Five failures in all, across the two processes: the sixth attempt at either is slowed.
+    assert_eq!(login(&a.url, "wrong password three").await.unwrap().status(), 429);
+    drop(a);
+    let restarted = ServerProcess::start(&database_url).await;
+    assert_eq!(login(&restarted.url, "wrong password four").await.unwrap().status(), 429, "a restart forgets nothing");
+    assert_eq!(login(&b.url, "wrong password five").await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_while_clients_hold_half_sent_requests() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let mut server = ServerProcess::start(&database_url).await;
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..50 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(stream);
+    }
+    let started = std::time::Instant::now();
+    let terminated = Command::new("kill").arg("-TERM").arg(server.child.id().to_string()).status().unwrap();
+    assert!(terminated.success());
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "a clean stop: {status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "still running {:?} after SIGTERM", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
