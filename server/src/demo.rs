@@ -303,7 +303,8 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
             }
             generated.push(StoredLead::first_version(owner_id, 0, lead));
         }
-        let mut tx = db.pool.begin().await?;
+        let mut turn = db.writer_turn().await;
+        let mut tx = turn.begin().await?;
         let first = leads::take_sequence(&mut tx, batch as i64).await?;
         for (i, s) in generated.iter_mut().enumerate() {
             s.seq = first + i as i64;
@@ -331,6 +332,7 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         history::insert(&mut tx, &trail).await?;
         tx.commit().await?;
+        turn.committed();
         written += batch;
     }
     crate::indexer::catch_up(db).await?;

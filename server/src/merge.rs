@@ -31,7 +31,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error
 /// Merges the leads `one` and `other`; `reason` is the dropped lead's reason (it gets the
 /// survivor's company name appended by the caller's wording). Returns the survivor's id.
 pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl Fn(&Lead) -> String) -> Result<String, MergeError> {
-    let mut tx = db.pool.begin().await?;
+    // The writers' turn, as sync batches take it: one write path for leads.
+    let mut turn = db.writer_turn().await;
+    let mut tx = turn.begin().await?;
     let first_seq = leads::take_sequence(&mut tx, 2).await?;
     let a = leads::find(&mut tx, one).await?.ok_or(MergeError::NotFound)?;
     let b = leads::find(&mut tx, other).await?.ok_or(MergeError::NotFound)?;
@@ -101,5 +103,6 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     duplicates::record_merge(&mut tx, &absorb.lead.id.to_string(), &keep.lead.id.to_string(), manager.id).await?;
     history::insert(&mut tx, &entries).await?;
     tx.commit().await?;
+    turn.committed();
     Ok(keep.lead.id.to_string())
 }

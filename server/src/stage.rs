@@ -23,7 +23,9 @@ pub enum ChangeStageError {
 
 /// Applies `change` to the lead `lead_id` on behalf of `manager`; returns the lead's new version.
 pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &StageChange) -> Result<i64, ChangeStageError> {
-    let mut tx = db.pool.begin().await?;
+    // The writers' turn, as sync batches take it: one write path for leads.
+    let mut turn = db.writer_turn().await;
+    let mut tx = turn.begin().await?;
     // First statement: takes the write lock, so the sequence number is in commit order.
     let seq = leads::take_sequence(&mut tx, 1).await?;
     let mut stored = leads::find(&mut tx, lead_id).await?.ok_or(ChangeStageError::NotFound)?;
@@ -44,5 +46,6 @@ pub async fn change_stage(db: &Db, manager: &User, lead_id: &str, change: &Stage
     leads::update(&mut tx, &stored).await?;
     history::insert(&mut tx, &[entry]).await?;
     tx.commit().await?;
+    turn.committed();
     Ok(stored.version)
 }

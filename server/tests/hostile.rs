@@ -367,3 +367,31 @@ async fn connections_that_never_finish_their_headers_are_cut_off_and_do_not_star
         assert!(read.is_ok(), "slow connection {n} still open after {:?}", started.elapsed());
     }
 }
+
+#[tokio::test]
+async fn managers_saving_the_same_follow_up_at_once_are_applied_one_after_the_other() {
+    let app = spawn_app().await;
+    let officer = app.officer("li.wei").await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let target = lead("蜀味");
+    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let url = app.url(&format!("/manage/leads/{}/followup", target.id));
+    let token = server::auth::token::form_token(&manager);
+    let posts: Vec<_> = (0..12)
+        .map(|_| {
+            let post = no_redirects()
+                .post(&url)
+                .header("cookie", format!("zs_session={manager}"))
+                .header("origin", &app.base)
+                .form(&[("responded", "on"), ("_csrf", token.as_str())])
+                .send();
+            tokio::spawn(post)
+        })
+        .collect();
+    for post in posts {
+        assert_eq!(post.await.unwrap().unwrap().status(), 303);
+    }
+    // Each save read what the one before it wrote: the first contact is recorded once.
+    let trail = app.history(&manager, target.id).await;
+    assert_eq!(trail.iter().filter(|e| e["attr"] == "responded_at").count(), 1, "{trail:?}");
+}

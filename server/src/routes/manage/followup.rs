@@ -77,25 +77,28 @@ async fn save(
     Path(id): Path<String>,
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.db.pool.acquire().await?;
-    if crate::db::leads::find(&mut conn, &id).await?.is_none() {
-        return Ok(manager.message(
-            axum::http::StatusCode::NOT_FOUND,
-            Key::ManageNavLeads,
-            manager.frame.lang.text(Key::ManageLeadNotFound),
-        ));
-    }
     let assignee = Some(form.assignee.trim().to_owned()).filter(|a| !a.is_empty());
     if let Some(name) = &assignee {
+        let mut conn = state.db.pool.acquire().await?;
         if !followup::assignable(&mut conn).await?.contains(name) {
             drop(conn);
             return super::leads::render_with_followup_error(&state, &manager, &id, Key::ManageFollowupUnknownAssignee).await;
         }
     }
-    let before = followup::find(&mut conn, &id).await?;
+    // Read, decide and write in one transaction, in the writers' turn: two managers saving at
+    // once are applied one after the other, each on what the other wrote. The sequence row is
+    // locked first (no number is taken), which orders writers on other servers too.
+    let mut turn = state.db.writer_turn().await;
+    let mut tx = turn.begin().await?;
+    crate::db::leads::take_sequence(&mut tx, 0).await?;
+    if crate::db::leads::find(&mut tx, &id).await?.is_none() {
+        drop(tx);
+        let lang = manager.frame.lang;
+        return Ok(manager.message(axum::http::StatusCode::NOT_FOUND, Key::ManageNavLeads, lang.text(Key::ManageLeadNotFound)));
+    }
+    let before = followup::find(&mut tx, &id).await?;
     let responded_at = before.responded_at.clone().or_else(|| form.responded.is_some().then(crate::db::now_text));
     let after = FollowUp { assignee, responded_at };
-    let mut tx = state.db.pool.begin().await?;
     followup::save(&mut tx, &id, &after).await?;
     let mut entries = Vec::new();
     let at = crate::db::now_text();
@@ -106,5 +109,6 @@ async fn save(
     }
     crate::db::history::insert(&mut tx, &entries).await?;
     tx.commit().await?;
+    turn.committed();
     Ok(Redirect::to(&format!("/manage/leads/{id}?followup=1")).into_response())
 }
