@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs whatever is missing, then runs every test suite: Rust unit and integration tests
+# Installs whatever is missing, checks the format and the lints (cargo fmt, clippy with warnings
+# as errors), then runs every test suite: Rust unit and integration tests
 # (domain, app, server on SQLite), the server's integration tests again on PostgreSQL (a throwaway
 # server from Debian's packages, unless TEST_DATABASE_URL names one), and the Playwright end-to-end
 # tests in Debian's Chromium against the release build. Ends with one line "N passed, N failed"
@@ -22,6 +23,16 @@ count_cargo() {
     passed=$((passed + p)); failed=$((failed + f))
   done < <(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$1")
 }
+
+# Gates: one format and no lint warnings, on the server's build and the tablet's (WebAssembly).
+gate() {
+  local name=$1; shift
+  echo; echo "== Gate: $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "gate failed: $name"; fi
+}
+gate "cargo fmt --check" cargo fmt --all --check
+gate "clippy (server build)" cargo clippy --all-targets -p domain -p server -p loadgen -p app --features app/ssr -- -D warnings
+gate "clippy (tablet build)" cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 
 echo; echo "== Rust tests (domain, app, server on SQLite)"
 env -u TEST_DATABASE_URL cargo test -p domain -p app -p server 2>&1 | tee "$logs/cargo.log"

@@ -80,7 +80,9 @@ pub struct CheckedBatch {
     received_at: DateTime<Utc>,
 }
 
-/// One pushed change, checked.
+/// One pushed change, checked. Nearly every change is a `Change`: boxing it to shrink the rare
+/// `Unreadable` would cost an allocation per change.
+#[allow(clippy::large_enum_variant)]
 enum Checked {
     /// A change of the protocol's shape, its lead parsed or refused by the domain's rules.
     Change { change: LeadChange, lead: Result<Incoming, Vec<FieldError>> },
