@@ -57,9 +57,7 @@ impl Drop for ServerProcess {
 }
 
 async fn server_leads(url: &str, manager: &str) -> BTreeMap<LeadId, ServerLead> {
-    let response = reqwest::Client::new().get(format!("{url}/api/v1/leads?limit=5000")).bearer_auth(manager).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json::<Vec<ServerLead>>().await.unwrap().into_iter().map(|l| (l.lead.id, l)).collect()
+    common::all_leads(&reqwest::Client::new(), url, manager).await.into_iter().map(|l| (l.lead.id, l)).collect()
 }
 
 /// Every lead of every device is on the server once, as the device holds it, at its version.

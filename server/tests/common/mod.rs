@@ -230,3 +230,21 @@ impl TestApp {
         self.client.post(self.url("/api/v1/sync")).bearer_auth(token).json(body).send().await.unwrap()
     }
 }
+
+/// Every lead the server lists to `token` (a manager: every lead), paged through by
+/// `X-Next-After` however many there are.
+pub async fn all_leads(http: &reqwest::Client, base: &str, token: &str) -> Vec<domain::sync::ServerLead> {
+    const PAGE: usize = 1000;
+    let (mut leads, mut after) = (Vec::new(), 0i64);
+    loop {
+        let response = http.get(format!("{base}/api/v1/leads?after={after}&limit={PAGE}")).bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        after = response.headers()["x-next-after"].to_str().unwrap().parse().unwrap();
+        let page: Vec<domain::sync::ServerLead> = response.json().await.unwrap();
+        let done = page.len() < PAGE;
+        leads.extend(page);
+        if done {
+            return leads;
+        }
+    }
+}
