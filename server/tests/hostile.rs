@@ -395,3 +395,25 @@ async fn managers_saving_the_same_follow_up_at_once_are_applied_one_after_the_ot
     let trail = app.history(&manager, target.id).await;
     assert_eq!(trail.iter().filter(|e| e["attr"] == "responded_at").count(), 1, "{trail:?}");
 }
+
+#[tokio::test]
+async fn a_workspace_form_that_does_not_fit_is_answered_with_the_workspace_page() {
+    let app = spawn_app().await;
+    let officer = app.officer("li.wei").await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let target = lead("蜀味");
+    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let token = server::auth::token::form_token(&manager);
+    // The merge form without the two leads: axum's rejection was English plain text.
+    let response = no_redirects()
+        .post(app.url("/manage/duplicates/merge"))
+        .header("cookie", format!("zs_session={manager}"))
+        .header("origin", &app.base)
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error());
+    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(response.text().await.unwrap().contains("这个请求无法处理"));
+}

@@ -39,6 +39,29 @@ pub fn router() -> Router<AppState> {
         .merge(followup::router())
         .merge(targets::router())
         .merge(export::router())
+        .layer(axum::middleware::from_fn(errors_as_pages))
+}
+
+/// The workspace's error shape is its HTML page: an `ApiError` a handler returned (a database
+/// failure) or an extractor's rejection (a form body that does not fit) becomes the page, in the
+/// user's language, with its status.
+async fn errors_as_pages(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = app::i18n::lang_from_headers(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    // JSON from an `ApiError`, plain text from an extractor's rejection (a form that does not fit).
+    let not_a_page = response.headers().get(axum::http::header::CONTENT_TYPE).is_none_or(|v| !v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || !not_a_page {
+        return response;
+    }
+    let key = match status {
+        StatusCode::FORBIDDEN => Key::ManageForbidden,
+        StatusCode::NOT_FOUND => Key::ManageLeadNotFound,
+        s if s.is_server_error() => Key::ManageServerError,
+        _ => Key::ManageBadRequest,
+    };
+    let html = app::manage::bare_message_page(lang, lang.text(Key::ManageTitle), lang.text(key));
+    (status, Html(html)).into_response()
 }
 
 /// The signed-in manager or administrator of a workspace request, and the page frame.
