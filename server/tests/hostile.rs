@@ -10,6 +10,16 @@ use domain::LeadField;
 use serde_json::{json, Value};
 use server::db::users::Role;
 
+/// A server with an officer, a manager and one lead the officer synced.
+async fn app_with_a_lead() -> (common::TestApp, String, String, domain::Lead) {
+    let app = spawn_app().await;
+    let officer = app.officer("li.wei").await;
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let target = lead("蜀味");
+    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    (app, officer, manager, target)
+}
+
 /// A valid change that creates `company`, as JSON to be spoiled.
 fn change_json(company: &str) -> Value {
     serde_json::to_value(create(&lead(company))).unwrap()
@@ -183,11 +193,7 @@ fn no_redirects() -> reqwest::Client {
 
 #[tokio::test]
 async fn a_form_posted_from_another_origin_or_without_its_token_changes_nothing() {
-    let app = spawn_app().await;
-    let officer = app.officer("li.wei").await;
-    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
-    let target = lead("蜀味");
-    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let (app, officer, manager, target) = app_with_a_lead().await;
     let stage = app.url(&format!("/manage/leads/{}/stage", target.id));
     let token = server::auth::token::form_token(&manager);
     let fields = |csrf: &str| vec![("to", "screened".to_owned()), ("on", "2026-10-01".to_owned()), ("_csrf", csrf.to_owned())];
@@ -217,8 +223,8 @@ async fn a_form_posted_from_another_origin_or_without_its_token_changes_nothing(
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         assert!(response.text().await.unwrap().contains("已拒绝"), "the workspace's page, in the user's language");
     }
-    let lead: Value = app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
-    assert_eq!(lead[0]["lead"]["pipeline"], Value::Null, "still a fresh lead");
+    let listed: Value = app.client.get(app.url("/api/v1/leads")).bearer_auth(&manager).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed[0]["lead"]["pipeline"], Value::Null, "still a fresh lead");
 
     // The form as the page sends it is taken.
     let ok = client.post(&stage).header("cookie", &cookie).header("origin", &app.base).form(&fields(&token)).send().await.unwrap();
@@ -228,17 +234,13 @@ async fn a_form_posted_from_another_origin_or_without_its_token_changes_nothing(
         .post(app.url("/api/v1/sync"))
         .header("cookie", format!("zs_session={officer}"))
         .header("origin", "http://evil.example")
-        .json(&request("tablet-1", 0, vec![create(&lead_named("跨站企业"))]))
+        .json(&request("tablet-1", 0, vec![create(&lead("跨站企业"))]))
         .send()
         .await
         .unwrap();
     assert_eq!(sync.status(), 403);
     let error: Value = sync.json().await.unwrap();
     assert_eq!(error["error"], "cross_site");
-}
-
-fn lead_named(company: &str) -> domain::Lead {
-    lead(company)
 }
 
 #[tokio::test]
@@ -370,11 +372,7 @@ async fn connections_that_never_finish_their_headers_are_cut_off_and_do_not_star
 
 #[tokio::test]
 async fn managers_saving_the_same_follow_up_at_once_are_applied_one_after_the_other() {
-    let app = spawn_app().await;
-    let officer = app.officer("li.wei").await;
-    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
-    let target = lead("蜀味");
-    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let (app, _, manager, target) = app_with_a_lead().await;
     let url = app.url(&format!("/manage/leads/{}/followup", target.id));
     let token = server::auth::token::form_token(&manager);
     let posts: Vec<_> = (0..12)
@@ -398,11 +396,7 @@ async fn managers_saving_the_same_follow_up_at_once_are_applied_one_after_the_ot
 
 #[tokio::test]
 async fn a_workspace_form_that_does_not_fit_is_answered_with_the_workspace_page() {
-    let app = spawn_app().await;
-    let officer = app.officer("li.wei").await;
-    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
-    let target = lead("蜀味");
-    app.sync(&officer, &request("tablet-1", 0, vec![create(&target)])).await;
+    let (app, _, manager, _) = app_with_a_lead().await;
     let token = server::auth::token::form_token(&manager);
     // The merge form without the two leads: axum's rejection was English plain text.
     let response = no_redirects()

@@ -33,18 +33,28 @@ fn stamp() -> String {
     domain::time::file_stamp(domain::time::now())
 }
 
-/// The rows of the filtered list; a filter that does not parse is the workspace's 400 page.
-async fn filtered(
-    state: &AppState,
-    manager: &Manager,
-    filter: &LeadFilter,
-) -> Result<Result<Vec<domain::review::ReviewRow>, Response>, ApiError> {
+/// The lead list's two formats.
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// The filtered list as a download; a filter that does not parse is the workspace's 400 page.
+async fn leads(state: &AppState, manager: &Manager, filter: &LeadFilter, format: Format) -> Result<Response, ApiError> {
     let parsed = match filter.parse() {
         Ok(parsed) => parsed,
-        Err(e) => return Ok(Err(manager.bad_query(&e.to_string()))),
+        Err(e) => return Ok(manager.bad_query(&e.to_string())),
     };
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Ok(review::rows(&mut conn, &parsed).await?))
+    let rows = review::rows(&mut conn, &parsed).await?;
+    Ok(match format {
+        Format::Csv => download("text/csv; charset=utf-8", format!("leads-{}.csv", stamp()), export::leads_csv(&rows).into_bytes()),
+        Format::Xlsx => {
+            let body = export::leads_xlsx(&rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;
+            download(XLSX, format!("leads-{}.xlsx", stamp()), body)
+        }
+    })
 }
 
 async fn leads_csv(
@@ -52,11 +62,7 @@ async fn leads_csv(
     manager: Manager,
     PageQuery(filter): PageQuery<LeadFilter>,
 ) -> Result<Response, ApiError> {
-    let rows = match filtered(&state, &manager, &filter).await? {
-        Ok(rows) => rows,
-        Err(page) => return Ok(page),
-    };
-    Ok(download("text/csv; charset=utf-8", format!("leads-{}.csv", stamp()), export::leads_csv(&rows).into_bytes()))
+    leads(&state, &manager, &filter, Format::Csv).await
 }
 
 async fn leads_xlsx(
@@ -64,12 +70,7 @@ async fn leads_xlsx(
     manager: Manager,
     PageQuery(filter): PageQuery<LeadFilter>,
 ) -> Result<Response, ApiError> {
-    let rows = match filtered(&state, &manager, &filter).await? {
-        Ok(rows) => rows,
-        Err(page) => return Ok(page),
-    };
-    let body = export::leads_xlsx(&rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;
-    Ok(download(XLSX, format!("leads-{}.xlsx", stamp()), body))
+    leads(&state, &manager, &filter, Format::Xlsx).await
 }
 
 async fn bulletin(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PeriodQuery>) -> Result<Response, ApiError> {
