@@ -12,7 +12,7 @@
 //! itself), but their `Origin` is checked all the same when they carry one.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -20,7 +20,6 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::extract::cookie_token;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The largest workspace form read for its token (the targets form is the largest, ~1 KB).
 const MAX_FORM_BYTES: usize = 64 * 1024;
@@ -63,7 +62,7 @@ fn refused(path: &str, headers: &HeaderMap) -> Response {
 }
 
 /// The middleware.
-pub async fn guard(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn guard(request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }

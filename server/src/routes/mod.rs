@@ -70,7 +70,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_csp_nonce, app::shell))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn(csrf::guard))
         .layer(axum::middleware::from_fn({
             let https = state.secure_cookies;
             move |request, next| headers::security_headers(https, request, next)
