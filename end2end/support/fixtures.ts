@@ -66,3 +66,28 @@ export async function listedCompanies(page: Page): Promise<string[]> {
   await appReady(page);
   return page.locator('[data-testid="lead-row"] .company').allTextContents();
 }
+
+/**
+ * Asserts that `locator` is wholly on screen and that nothing (the sticky save bar, a toast) lies
+ * over it: the element a tap would reach at its centre and near each corner is the element itself
+ * or inside it.
+ */
+export async function expectOnScreenAndUncovered(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
+  await expect(locator).toBeInViewport({ ratio: 1 });
+  const covered = await locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const inset = 2;
+    const points = [
+      [box.left + box.width / 2, box.top + box.height / 2],
+      [box.left + inset, box.top + inset],
+      [box.right - inset, box.top + inset],
+      [box.left + inset, box.bottom - inset],
+      [box.right - inset, box.bottom - inset],
+    ];
+    return points
+      .map(([x, y]) => document.elementFromPoint(x, y))
+      .filter((hit) => hit === null || !element.contains(hit))
+      .map((hit) => (hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : 'nothing'));
+  });
+  expect(covered, 'what lies over the element').toEqual([]);
+}

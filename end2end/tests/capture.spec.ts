@@ -1,6 +1,6 @@
 // Capturing leads at the booth: saved on the tablet, found after a reload, refused when invalid,
 // searchable, deletable with undo, exportable offline.
-import { appReady, captureAndConfirm, captureLead, expect, listedCompanies, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, captureLead, expect, expectOnScreenAndUncovered, listedCompanies, test } from '../support/fixtures';
 
 test('a captured lead is stored on the tablet and found after a reload', async ({ page }) => {
   await page.goto('/');
@@ -29,11 +29,33 @@ test('a lead without company or consent is refused with Chinese messages and not
   await expect(page.locator('.field:has(#f-company_name) #err-company_name')).toBeVisible();
   await expect(page.locator('#f-company_name')).toBeFocused();
   await expect(page.getByTestId('toast')).toContainText('有 2 处需要修改');
+  await expectOnScreenAndUncovered(page, page.locator('#err-company_name'));
 
   await page.reload();
   await appReady(page);
   await expect(page.getByTestId('lead-count')).toHaveText('0');
   expect(await listedCompanies(page)).toEqual([]);
+});
+
+test('a tablet whose clock is far off is told once, beside the consent, on screen and not under the save bar', async ({ page }) => {
+  // A tablet whose battery ran flat wakes up in 1970.
+  await page.clock.install({ time: new Date('1970-01-02T09:00:00+08:00') });
+  await page.goto('/');
+  await appReady(page);
+
+  await captureLead(page, { company: '时钟有误测试公司', contact: '赵明', mobile: '13800138001' });
+  const message = page.locator('#err-clock');
+  await expect(message).toHaveText(/平板的日期时间有误/);
+  // One message for the one clock, though the consent, the capture and the edit all took it.
+  await expect(page.locator('.field-error')).toHaveCount(1);
+  await expect(page.locator('.field.consent #err-clock')).toBeVisible();
+  await expect(page.locator('#f-consent')).toBeFocused();
+  await expect(page.getByTestId('toast')).toBeVisible();
+  await expectOnScreenAndUncovered(page, message);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId('lead-count')).toHaveText('0');
 });
 
 test('invalid contact details are explained next to their fields', async ({ page }) => {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod indexer;
 pub mod merge;
+pub mod reporting;
 pub mod routes;
 pub mod serve;
 pub mod stage;

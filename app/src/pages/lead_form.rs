@@ -3,13 +3,14 @@
 //! and shows every error next to its field; it stores nothing itself (the page decides).
 
 use domain::{
-    Consent, EnterpriseTier, FieldError, IndustryChain, Intent, LeadField, MoneyUnit, OriginKind, Province, CONSENT_TEXT_VERSION, COUNTRIES,
+    Consent, EnterpriseTier, FieldError, FieldErrorKind, IndustryChain, Intent, LeadField, MoneyUnit, OriginKind, Province,
+    CONSENT_TEXT_VERSION, COUNTRIES,
 };
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::components::fields::{FieldMessage, FormState, SelectField, TextField};
+use crate::components::fields::{error_message, FieldMessage, FormState, SelectField, TextField};
 use crate::components::toast::{ToastKind, Toasts};
 use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::local_leads::use_local_leads;
@@ -18,12 +19,23 @@ use crate::offline::StoreError;
 /// Id of the datalist of events already used on this tablet.
 const EVENTS_LIST: &str = "known-events";
 
-/// Moves focus (and the scroll position) to a field of the form.
+/// Moves focus to a field of the form and scrolls its box (label, input and message) to the middle
+/// of the screen, clear of the sticky save bar and the toast. The clock's errors focus the consent.
 pub fn focus_field(field: LeadField) {
     use wasm_bindgen::JsCast;
-    let element = document().get_element_by_id(&format!("f-{}", field.name()));
+    let input = match field {
+        LeadField::CapturedAt | LeadField::UpdatedAt => LeadField::Consent,
+        other => other,
+    };
+    let element = document().get_element_by_id(&format!("f-{}", input.name()));
     if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = element.focus();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = element.focus_with_options(&options);
+        let target = element.closest(".field").ok().flatten().unwrap_or_else(|| element.clone().into());
+        let scroll = web_sys::ScrollIntoViewOptions::new();
+        scroll.set_block(web_sys::ScrollLogicalPosition::Center);
+        target.scroll_into_view_with_scroll_into_view_options(&scroll);
     }
 }
 
@@ -160,7 +172,10 @@ fn IntentChoice() -> impl IntoView {
 #[component]
 fn ConsentBox() -> impl IntoView {
     let form = crate::components::fields::use_form();
-    let invalid = move || form.error_of(LeadField::Consent).is_some();
+    let i18n = use_i18n();
+    let consent_error = move || form.error_of(LeadField::Consent).filter(|e| !is_clock(e));
+    let clock_error = move || form.errors.with(|errors| errors.iter().find(|e| is_clock(e)).copied());
+    let invalid = move || consent_error().is_some() || clock_error().is_some();
     view! {
         <div class="field consent" class:invalid=invalid>
             <label class="check" for="f-consent">
@@ -180,12 +195,28 @@ fn ConsentBox() -> impl IntoView {
                 " ("{tr(Key::ConsentVersion)}" "
                 {move || form.draft.with(|d| d.consent.as_ref().map(|c| c.text_version.clone()).unwrap_or_else(|| CONSENT_TEXT_VERSION.into()))}")"
             </p>
-            <FieldMessage field=LeadField::Consent/>
-            // The device's clock, not a field: shown beside the consent, which takes the same clock.
-            <FieldMessage field=LeadField::CapturedAt/>
-            <FieldMessage field=LeadField::UpdatedAt/>
+            {move || {
+                consent_error().map(|error| {
+                    view! {
+                        <p class="field-error" id="err-consent" role="alert">{move || error_message(i18n.lang.get(), &error)}</p>
+                    }
+                })
+            }}
+            {move || {
+                clock_error().map(|error| {
+                    view! {
+                        <p class="field-error" id="err-clock" role="alert">{move || error_message(i18n.lang.get(), &error)}</p>
+                    }
+                })
+            }}
         </div>
     }
+}
+
+/// Whether `error` says the device's clock is out of range. The clock is not a field: the consent,
+/// the capture and the edit all take it, so one message beside the consent stands for them all.
+fn is_clock(error: &FieldError) -> bool {
+    error.kind == FieldErrorKind::ClockOutOfRange
 }
 
 /// Domestic (province + city) or foreign (country).

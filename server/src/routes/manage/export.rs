@@ -7,11 +7,11 @@ use axum::routing::get;
 use axum::Router;
 use domain::review::LeadFilter;
 
-use super::dashboard::{compute, period_of, years, PeriodQuery};
 use super::Manager;
 use crate::db::review;
 use crate::error::ApiError;
 use crate::export;
+use crate::reporting::{compute, period_of, years, PeriodQuery};
 use crate::routes::query::PageQuery;
 use crate::state::AppState;
 
@@ -44,7 +44,7 @@ enum Format {
 async fn leads(state: &AppState, manager: &Manager, filter: &LeadFilter, format: Format) -> Result<Response, ApiError> {
     let parsed = match filter.parse() {
         Ok(parsed) => parsed,
-        Err(e) => return Ok(manager.bad_query(&e.to_string())),
+        Err(e) => return Ok(manager.bad_query(e.filter, &e.value)),
     };
     let mut conn = state.db.pool.acquire().await?;
     let rows = review::rows(&mut conn, &parsed).await?;
@@ -76,7 +76,7 @@ async fn leads_xlsx(
 async fn bulletin(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PeriodQuery>) -> Result<Response, ApiError> {
     let period = match period_of(&query, &years(&state).await?) {
         Ok(period) => period,
-        Err(detail) => return Ok(manager.bad_query(&detail)),
+        Err(raw) => return Ok(manager.bad_query("period", &raw)),
     };
     let dash = compute(&state, period).await?;
     let body = export::bulletin_xlsx(&dash).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("xlsx")))?;

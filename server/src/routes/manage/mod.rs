@@ -80,10 +80,9 @@ impl Manager {
         Html(html).into_response()
     }
 
-    /// The page for a link whose query cannot be read (400), naming what is wrong.
-    pub fn bad_query(&self, detail: &str) -> Response {
-        let lang = self.frame.lang;
-        let message = app::i18n::fill(lang.text(Key::ManageBadQuery), &[("detail", detail)]);
+    /// The page for a link whose parameter `name` has a value it cannot use (400), naming both.
+    pub fn bad_query(&self, name: &str, value: &str) -> Response {
+        let message = crate::routes::query::bad_query_message(self.frame.lang, name, value);
         self.message(StatusCode::BAD_REQUEST, Key::ManageTitle, &message)
     }
 
