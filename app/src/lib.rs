@@ -92,6 +92,11 @@ pub fn App() -> impl IntoView {
             {move || matches!(leads.status.get(), local_leads::StoreStatus::Failed(_)).then(|| view! {
                 <p class="store-failed" role="alert" data-testid="store-failed">{tr(Key::ToastStorageUnavailable)}</p>
             })}
+            {move || (leads.recovered.get() > 0).then(|| view! {
+                <p class="store-recovered" role="status" data-testid="recovered">
+                    {move || crate::i18n::fill(i18n.lang.get().text(Key::StorageRecovered), &[("n", &leads.recovered.get().to_string())])}
+                </p>
+            })}
             {match page {
                 Page::Capture => EitherOf5::A(view! { <CapturePage/> }),
                 Page::Leads => EitherOf5::B(view! { <LeadsPage/> }),

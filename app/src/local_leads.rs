@@ -26,6 +26,8 @@ pub struct LocalLeads {
     /// The events leads were captured at, sorted, without repeats. A memo: it changes (and the
     /// pick-lists re-render) only when an event appears or disappears, not on every save.
     pub events: Memo<Vec<String>>,
+    /// Leads the tablet's database had lost and got back from the journal at this start.
+    pub recovered: RwSignal<usize>,
     store: StoredValue<Option<LeadStore>, LocalStorage>,
 }
 
@@ -40,7 +42,13 @@ impl LocalLeads {
                 unique.into_iter().map(str::to_owned).collect()
             })
         });
-        let this = LocalLeads { leads, status: RwSignal::new(StoreStatus::Opening), events, store: StoredValue::new_local(None) };
+        let this = LocalLeads {
+            leads,
+            status: RwSignal::new(StoreStatus::Opening),
+            events,
+            recovered: RwSignal::new(0),
+            store: StoredValue::new_local(None),
+        };
         provide_context(this);
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
@@ -55,9 +63,30 @@ impl LocalLeads {
                     }
                     Err(error) => this.status.set(StoreStatus::Failed(error)),
                 }
+                this.reconcile().await;
             });
         });
         this
+    }
+
+    /// Once the list is shown: puts back from the journal what the database lost (and shows it),
+    /// and refills the space held in reserve.
+    async fn reconcile(self) {
+        let Ok(store) = self.store().await else { return };
+        match store.reconcile_with_journal().await {
+            Ok(reconciled) if reconciled.restored > 0 || reconciled.requeued > 0 => {
+                leptos::logging::warn!("restored from the journal: {reconciled:?}");
+                if let Ok(loaded) = store.load_all().await {
+                    self.leads.set(loaded.leads);
+                }
+                self.recovered.set(reconciled.restored.max(reconciled.requeued));
+            }
+            Ok(_) => {}
+            Err(error) => leptos::logging::warn!("journal not compared: {error}"),
+        }
+        if let Some(journal) = store.journal() {
+            let _ = journal.refill_ballast().await;
+        }
     }
 
     /// Whether every stored lead has been loaded.
@@ -87,13 +116,23 @@ impl LocalLeads {
     }
 
     async fn store_lead(self, lead: Lead, new: bool) -> Result<bool, StoreError> {
-        let queued = self.store().await?.save(&lead, new).await?;
+        let saved = self.store().await?.save(&lead, new).await;
+        if let Err(StoreError::KeptInJournal(_)) = &saved {
+            // Safe on the tablet all the same: show it; the next start puts it back in the database.
+            self.show(lead);
+            return saved;
+        }
+        let queued = saved?;
         crate::perf::capture_durable();
+        self.show(lead);
+        Ok(queued)
+    }
+
+    fn show(self, lead: Lead) {
         self.leads.update(|leads| match leads.iter_mut().find(|l| l.id == lead.id) {
             Some(existing) => *existing = lead,
             None => leads.push(lead),
         });
-        Ok(queued)
     }
 
     /// Deletes a lead durably and returns it, so the officer can undo.

@@ -50,7 +50,7 @@ test('a tablet whose clock is far off is told once, beside the consent, on scree
   await expect(page.locator('.field-error')).toHaveCount(1);
   await expect(page.locator('.field.consent #err-clock')).toBeVisible();
   await expect(page.locator('#f-consent')).toBeFocused();
-  await expect(page.getByTestId('toast')).toBeVisible();
+  await expect(page.getByTestId('toast')).toContainText('有 1 处需要修改');
   await expectOnScreenAndUncovered(page, message);
 
   await page.reload();

@@ -25,6 +25,7 @@ impl BuildInfo {
             format!("{pkg}/{name}.js"),
             format!("{pkg}/{name}.wasm"),
             format!("{pkg}/{name}.css"),
+            "/journal.js".to_owned(),
             "/manifest.webmanifest".to_owned(),
             "/icons/icon-192.png".to_owned(),
             "/icons/icon-512.png".to_owned(),

@@ -3,8 +3,11 @@
 //!
 //! Every write is one readwrite transaction with strict durability, committed before the call
 //! returns: when `save` says Ok, the lead and its queued change are on disk, together, and survive
-//! a crash or a reload. A failed write (quota exceeded, ...) aborts only its own transaction, so
-//! nothing already stored is lost.
+//! a crash or a reload. A failed write (quota exceeded, ...) aborts only its own transaction.
+//!
+//! Every write is also appended to the journal (`journal`, in the Origin Private File System)
+//! before the call returns, so that a database the browser deletes (it does, when a write fails
+//! on a full disk) is rebuilt from it at the next start ([`LeadStore::reconcile_with_journal`]).
 //!
 //! Database versions and their migrations (run by the browser in `onupgradeneeded`):
 //! - 1: object store `leads`, key path `id`.
@@ -24,6 +27,8 @@ use indexed_db_futures::transaction::{Transaction, TransactionDurability, Transa
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
+use super::journal::{self, Held, JournalLine};
+use super::journal_client::Journal;
 use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry};
 use super::record::{read_record, LeadRecord};
 
@@ -47,6 +52,10 @@ pub enum StoreError {
     /// Any other failure of a read or write.
     #[error("local storage error: {0}")]
     Failed(String),
+    /// The database did not take the write (`0`), but the journal did: the lead is safe on the
+    /// tablet and goes back into the database at the next start.
+    #[error("kept in the journal only: {0}")]
+    KeptInJournal(Box<StoreError>),
 }
 
 impl From<IdbError> for StoreError {
@@ -63,10 +72,25 @@ fn is_quota(error: &IdbError) -> bool {
     matches!(error, IdbError::DomException(e) if e.name() == "QuotaExceededError")
 }
 
-/// An open handle on the lead store. Cheap to clone (it is a reference to the browser's database).
+/// An open handle on the lead store. Cheap to clone (it is a reference to the browser's database
+/// and to the journal's worker).
 #[derive(Clone)]
 pub struct LeadStore {
     db: Database,
+    journal: Option<Journal>,
+}
+
+/// What comparing the database with the journal did at start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Leads written back into the database from the journal (it had lost them).
+    pub restored: usize,
+    /// Queued changes written back.
+    pub requeued: usize,
+    /// Leads the journal lacked (stored before it existed), now appended to it.
+    pub journaled: usize,
+    /// Journal lines that could not be read.
+    pub unreadable: usize,
 }
 
 /// What reading every stored lead found.
@@ -77,32 +101,54 @@ pub struct Loaded {
 }
 
 impl LeadStore {
-    /// Opens the database, creating or migrating it to [`DB_VERSION`].
+    /// Opens the database, creating or migrating it to [`DB_VERSION`], and the journal.
     pub async fn open() -> Result<Self, StoreError> {
-        let db = Database::open(DB_NAME)
-            .with_version(DB_VERSION)
-            .with_on_upgrade_needed(|event: VersionChangeEvent, db: Database| {
-                let old = event.old_version() as u32;
-                if old < 1 {
-                    db.create_object_store(LEADS).with_key_path("id".into()).build()?;
-                }
-                if old < 2 {
-                    // The upgrade callback gets no handle on the versionchange transaction; a store
-                    // created in it does, and through it we reach the existing `leads` store.
-                    let outbox = db.create_object_store(OUTBOX).with_key_path("change_id".into()).build()?;
-                    let leads = outbox.transaction().object_store(LEADS)?;
-                    leads.create_index("by_updated_at", "updated_at".into()).build()?;
-                }
-                if old < 3 {
-                    db.create_object_store(META).with_key_path("key".into()).build()?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(LeadStore { db })
+        let (db, journal) = futures::future::join(open_database(), Journal::start()).await;
+        Ok(LeadStore { db: db?, journal })
     }
 
+    /// The journal, where the browser has one.
+    pub fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref()
+    }
+
+    /// Appends `lines` to the journal (if any), logging a failure: for writes whose database
+    /// commit is what the caller relies on.
+    async fn journal_after(&self, lines: Vec<JournalLine>) {
+        if let (Some(journal), false) = (&self.journal, lines.is_empty()) {
+            if let Err(error) = journal.append(&lines).await {
+                leptos::logging::warn!("journal: {error}");
+            }
+        }
+    }
+}
+
+/// Opens the database, creating or migrating it to [`DB_VERSION`] (see the module comment).
+async fn open_database() -> Result<Database, StoreError> {
+    Database::open(DB_NAME)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event: VersionChangeEvent, db: Database| {
+            let old = event.old_version() as u32;
+            if old < 1 {
+                db.create_object_store(LEADS).with_key_path("id".into()).build()?;
+            }
+            if old < 2 {
+                // The upgrade callback gets no handle on the versionchange transaction; a store
+                // created in it does, and through it we reach the existing `leads` store.
+                let outbox = db.create_object_store(OUTBOX).with_key_path("change_id".into()).build()?;
+                let leads = outbox.transaction().object_store(LEADS)?;
+                leads.create_index("by_updated_at", "updated_at".into()).build()?;
+            }
+            if old < 3 {
+                db.create_object_store(META).with_key_path("key".into()).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
+impl LeadStore {
     /// Every stored lead, upgraded from older record schemas as needed.
     pub async fn load_all(&self) -> Result<Loaded, StoreError> {
         let tx = self.db.transaction(LEADS).build()?;
@@ -134,11 +180,30 @@ impl LeadStore {
         let mut record = LeadRecord::new(lead.clone());
         record.server_version = previous.as_ref().map_or(0, |p| p.server_version);
         let entry = OutboxEntry::for_save(previous.as_ref(), lead);
-        if let Some(entry) = &entry {
-            tx.object_store(OUTBOX)?.put(entry).serde()?;
+        // Queued with the worker before the database write starts: both happen at once, and the
+        // officer is told "saved" only when both answered.
+        let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
+        let written = (|| {
+            if let Some(entry) = &entry {
+                tx.object_store(OUTBOX)?.put(entry).serde()?;
+            }
+            leads.put(&record).serde()?;
+            Ok::<(), StoreError>(())
+        })();
+        let committed = match written {
+            Ok(()) => commit(tx).await,
+            Err(error) => Err(error),
+        };
+        let journaled = match journaled {
+            Some(appended) => Some(appended.await),
+            None => None,
+        };
+        match (committed, journaled) {
+            (Ok(()), Some(Err(error))) => leptos::logging::warn!("journal: {error}"),
+            (Ok(()), _) => {}
+            (Err(error), Some(Ok(_))) => return Err(StoreError::KeptInJournal(Box::new(error))),
+            (Err(error), _) => return Err(error),
         }
-        leads.put(&record).serde()?;
-        commit(tx).await?;
         Ok(entry.is_some())
     }
 
@@ -153,7 +218,9 @@ impl LeadStore {
             }
         }
         tx.object_store(LEADS)?.delete(id.to_string()).primitive()?;
-        commit(tx).await
+        commit(tx).await?;
+        self.journal_after(vec![JournalLine::Delete { id }]).await;
+        Ok(())
     }
 
     /// Queues every lead the server has never acknowledged and that has no change queued (leads
@@ -162,16 +229,18 @@ impl LeadStore {
         let tx = self.write_transaction(&[LEADS, OUTBOX])?;
         let outbox = tx.object_store(OUTBOX)?;
         let queued: std::collections::BTreeSet<LeadId> = read_all::<OutboxEntry>(&outbox).await?.iter().map(|e| e.change.lead.id).collect();
-        let mut count = 0;
+        let mut lines = Vec::new();
         for record in read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten() {
             if record.server_version == 0 && !queued.contains(&record.lead.id) {
                 if let Some(entry) = OutboxEntry::for_save(None, &record.lead) {
                     outbox.put(&entry).serde()?;
-                    count += 1;
+                    lines.push(JournalLine::Put { record, entry: Some(entry) });
                 }
             }
         }
         commit(tx).await?;
+        let count = lines.len();
+        self.journal_after(lines).await;
         Ok(count)
     }
 
@@ -216,7 +285,62 @@ impl LeadStore {
         let _ = js_sys::Reflect::set(&meta, &"value".into(), &(cursor as f64).into());
         tx.object_store(META)?.put(JsValue::from(meta)).primitive()?;
         commit(tx).await?;
+        let mut lines: Vec<JournalLine> = plan.records.into_iter().map(|record| JournalLine::Put { record, entry: None }).collect();
+        if !plan.remove.is_empty() {
+            lines.push(JournalLine::Ack { change_ids: plan.remove });
+        }
+        self.journal_after(lines).await;
         Ok(plan.changed)
+    }
+
+    /// Compares the database with the journal, once at start: what the database lost (a lead,
+    /// a newer copy, a queued change) is written back from the journal, and what the journal
+    /// lacks (leads stored before it existed) is appended to it.
+    pub async fn reconcile_with_journal(&self) -> Result<Reconciled, StoreError> {
+        let Some(journal) = &self.journal else { return Ok(Reconciled::default()) };
+        let (lines, unreadable) = journal.read().await.map_err(|e| StoreError::Failed(e.to_string()))?;
+        let replayed = journal::replay(lines);
+        let (records, entries) = {
+            let tx = self.db.transaction([LEADS, OUTBOX]).build()?;
+            let records: Vec<LeadRecord> = read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten().collect();
+            (records, read_all::<OutboxEntry>(&tx.object_store(OUTBOX)?).await?)
+        };
+        let missing: Vec<JournalLine> = {
+            let by_id: std::collections::BTreeMap<LeadId, &LeadRecord> = records.iter().map(|r| (r.lead.id, r)).collect();
+            let mut lines: Vec<JournalLine> = records
+                .iter()
+                .filter(|r| !replayed.records.contains_key(&r.lead.id))
+                .map(|r| JournalLine::Put { record: r.clone(), entry: None })
+                .collect();
+            for entry in entries.iter().filter(|e| !replayed.entries.contains_key(&e.change_id)) {
+                if let Some(record) = by_id.get(&entry.change.lead.id) {
+                    lines.push(JournalLine::Put { record: (*record).clone(), entry: Some(entry.clone()) });
+                }
+            }
+            lines
+        };
+        let held = Held {
+            leads: records.iter().map(|r| (r.lead.id, r.updated_at.clone())).collect(),
+            change_ids: entries.iter().map(|e| e.change_id.clone()).collect(),
+        };
+        let restore = journal::restore(replayed, &held);
+        let reconciled =
+            Reconciled { restored: restore.records.len(), requeued: restore.entries.len(), journaled: missing.len(), unreadable };
+        if !restore.is_empty() {
+            let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+            let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
+            for record in &restore.records {
+                leads.put(record).serde()?;
+            }
+            for entry in &restore.entries {
+                outbox.put(entry).serde()?;
+            }
+            commit(tx).await?;
+        }
+        if !missing.is_empty() {
+            journal.append(&missing).await.map_err(|e| StoreError::Failed(e.to_string()))?;
+        }
+        Ok(reconciled)
     }
 
     fn write_transaction(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {

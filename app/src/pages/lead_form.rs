@@ -374,7 +374,9 @@ pub fn parse_or_show_errors(form: FormState, meta: domain::LeadMeta, toasts: Toa
             Some(lead)
         }
         Err(errors) => {
-            let message = crate::i18n::fill(lang.text(Key::ToastFixErrors), &[("n", &errors.len().to_string())]);
+            // The clock's errors are one message on screen, so they count once.
+            let shown = errors.iter().filter(|e| !is_clock(e)).count() + usize::from(errors.iter().any(is_clock));
+            let message = crate::i18n::fill(lang.text(Key::ToastFixErrors), &[("n", &shown.to_string())]);
             toasts.show(ToastKind::Problem, message);
             reveal_errors(&errors);
             form.errors.set(errors);
@@ -389,6 +391,7 @@ pub fn report_store_error(toasts: Toasts, lang: Lang, error: StoreError) {
         StoreError::QuotaExceeded => lang.text(Key::ToastStorageFull).to_owned(),
         StoreError::Unavailable(_) => lang.text(Key::ToastStorageUnavailable).to_owned(),
         StoreError::Failed(reason) => crate::i18n::fill(lang.text(Key::ToastSaveFailed), &[("reason", &reason)]),
+        StoreError::KeptInJournal(_) => lang.text(Key::ToastKeptInJournal).to_owned(),
     };
     toasts.show(ToastKind::Problem, message);
 }

@@ -1,0 +1,181 @@
+// The tablet's second store: an append-only journal in the Origin Private File System, kept by
+// this dedicated worker (only a worker may hold a synchronous access handle, the one way to append
+// to a file and flush it). The app writes every saved lead and queued change here before it tells
+// the officer "saved"; if the browser loses its IndexedDB database (it deletes it when a write
+// fails on a full disk), the app rebuilds it from these lines.
+//
+// It also keeps a ballast file: space held in reserve and released when a write fails, so the
+// journal can still take a lead, and the database recover and sync, on a full disk.
+//
+// The worker knows nothing of leads: it appends, reads and probes bytes. Messages in:
+// {id, op, ...}; out: {id, ok, value?, released?, error?: {name, message}}.
+//   open                -> {file, bytes, ballast, side}   (side: another tab holds the main file)
+//   append {text}       -> {bytes}; released: true when the ballast had to go first
+//   read                -> [text, ...]  every journal file, the main one first
+//   ballast {bytes}     -> {ballast}    grow the reserve back to `bytes` (fails on a full disk)
+//   probe {max}         -> {free}       bytes that could really be written, up to `max`
+'use strict';
+
+const DIR = 'zhaoshang-journal';
+const MAIN = 'journal.log';
+const BALLAST = 'ballast.bin';
+const CHUNK = 1 << 20;
+
+let dir = null;
+let handle = null;
+let name = MAIN;
+let ballast = null;
+
+async function open() {
+  if (handle) return status();
+  const root = await navigator.storage.getDirectory();
+  dir = await root.getDirectoryHandle(DIR, { create: true });
+  try {
+    handle = await (await dir.getFileHandle(MAIN, { create: true })).createSyncAccessHandle();
+    name = MAIN;
+    await absorbSideFiles();
+  } catch (error) {
+    if (error.name !== 'NoModificationAllowedError') throw error;
+    // Another tab of the app holds the main journal: this one writes its own, which the next
+    // tab to hold the main journal takes in.
+    name = `journal-${Date.now()}-${Math.random().toString(36).slice(2)}.log`;
+    handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  }
+  try {
+    ballast = await (await dir.getFileHandle(BALLAST, { create: true })).createSyncAccessHandle();
+  } catch (error) {
+    ballast = null;
+  }
+  return status();
+}
+
+function status() {
+  return { file: name, bytes: handle.getSize(), ballast: ballast ? ballast.getSize() : 0, side: name !== MAIN };
+}
+
+/** Appends the side files of tabs that have closed to the main journal, then removes them. */
+async function absorbSideFiles() {
+  for await (const [entry, file] of dir.entries()) {
+    if (entry === MAIN || !entry.startsWith('journal-') || file.kind !== 'file') continue;
+    let side;
+    try {
+      side = await file.createSyncAccessHandle();
+    } catch (error) {
+      continue; // still in use by its tab
+    }
+    const bytes = new Uint8Array(side.getSize());
+    side.read(bytes, { at: 0 });
+    side.close();
+    appendBytes(bytes);
+    await dir.removeEntry(entry);
+  }
+}
+
+function appendBytes(bytes) {
+  const at = handle.getSize();
+  let written = 0;
+  try {
+    while (written < bytes.length) {
+      const n = handle.write(bytes.subarray(written), { at: at + written });
+      if (n <= 0) throw new DOMException('nothing written', 'QuotaExceededError');
+      written += n;
+    }
+    handle.flush();
+  } catch (error) {
+    // Leave no half line behind: the next append starts on a line of its own.
+    try { handle.truncate(at); handle.flush(); } catch (_) { /* the file stays as it was */ }
+    throw error;
+  }
+}
+
+function append(text) {
+  const bytes = new TextEncoder().encode(text);
+  try {
+    appendBytes(bytes);
+    return { value: { bytes: handle.getSize() } };
+  } catch (error) {
+    if (!ballast || ballast.getSize() === 0) throw error;
+    ballast.truncate(0);
+    ballast.flush();
+    appendBytes(bytes);
+    return { value: { bytes: handle.getSize() }, released: true };
+  }
+}
+
+async function readAll() {
+  const texts = [];
+  const decoder = new TextDecoder();
+  const own = new Uint8Array(handle.getSize());
+  handle.read(own, { at: 0 });
+  texts.push(decoder.decode(own));
+  for await (const [entry, file] of dir.entries()) {
+    if (entry === name || !entry.startsWith('journal') || file.kind !== 'file') continue;
+    try {
+      texts.push(await (await file.getFile()).text());
+    } catch (error) {
+      // held by another tab that cannot be read while it writes: that tab's own start reads it
+    }
+  }
+  return texts;
+}
+
+function growBallast(bytes) {
+  if (!ballast) return { ballast: 0 };
+  const zeros = new Uint8Array(Math.min(CHUNK, bytes));
+  let size = ballast.getSize();
+  try {
+    while (size < bytes) {
+      const n = ballast.write(zeros.subarray(0, Math.min(zeros.length, bytes - size)), { at: size });
+      if (n <= 0) break;
+      size += n;
+    }
+    ballast.flush();
+  } catch (error) {
+    // Keep what fitted; the disk is full. Try again later.
+    try { ballast.flush(); } catch (_) { /* nothing more to do */ }
+  }
+  return { ballast: ballast.getSize() };
+}
+
+async function probe(max) {
+  const file = await dir.getFileHandle('probe.tmp', { create: true });
+  const access = await file.createSyncAccessHandle();
+  const zeros = new Uint8Array(CHUNK);
+  let free = 0;
+  try {
+    while (free < max) {
+      const n = access.write(zeros.subarray(0, Math.min(CHUNK, max - free)), { at: free });
+      if (n <= 0) break;
+      access.flush();
+      free += n;
+    }
+  } catch (error) {
+    // The disk is full at `free` bytes.
+  } finally {
+    access.close();
+    await dir.removeEntry('probe.tmp');
+  }
+  return { free };
+}
+
+// One operation at a time, in the order asked: appends must not interleave.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  const message = event.data;
+  queue = queue.then(async () => {
+    try {
+      let answer;
+      switch (message.op) {
+        case 'open': answer = { value: await open() }; break;
+        case 'append': await open(); answer = append(message.text); break;
+        case 'read': await open(); answer = { value: await readAll() }; break;
+        case 'ballast': await open(); answer = { value: growBallast(message.bytes) }; break;
+        case 'probe': await open(); answer = { value: await probe(message.max) }; break;
+        default: throw new Error(`unknown operation ${message.op}`);
+      }
+      self.postMessage({ id: message.id, ok: true, ...answer });
+    } catch (error) {
+      self.postMessage({ id: message.id, ok: false, error: { name: error.name || 'Error', message: String(error.message || error) } });
+    }
+  });
+};
