@@ -89,6 +89,20 @@ impl LocalLeads {
         }
     }
 
+    /// Drops the store's connection and opens it again, then compares it with the journal.
+    async fn reopen(self) {
+        if let Some(old) = self.store.get_value() {
+            match old.reopened().await {
+                Ok(store) => self.store.set_value(Some(store)),
+                Err(error) => {
+                    leptos::logging::warn!("database not reopened: {error}");
+                    return;
+                }
+            }
+        }
+        self.reconcile().await;
+    }
+
     /// Whether every stored lead has been loaded.
     pub fn is_ready(&self) -> bool {
         matches!(self.status.get(), StoreStatus::Ready { .. })
@@ -116,9 +130,19 @@ impl LocalLeads {
     }
 
     async fn store_lead(self, lead: Lead, new: bool) -> Result<bool, StoreError> {
-        let saved = self.store().await?.save(&lead, new).await;
-        if let Err(StoreError::KeptInJournal(_)) = &saved {
-            // Safe on the tablet all the same: show it; the next start puts it back in the database.
+        let mut saved = self.store().await?.save(&lead, new).await;
+        if let Err(StoreError::Closed) = &saved {
+            // The browser closed the database under us: open it again (putting back from the
+            // journal whatever it lost) and try once more.
+            self.reopen().await;
+            saved = self.store().await?.save(&lead, new).await;
+        }
+        if let Err(StoreError::KeptInJournal(cause)) = &saved {
+            // Safe on the tablet all the same: show it, and put it back into the database as soon
+            // as the database can be opened again.
+            if **cause == StoreError::Closed {
+                self.reopen().await;
+            }
             self.show(lead);
             return saved;
         }

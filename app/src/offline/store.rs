@@ -49,6 +49,10 @@ pub enum StoreError {
     /// The browser's quota for this site is used up: the write was not made.
     #[error("local storage is full")]
     QuotaExceeded,
+    /// The browser closed the connection to the database (it does after a write fails on a full
+    /// disk, sometimes deleting the database): open it again.
+    #[error("the database connection is closing")]
+    Closed,
     /// Any other failure of a read or write.
     #[error("local storage error: {0}")]
     Failed(String),
@@ -62,6 +66,8 @@ impl From<IdbError> for StoreError {
     fn from(error: IdbError) -> Self {
         if is_quota(&error) {
             StoreError::QuotaExceeded
+        } else if matches!(&error, IdbError::DomException(e) if e.name() == "InvalidStateError") {
+            StoreError::Closed
         } else {
             StoreError::Failed(error.to_string())
         }
@@ -105,6 +111,12 @@ impl LeadStore {
     pub async fn open() -> Result<Self, StoreError> {
         let (db, journal) = futures::future::join(open_database(), Journal::start()).await;
         Ok(LeadStore { db: db?, journal })
+    }
+
+    /// The same store on a new connection to the database (the browser closed the old one),
+    /// keeping the journal's worker, which holds the journal's file.
+    pub async fn reopened(&self) -> Result<Self, StoreError> {
+        Ok(LeadStore { db: open_database().await?, journal: self.journal.clone() })
     }
 
     /// The journal, where the browser has one.
@@ -169,6 +181,19 @@ impl LeadStore {
     /// whether a change was queued (a save that changes nothing stores and queues nothing).
     /// `new` says the lead was just captured, with an id no record has.
     pub async fn save(&self, lead: &Lead, new: bool) -> Result<bool, StoreError> {
+        if new {
+            // Nothing to read first: the journal takes the line before the database is even
+            // asked, so a database that cannot be written (closed, full) still leaves the lead safe.
+            let record = LeadRecord::new(lead.clone());
+            let entry = OutboxEntry::for_save(None, lead);
+            let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
+            let committed = self.write_new(&record, entry.as_ref()).await;
+            let journaled = match journaled {
+                Some(appended) => Some(appended.await),
+                None => None,
+            };
+            return settle(committed, journaled).map(|()| entry.is_some());
+        }
         let tx = self.write_transaction(&[LEADS, OUTBOX])?;
         let leads = tx.object_store(LEADS)?;
         // A lead just captured (a fresh id) has no previous record: skip the read, on the
@@ -198,13 +223,16 @@ impl LeadStore {
             Some(appended) => Some(appended.await),
             None => None,
         };
-        match (committed, journaled) {
-            (Ok(()), Some(Err(error))) => leptos::logging::warn!("journal: {error}"),
-            (Ok(()), _) => {}
-            (Err(error), Some(Ok(_))) => return Err(StoreError::KeptInJournal(Box::new(error))),
-            (Err(error), _) => return Err(error),
+        settle(committed, journaled).map(|()| entry.is_some())
+    }
+
+    async fn write_new(&self, record: &LeadRecord, entry: Option<&OutboxEntry>) -> Result<(), StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        if let Some(entry) = entry {
+            tx.object_store(OUTBOX)?.put(entry).serde()?;
         }
-        Ok(entry.is_some())
+        tx.object_store(LEADS)?.put(record).serde()?;
+        commit(tx).await
     }
 
     /// Deletes a lead from the tablet, with the changes of it not yet sent (nothing happens if
@@ -350,6 +378,27 @@ impl LeadStore {
             .with_mode(TransactionMode::Readwrite)
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()?)
+    }
+}
+
+/// What a save comes to, from the database's commit and the journal's append: stored if the
+/// database took it; kept if only the journal did; failed if neither.
+fn settle(
+    committed: Result<(), StoreError>,
+    journaled: Option<Result<super::journal_client::Appended, super::journal_client::JournalError>>,
+) -> Result<(), StoreError> {
+    match (committed, journaled) {
+        (Ok(()), Some(Err(error))) => {
+            leptos::logging::warn!("journal: {error}");
+            Ok(())
+        }
+        (Ok(()), _) => Ok(()),
+        (Err(error), Some(Ok(_))) => Err(StoreError::KeptInJournal(Box::new(error))),
+        (Err(error), Some(Err(journal))) => {
+            leptos::logging::warn!("journal: {journal}");
+            Err(error)
+        }
+        (Err(error), _) => Err(error),
     }
 }
 

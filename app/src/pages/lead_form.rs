@@ -387,10 +387,13 @@ pub fn parse_or_show_errors(form: FormState, meta: domain::LeadMeta, toasts: Toa
 
 /// Tells the officer why a save failed; what was stored before is untouched either way.
 pub fn report_store_error(toasts: Toasts, lang: Lang, error: StoreError) {
-    let message = match error {
+    let message = match &error {
         StoreError::QuotaExceeded => lang.text(Key::ToastStorageFull).to_owned(),
         StoreError::Unavailable(_) => lang.text(Key::ToastStorageUnavailable).to_owned(),
-        StoreError::Failed(reason) => crate::i18n::fill(lang.text(Key::ToastSaveFailed), &[("reason", &reason)]),
+        StoreError::Closed | StoreError::Failed(_) => {
+            leptos::logging::warn!("save failed: {error}");
+            lang.text(Key::ToastSaveFailed).to_owned()
+        }
         StoreError::KeptInJournal(_) => lang.text(Key::ToastKeptInJournal).to_owned(),
     };
     toasts.show(ToastKind::Problem, message);
