@@ -9,40 +9,33 @@
 //
 // The worker knows nothing of leads: it appends, reads and probes bytes. Messages in:
 // {id, op, ...}; out: {id, ok, value?, released?, error?: {name, message}}.
-//   open                -> {file, bytes, ballast, side}   (side: another tab holds the main file)
+//   open                -> {file, bytes, ballast}
 //   append {text}       -> {bytes}; released: true when the ballast had to go first
-//   read                -> [text, ...]  every journal file, the main one first
+//   read                -> [text]       the journal
 //   ballast {bytes}     -> {ballast}    grow the reserve back to `bytes` (fails on a full disk)
 //   probe {max}         -> {free}       bytes that could really be written, up to `max`
 'use strict';
 
 const DIR = 'zhaoshang-journal';
 const MAIN = 'journal.log';
+const LOCK = 'zhaoshang-journal';
 const BALLAST = 'ballast.bin';
 const CHUNK = 1 << 20;
 
 let dir = null;
 let handle = null;
-let name = MAIN;
 let ballast = null;
 
+// The main file is opened in 'readwrite-unsafe' mode, so that a page just reloaded (whose
+// predecessor may linger in the back-forward cache, its worker with it) and a second tab can all
+// hold it; every operation runs under one Web Lock, so no two workers ever write at once.
 async function open() {
   if (handle) return status();
   const root = await navigator.storage.getDirectory();
   dir = await root.getDirectoryHandle(DIR, { create: true });
+  handle = await (await dir.getFileHandle(MAIN, { create: true })).createSyncAccessHandle({ mode: 'readwrite-unsafe' });
   try {
-    handle = await (await dir.getFileHandle(MAIN, { create: true })).createSyncAccessHandle();
-    name = MAIN;
-    await absorbSideFiles();
-  } catch (error) {
-    if (error.name !== 'NoModificationAllowedError') throw error;
-    // Another tab of the app holds the main journal: this one writes its own, which the next
-    // tab to hold the main journal takes in.
-    name = `journal-${Date.now()}-${Math.random().toString(36).slice(2)}.log`;
-    handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
-  }
-  try {
-    ballast = await (await dir.getFileHandle(BALLAST, { create: true })).createSyncAccessHandle();
+    ballast = await (await dir.getFileHandle(BALLAST, { create: true })).createSyncAccessHandle({ mode: 'readwrite-unsafe' });
   } catch (error) {
     ballast = null;
   }
@@ -50,25 +43,7 @@ async function open() {
 }
 
 function status() {
-  return { file: name, bytes: handle.getSize(), ballast: ballast ? ballast.getSize() : 0, side: name !== MAIN };
-}
-
-/** Appends the side files of tabs that have closed to the main journal, then removes them. */
-async function absorbSideFiles() {
-  for await (const [entry, file] of dir.entries()) {
-    if (entry === MAIN || !entry.startsWith('journal-') || file.kind !== 'file') continue;
-    let side;
-    try {
-      side = await file.createSyncAccessHandle();
-    } catch (error) {
-      continue; // still in use by its tab
-    }
-    const bytes = new Uint8Array(side.getSize());
-    side.read(bytes, { at: 0 });
-    side.close();
-    appendBytes(bytes);
-    await dir.removeEntry(entry);
-  }
+  return { file: MAIN, bytes: handle.getSize(), ballast: ballast ? ballast.getSize() : 0 };
 }
 
 function appendBytes(bytes) {
@@ -102,21 +77,10 @@ function append(text) {
   }
 }
 
-async function readAll() {
-  const texts = [];
-  const decoder = new TextDecoder();
-  const own = new Uint8Array(handle.getSize());
-  handle.read(own, { at: 0 });
-  texts.push(decoder.decode(own));
-  for await (const [entry, file] of dir.entries()) {
-    if (entry === name || !entry.startsWith('journal') || file.kind !== 'file') continue;
-    try {
-      texts.push(await (await file.getFile()).text());
-    } catch (error) {
-      // held by another tab that cannot be read while it writes: that tab's own start reads it
-    }
-  }
-  return texts;
+function readAll() {
+  const bytes = new Uint8Array(handle.getSize());
+  handle.read(bytes, { at: 0 });
+  return [new TextDecoder().decode(bytes)];
 }
 
 function growBallast(bytes) {
@@ -162,13 +126,13 @@ async function probe(max) {
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const message = event.data;
-  queue = queue.then(async () => {
+  queue = queue.then(() => navigator.locks.request(LOCK, async () => {
     try {
       let answer;
       switch (message.op) {
         case 'open': answer = { value: await open() }; break;
         case 'append': await open(); answer = append(message.text); break;
-        case 'read': await open(); answer = { value: await readAll() }; break;
+        case 'read': await open(); answer = { value: readAll() }; break;
         case 'ballast': await open(); answer = { value: growBallast(message.bytes) }; break;
         case 'probe': await open(); answer = { value: await probe(message.max) }; break;
         default: throw new Error(`unknown operation ${message.op}`);
@@ -177,5 +141,5 @@ self.onmessage = (event) => {
     } catch (error) {
       self.postMessage({ id: message.id, ok: false, error: { name: error.name || 'Error', message: String(error.message || error) } });
     }
-  });
+  }));
 };

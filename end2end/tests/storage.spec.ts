@@ -79,6 +79,9 @@ test('a lead deleted on the tablet stays deleted when the database is rebuilt', 
   await expect(page.getByTestId('toast')).toContainText('已删除');
 
   await loseTheDatabase(page, server.url);
+  await page.goto('/');
+  await appReady(page);
+  await expect(page.getByTestId('recovered')).toContainText('恢复 1 条线索');
   expect(await listedCompanies(page)).toEqual(['留下的公司']);
 });
 
