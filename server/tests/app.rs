@@ -89,6 +89,7 @@ async fn the_service_worker_precaches_the_shell_under_a_name_that_changes_with_t
         "\"/pkg/zhaoshang.js\"",
         "\"/pkg/zhaoshang.css\"",
         "\"/manifest.webmanifest\"",
+        "\"/journal.js\"",
     ] {
         assert!(sw_a.contains(url), "{url} missing from the precache list");
     }
