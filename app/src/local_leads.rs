@@ -133,9 +133,10 @@ impl LocalLeads {
         let mut saved = self.store().await?.save(&lead, new).await;
         if let Err(StoreError::Closed) = &saved {
             // The browser closed the database under us: open it again (putting back from the
-            // journal whatever it lost) and try once more.
+            // journal whatever it lost, this lead too if the journal took it) and try once more,
+            // as an edit: a lead put back is not queued a second time.
             self.reopen().await;
-            saved = self.store().await?.save(&lead, new).await;
+            saved = self.store().await?.save(&lead, false).await;
         }
         if let Err(StoreError::KeptInJournal(cause)) = &saved {
             // Safe on the tablet all the same: show it, and put it back into the database as soon
