@@ -7,13 +7,12 @@
 // It also keeps a ballast file: space held in reserve and released when a write fails, so the
 // journal can still take a lead, and the database recover and sync, on a full disk.
 //
-// The worker knows nothing of leads: it appends, reads and probes bytes. Messages in:
+// The worker knows nothing of leads: it appends and reads bytes. Messages in:
 // {id, op, ...}; out: {id, ok, value?, released?, error?: {name, message}}.
 //   open                -> {file, bytes, ballast}
 //   append {text}       -> {bytes}; released: true when the ballast had to go first
 //   read                -> [text]       the journal
 //   ballast {bytes}     -> {ballast}    grow the reserve back to `bytes` (fails on a full disk)
-//   probe {max}         -> {free}       bytes that could really be written, up to `max`
 'use strict';
 
 const DIR = 'zhaoshang-journal';
@@ -101,27 +100,6 @@ function growBallast(bytes) {
   return { ballast: ballast.getSize() };
 }
 
-async function probe(max) {
-  const file = await dir.getFileHandle('probe.tmp', { create: true });
-  const access = await file.createSyncAccessHandle();
-  const zeros = new Uint8Array(CHUNK);
-  let free = 0;
-  try {
-    while (free < max) {
-      const n = access.write(zeros.subarray(0, Math.min(CHUNK, max - free)), { at: free });
-      if (n <= 0) break;
-      access.flush();
-      free += n;
-    }
-  } catch (error) {
-    // The disk is full at `free` bytes.
-  } finally {
-    access.close();
-    await dir.removeEntry('probe.tmp');
-  }
-  return { free };
-}
-
 // One operation at a time, in the order asked: appends must not interleave.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
@@ -134,7 +112,6 @@ self.onmessage = (event) => {
         case 'append': await open(); answer = append(message.text); break;
         case 'read': await open(); answer = { value: readAll() }; break;
         case 'ballast': await open(); answer = { value: growBallast(message.bytes) }; break;
-        case 'probe': await open(); answer = { value: await probe(message.max) }; break;
         default: throw new Error(`unknown operation ${message.op}`);
       }
       self.postMessage({ id: message.id, ok: true, ...answer });

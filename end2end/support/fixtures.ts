@@ -1,5 +1,5 @@
 // Test fixtures: a fresh server per test, and helpers that act as an officer would.
-import { expect, Page, test as base } from '@playwright/test';
+import { APIRequestContext, expect, Page, test as base } from '@playwright/test';
 
 import { freePort, ServerProcess } from './server';
 
@@ -90,4 +90,25 @@ export async function expectOnScreenAndUncovered(page: Page, locator: ReturnType
       .map((hit) => (hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : 'nothing'));
   });
   expect(covered, 'what lies over the element').toEqual([]);
+}
+
+/** Logs an officer in on the tablet's login page and waits for the capture form. */
+export async function logInOnTablet(page: Page, name: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await appReady(page);
+  await page.fill('#f-username', name);
+  await page.fill('#f-password', password);
+  await page.getByTestId('login-submit').tap();
+  await expect(page).toHaveURL(/\/$/);
+  await appReady(page);
+}
+
+/** The company names of the leads the server holds for `name`, sorted, read through the API. */
+export async function serverCompanies(request: APIRequestContext, url: string, name: string, password: string): Promise<string[]> {
+  const login = await request.post(`${url}/api/v1/login`, { data: { username: name, password } });
+  expect(login.status()).toBe(200);
+  const { token } = await login.json();
+  const leads = await request.get(`${url}/api/v1/leads`, { headers: { authorization: `Bearer ${token}` } });
+  expect(leads.status()).toBe(200);
+  return (await leads.json()).map((l: { lead: { company_name: string } }) => l.lead.company_name).sort();
 }

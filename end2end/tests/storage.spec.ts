@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { chromium, Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, listedCompanies, offlineReady, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, listedCompanies, logInOnTablet, offlineReady, serverCompanies, test } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -54,18 +54,9 @@ test('a database the browser deleted is rebuilt from the journal, the officer is
   await expect(page.getByTestId('recovered')).toHaveCount(0);
 
   // What was waiting is still waiting, and goes to the server once the officer logs in.
-  await page.goto('/login');
-  await appReady(page);
-  await page.fill('#f-username', 'li.wei');
-  await page.fill('#f-password', PASSWORD);
-  await page.getByTestId('login-submit').tap();
-  await expect(page).toHaveURL(/\/$/);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 35_000 });
-  const login = await request.post(`${server.url}/api/v1/login`, { data: { username: 'li.wei', password: PASSWORD } });
-  const { token } = await login.json();
-  const leads = await request.get(`${server.url}/api/v1/leads`, { headers: { authorization: `Bearer ${token}` } });
-  const names = (await leads.json()).map((l: { lead: { company_name: string } }) => l.lead.company_name).sort();
-  expect(names).toEqual([...companies].sort());
+  expect(await serverCompanies(request, server.url, 'li.wei', PASSWORD)).toEqual([...companies].sort());
 });
 
 test('a lead deleted on the tablet stays deleted when the database is rebuilt', async ({ page, server }) => {
@@ -133,13 +124,7 @@ test('on a full disk no lead saved before is lost, through saves, reloads and a 
   let context = await launch();
   try {
     let page = await context.newPage();
-    await page.goto('/login');
-    await appReady(page);
-    await page.fill('#f-username', 'li.wei');
-    await page.fill('#f-password', PASSWORD);
-    await page.getByTestId('login-submit').tap();
-    await expect(page).toHaveURL(/\/$/);
-    await appReady(page);
+    await logInOnTablet(page, 'li.wei', PASSWORD);
     // Offline from here on: the leads stay on the tablet.
     await offlineReady(page);
     await server.kill();
@@ -193,11 +178,7 @@ test('on a full disk no lead saved before is lost, through saves, reloads and a 
     await page.goto('/');
     await appReady(page);
     await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 45_000 });
-    const login = await request.post(`${server.url}/api/v1/login`, { data: { username: 'li.wei', password: PASSWORD } });
-    const { token } = await login.json();
-    const leads = await request.get(`${server.url}/api/v1/leads`, { headers: { authorization: `Bearer ${token}` } });
-    const names = (await leads.json()).map((l: { lead: { company_name: string } }) => l.lead.company_name).sort();
-    expect(names).toEqual([...saved].sort());
+    expect(await serverCompanies(request, server.url, 'li.wei', PASSWORD)).toEqual([...saved].sort());
   } finally {
     await context.close().catch(() => {});
     disk!.unmount();

@@ -157,12 +157,6 @@ impl Journal {
         let answer = self.call("ballast", &[("bytes", (BALLAST_BYTES as f64).into())]).await?;
         Ok(number(&answer, "ballast"))
     }
-
-    /// How many bytes could really be written now, up to `max` (writes and removes a file).
-    pub async fn probe_free(&self, max: u64) -> Result<u64, JournalError> {
-        let answer = self.call("probe", &[("max", (max as f64).into())]).await?;
-        Ok(number(&answer, "free"))
-    }
 }
 
 fn number(answer: &JsValue, key: &str) -> u64 {
