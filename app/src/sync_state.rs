@@ -12,6 +12,7 @@ use crate::local_leads::LocalLeads;
 use crate::offline::outbox::OutboxEntry;
 use crate::offline::settings;
 use crate::offline::sync_client::{self, Progress, SyncError};
+use crate::offline::LeadStore;
 
 /// How often an online tablet syncs by itself.
 const PERIOD: Duration = Duration::from_secs(30);
@@ -31,8 +32,9 @@ pub struct Attention {
 #[derive(Clone, Copy)]
 pub struct SyncState {
     leads: LocalLeads,
-    /// Changes waiting to be sent.
-    pub pending: RwSignal<usize>,
+    /// Changes waiting to be sent; `None` until the store has been read (nothing is claimed synced
+    /// before that).
+    pub pending: RwSignal<Option<usize>>,
     /// Changes the server refused, kept on the tablet.
     pub attention: RwSignal<Vec<Attention>>,
     /// When the last sync succeeded (RFC 3339), from this or an earlier visit.
@@ -45,9 +47,6 @@ pub struct SyncState {
     failures: StoredValue<u32>,
     /// Serial of the latest "sync soon" timer: only the latest fires.
     soon: StoredValue<u64>,
-    /// Whether this page has queued the leads stored before sync existed (done once per load: it
-    /// reads every lead).
-    legacy_queued: StoredValue<bool>,
 }
 
 impl SyncState {
@@ -55,7 +54,7 @@ impl SyncState {
     pub fn provide(leads: LocalLeads) -> Self {
         let state = SyncState {
             leads,
-            pending: RwSignal::new(0),
+            pending: RwSignal::new(None),
             attention: RwSignal::new(Vec::new()),
             last_success: RwSignal::new(None),
             running: RwSignal::new(false),
@@ -65,11 +64,11 @@ impl SyncState {
             again: StoredValue::new(false),
             failures: StoredValue::new(0),
             soon: StoredValue::new(0),
-            legacy_queued: StoredValue::new(false),
         };
         provide_context(state);
         Effect::new(move |_| {
             state.last_success.set(settings::last_sync());
+            state.recount();
             state.request();
             let _ = window_event_listener(leptos::ev::online, move |_| state.request());
             set_interval(
@@ -98,7 +97,11 @@ impl SyncState {
     /// last save), so a sync's reads never hold up the next save at a busy booth.
     pub fn after_save(self, queued: bool) {
         if queued {
-            self.pending.update(|n| *n += 1);
+            self.pending.update(|n| {
+                if let Some(n) = n {
+                    *n += 1;
+                }
+            });
         }
         let serial = self.soon.get_value() + 1;
         self.soon.set_value(serial);
@@ -112,21 +115,28 @@ impl SyncState {
         );
     }
 
-    /// Counts the waiting and refused changes again (after a delete, a sync).
+    /// Reads the waiting and refused changes' counts again (at start, after a delete, a sync):
+    /// the figure the store keeps and its short list of refused changes, never the whole outbox.
     pub fn recount(self) {
         leptos::task::spawn_local(async move {
             if let Ok(store) = self.leads.open_store().await {
-                if let Ok(entries) = store.outbox().await {
-                    self.show_outbox(&entries);
-                }
+                self.show_counts(&store).await;
             }
         });
     }
 
-    fn show_outbox(self, entries: &[OutboxEntry]) {
-        self.pending.set(entries.iter().filter(|e| e.is_pending()).count());
+    async fn show_counts(self, store: &LeadStore) {
+        if let Ok(pending) = store.pending_count().await {
+            self.pending.set(Some(pending as usize));
+        }
+        if let Ok(refused) = store.refused().await {
+            self.show_refused(&refused);
+        }
+    }
+
+    fn show_refused(self, refused: &[OutboxEntry]) {
         self.attention
-            .set(entries.iter().filter_map(|e| e.rejected.clone().map(|reason| Attention { lead_id: e.change.lead.id, reason })).collect());
+            .set(refused.iter().filter_map(|e| e.rejected.clone().map(|reason| Attention { lead_id: e.change.lead.id, reason })).collect());
     }
 
     async fn run(self) {
@@ -157,15 +167,13 @@ impl SyncState {
 
     async fn sync_once(self) -> Result<(), SyncError> {
         let store = self.leads.open_store().await?;
-        let progress = self.progress;
-        if !self.legacy_queued.get_value() {
-            store.enqueue_unsynced().await?;
-            self.legacy_queued.set_value(true);
-        }
-        let report = sync_client::sync(&store, &settings::device_id(), move |p| progress.set(p)).await;
-        if let Ok(entries) = store.outbox().await {
-            self.show_outbox(&entries);
-        }
+        let (progress, pending) = (self.progress, self.pending);
+        let report = sync_client::sync(&store, &settings::device_id(), move |p: Progress| {
+            progress.set(p);
+            pending.set(Some(p.pending));
+        })
+        .await;
+        self.show_counts(&store).await;
         let report = report?;
         self.leads.show_pulled(report.pulled);
         let now = domain::time::rfc3339::format(domain::time::now());

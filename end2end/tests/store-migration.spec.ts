@@ -1,6 +1,9 @@
 // A tablet that stored leads with an earlier version of the app (database version 1, bare lead
-// records) keeps them all when the app is updated.
-import { appReady, expect, test } from '../support/fixtures';
+// records; version 3, refused changes in the outbox) keeps them all when the app is updated.
+import { appReady, expect, logInOnTablet, serverCompanies, test } from '../support/fixtures';
+import { addUser } from '../support/server';
+
+const PASSWORD = 'a long enough password';
 
 test('leads written by database version 1 are read after the upgrade to the current version', async ({ page }) => {
   // A page of the same origin that does not run the app, so the old database can be written first.
@@ -45,7 +48,7 @@ test('leads written by database version 1 are read after the upgrade to the curr
     const dbs = await indexedDB.databases();
     return dbs.find((d) => d.name === 'zhaoshang')?.version;
   });
-  expect(version).toBe(3);
+  expect(version).toBe(4);
 
   // The old record opens in the form with every field, and saving writes the new schema.
   await page.getByTestId('lead-row').locator('a').tap();
@@ -83,4 +86,81 @@ test('leads written by database version 1 are read after the upgrade to the curr
   expect(queued.length).toBeGreaterThanOrEqual(1);
   expect(queued.every((e) => e.change.lead.id === '0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a91')).toBe(true);
   expect(queued.some((e) => e.change.lead.contact_title === '总经理')).toBe(true);
+});
+
+test('a tablet updated with changes queued and refused keeps both: the queued ones sync, the refused one stays marked', async ({ page, server, request }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  // Database version 3, as the previous release wrote it: refused changes sat in the outbox, marked.
+  await page.goto('/healthz');
+  await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('zhaoshang', 3);
+      open.onupgradeneeded = () => {
+        const leads = open.result.createObjectStore('leads', { keyPath: 'id' });
+        leads.createIndex('by_updated_at', 'updated_at');
+        open.result.createObjectStore('outbox', { keyPath: 'change_id' });
+        open.result.createObjectStore('meta', { keyPath: 'key' });
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const attrs = ['company_name', 'credit_code', 'contact_name', 'contact_title', 'mobile', 'wechat', 'email', 'origin',
+      'industry', 'industry_segment', 'intended_project', 'intended_investment', 'tier', 'intent', 'event', 'referrer',
+      'consent', 'notes', 'next_follow_up', 'pipeline'];
+    const lead = (id: string, company: string) => ({
+      id, company_name: company, credit_code: null, contact_name: '陈静', contact_title: null,
+      mobile: '13912345678', wechat: null, email: null,
+      origin: { kind: 'domestic', province: 'chongqing', city: null },
+      industry: 'food_beverage', industry_segment: null, intended_project: null, intended_investment: 20000,
+      tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
+      intent: 'warm', event: '第十九届西博会', referrer: null,
+      consent: { text_version: '2026-11-v1', given_at: '2026-11-20T02:00:00Z' },
+      notes: null, next_follow_up: null,
+      captured_at: '2026-11-20T02:00:00Z', updated_at: '2026-11-20T02:00:00Z',
+      captured_by: 'li.wei', device_id: 'tablet-1',
+    });
+    const rows = [
+      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a01', '01890a5d-ac96-774b-bcce-b302099a8001', '甲方食品有限公司', null],
+      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a02', '01890a5d-ac96-774b-bcce-b302099a8002', '乙方冷链有限公司', null],
+      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a03', '01890a5d-ac96-774b-bcce-b302099a8003', '丙方调味品有限公司', { code: 'not_your_lead' }],
+    ] as const;
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite');
+      rows.forEach(([id, changeId, company, rejected], i) => {
+        const value = lead(id, company);
+        tx.objectStore('leads').put({ schema: 2, id, updated_at: '2026-11-20T02:00:00.000Z', lead: value, server_version: 0 });
+        tx.objectStore('outbox').put({
+          change_id: changeId, queued_at: `2026-11-20T02:00:0${i}.000Z`,
+          change: { change_id: changeId, base_version: 0, changed: attrs, lead: value }, rejected,
+        });
+      });
+      tx.objectStore('meta').put({ key: 'sync_cursor', value: 0 });
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  });
+
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+  await expect(page.getByTestId('sync-attention')).toContainText('1');
+  expect(await serverCompanies(request, server.url, 'li.wei', PASSWORD)).toEqual(['乙方冷链有限公司', '甲方食品有限公司'].sort());
+
+  const stored = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve) => {
+      const open = indexedDB.open('zhaoshang');
+      open.onsuccess = () => resolve(open.result);
+    });
+    const all = (store: string) => new Promise<any[]>((resolve) => {
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    const result = { version: db.version, outbox: await all('outbox'), rejected: await all('rejected'), meta: await all('meta') };
+    db.close();
+    return result;
+  });
+  expect(stored.version).toBe(4);
+  expect(stored.outbox).toEqual([]);
+  expect(stored.rejected.map((e) => e.change.lead.company_name)).toEqual(['丙方调味品有限公司']);
+  expect(stored.meta.find((m) => m.key === 'pending')?.value).toBe(0);
 });

@@ -13,13 +13,11 @@ use crate::sync_state::use_sync;
 pub fn SyncBar() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let status = move || {
-        let pending = sync.pending.get();
-        if pending == 0 {
-            i18n.t(Key::SyncAllSynced).to_owned()
-        } else {
-            fill(i18n.t(Key::SyncPending), &[("n", &pending.to_string())])
-        }
+    // Until the store's count is read, the bar says so: it never claims "all synced" unread.
+    let status = move || match sync.pending.get() {
+        None => i18n.t(Key::SyncCounting).to_owned(),
+        Some(0) => i18n.t(Key::SyncAllSynced).to_owned(),
+        Some(pending) => fill(i18n.t(Key::SyncPending), &[("n", &pending.to_string())]),
     };
     let last = move || match sync.last_success.get().and_then(|at| domain::time::rfc3339::parse(&at)) {
         Some(at) => fill(i18n.t(Key::SyncLast), &[("time", &domain::time::format_shanghai(at))]),
@@ -56,8 +54,10 @@ pub fn SyncBar() -> impl IntoView {
         })
     };
     view! {
-        <div class="sync-bar" class:pending=move || { sync.pending.get() > 0 }>
-            <span class="sync-status" data-testid="sync-pending" data-pending=move || sync.pending.get().to_string()>{status}</span>
+        <div class="sync-bar" class:pending=move || { sync.pending.get() != Some(0) }>
+            <span class="sync-status" data-testid="sync-pending" data-pending=move || sync.pending.get().map_or_else(|| "unknown".to_owned(), |n| n.to_string())>
+                {status}
+            </span>
             <span class="sync-last" data-testid="sync-last">{last}</span>
             {progress}
             {attention}

@@ -8,7 +8,9 @@
 //! Lines (JSON, one per line, tagged by `t`):
 //! - `put`: a lead record as stored, with the change queued by that save, if any;
 //! - `delete`: the officer deleted a lead on the tablet;
-//! - `ack`: the server acknowledged these changes (they leave the outbox).
+//! - `ack`: the server acknowledged these changes (they leave the outbox);
+//! - `versions`: the server's versions of leads it acknowledged (a few bytes per lead, where a
+//!   `put` would copy the whole record again).
 //!
 //! Replaying the lines in order gives the leads and the queued changes the tablet should hold;
 //! [`restore`] compares that with what IndexedDB holds and says what to write back.
@@ -37,6 +39,9 @@ pub enum JournalLine {
     },
     Ack {
         change_ids: Vec<String>,
+    },
+    Versions {
+        versions: BTreeMap<LeadId, u64>,
     },
 }
 
@@ -75,6 +80,13 @@ pub fn replay(lines: impl IntoIterator<Item = JournalLine>) -> Replayed {
                     acked.insert(id);
                 }
             }
+            JournalLine::Versions { versions } => {
+                for (id, version) in versions {
+                    if let Some(record) = replayed.records.get_mut(&id) {
+                        record.server_version = record.server_version.max(version);
+                    }
+                }
+            }
         }
     }
     replayed
@@ -85,7 +97,7 @@ pub fn replay(lines: impl IntoIterator<Item = JournalLine>) -> Replayed {
 pub struct Held {
     /// Each stored lead's `updated_at` (RFC 3339, as in its record).
     pub leads: BTreeMap<LeadId, String>,
-    /// The change ids in the outbox (pending or refused).
+    /// The change ids in the outbox and among the refused changes.
     pub change_ids: BTreeSet<String>,
 }
 

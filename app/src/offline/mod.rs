@@ -31,3 +31,37 @@ pub async fn yield_now() {
     };
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Long work on the page in slices: [`Slices::tick`] gives the browser a turn once the current
+/// slice has run [`Slices::BUDGET_MS`], so no task it makes runs much longer than that.
+pub struct Slices {
+    started: f64,
+}
+
+impl Slices {
+    /// How long one slice may run: well under the 50 ms at which a task delays a tap noticeably.
+    pub const BUDGET_MS: f64 = 8.0;
+
+    pub fn new() -> Self {
+        Slices { started: now_ms() }
+    }
+
+    /// Yields if the slice has used its budget.
+    pub async fn tick(&mut self) {
+        if now_ms() - self.started >= Self::BUDGET_MS {
+            yield_now().await;
+            self.started = now_ms();
+        }
+    }
+}
+
+impl Default for Slices {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `performance.now()` of the page, 0 where there is none.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}

@@ -74,10 +74,11 @@ pub fn changes_anything(previous: Option<&LeadRecord>, lead: &Lead) -> bool {
 /// Most bytes of leads one batch carries, well under the server's 2 MiB body limit.
 pub const MAX_BATCH_BYTES: usize = 1_500_000;
 
-/// The pending changes to send next, oldest first: at most `max` of them and, but for a single
+/// The changes to send next from the head of the outbox (its oldest changes, as the store reads
+/// them through its queue-order index), oldest first: at most `max` of them and, but for a single
 /// change, at most [`MAX_BATCH_BYTES`] of JSON by [`Lead::json_len_bound`].
-pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
-    let mut pending: Vec<&OutboxEntry> = entries.iter().filter(|e| e.is_pending()).collect();
+pub fn next_batch(head: &[OutboxEntry], max: usize) -> Vec<&OutboxEntry> {
+    let mut pending: Vec<&OutboxEntry> = head.iter().filter(|e| e.is_pending()).collect();
     pending.sort_by(|a, b| a.queue_order().cmp(&b.queue_order()));
     let mut bytes = 0;
     let mut batch = Vec::new();
@@ -86,7 +87,7 @@ pub fn next_batch(entries: &[OutboxEntry], max: usize) -> Vec<LeadChange> {
         if !batch.is_empty() && bytes > MAX_BATCH_BYTES {
             break;
         }
-        batch.push(entry.change.clone());
+        batch.push(entry);
     }
     batch
 }
@@ -142,53 +143,84 @@ pub fn merge_pulled(local: Option<&LeadRecord>, pending: bool, server: &ServerLe
     }
 }
 
-/// What to write after a sync answer: outbox entries to remove and to mark, lead records to store.
+/// What the store read for one sync answer: only the changes and leads the answer concerns,
+/// never the whole outbox.
+#[derive(Debug, Default)]
+pub struct RoundState<'a> {
+    /// The changes this round sent.
+    pub sent: &'a [OutboxEntry],
+    /// Of those, the ids still in the outbox (the officer may have deleted a lead meanwhile).
+    pub still_queued: BTreeSet<String>,
+    /// Changes refused in earlier rounds, kept for the officer (a short list).
+    pub refused: &'a [OutboxEntry],
+    /// The tablet's records of the pulled leads (and of any lead whose record the store read whole).
+    pub local: BTreeMap<LeadId, LeadRecord>,
+    /// The server version each other acknowledged lead's record holds (the store reads no more
+    /// of them).
+    pub versions: BTreeMap<LeadId, u64>,
+    /// For each pulled lead, how many of its changes the outbox holds before this round's removal.
+    pub queued_per_lead: BTreeMap<LeadId, usize>,
+}
+
+/// What to write after a sync answer.
 #[derive(Debug, Default, PartialEq)]
 pub struct SyncPlan {
     /// Acknowledged changes: remove from the outbox.
     pub remove: Vec<String>,
-    /// Refused changes, now marked: store again.
-    pub mark: Vec<OutboxEntry>,
-    /// Lead records to store (new server versions, pulled leads).
+    /// Changes refused now, marked with the reason: move from the outbox to the refused changes.
+    pub refuse: Vec<OutboxEntry>,
+    /// Changes refused earlier that a later applied change of the same lead settled (the officer
+    /// corrected the lead): remove from the refused changes.
+    pub settle: Vec<String>,
+    /// Lead records to store whole (pulled leads, and new versions of records read whole).
     pub records: Vec<LeadRecord>,
+    /// New server versions of the other acknowledged leads: only that field of their record changes.
+    pub versions_only: BTreeMap<LeadId, u64>,
     /// Leads whose content on the tablet changed (to show).
     pub changed: Vec<Lead>,
 }
 
-/// Plans what a sync answer changes on the tablet, from the outbox `entries`, the tablet's
-/// `local` records of the leads concerned, the sorted answers and the pulled leads.
-pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: &Acknowledgement, pulled: &[ServerLead]) -> SyncPlan {
-    let mut plan = SyncPlan { remove: ack.done.clone(), ..SyncPlan::default() };
-    // A refused change is settled once a later change of the same lead got through: the officer
-    // has corrected the lead.
-    let settled: BTreeSet<LeadId> = entries.iter().filter(|e| ack.done.contains(&e.change_id)).map(|e| e.change.lead.id).collect();
-    for entry in entries {
-        let superseded = !entry.is_pending()
-            && settled.contains(&entry.change.lead.id)
-            && entries.iter().any(|done| {
-                ack.done.contains(&done.change_id)
-                    && done.change.lead.id == entry.change.lead.id
-                    && done.queue_order() > entry.queue_order()
-            });
-        if superseded {
-            plan.remove.push(entry.change_id.clone());
-        }
+impl SyncPlan {
+    /// How many changes leave the outbox.
+    pub fn dequeued(&self) -> usize {
+        self.remove.len() + self.refuse.len()
     }
-    let remaining: Vec<OutboxEntry> = entries.iter().filter(|e| !plan.remove.contains(&e.change_id)).cloned().collect();
+}
+
+/// Plans what a sync answer changes on the tablet, from what the store read for it (`state`), the
+/// sorted answers and the pulled leads. Work in proportion to the answer.
+pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]) -> SyncPlan {
+    let mut plan = SyncPlan::default();
+    let queued = |id: &String| state.still_queued.contains(id);
+    let done: BTreeSet<&str> = ack.done.iter().map(String::as_str).collect();
+    plan.remove = ack.done.iter().filter(|id| queued(id)).cloned().collect();
     for (id, reason) in &ack.rejected {
-        if let Some(entry) = remaining.iter().find(|e| &e.change_id == id) {
-            plan.mark.push(OutboxEntry { rejected: Some(reason.clone()), ..entry.clone() });
+        if let Some(entry) = state.sent.iter().find(|e| &e.change_id == id && queued(id)) {
+            plan.refuse.push(OutboxEntry { rejected: Some(reason.clone()), ..entry.clone() });
         }
     }
-    let mut records = local.clone();
+    // A refused change is settled once a later change of the same lead got through.
+    let applied: Vec<&OutboxEntry> = state.sent.iter().filter(|e| done.contains(e.change_id.as_str())).collect();
+    for refused in state.refused {
+        let later = applied.iter().any(|done| done.change.lead.id == refused.change.lead.id && done.queue_order() > refused.queue_order());
+        if later {
+            plan.settle.push(refused.change_id.clone());
+        }
+    }
+    let leaving: BTreeSet<&str> = plan.remove.iter().map(String::as_str).chain(plan.refuse.iter().map(|e| e.change_id.as_str())).collect();
+    let still_pending = |id: LeadId| {
+        let before = state.queued_per_lead.get(&id).copied().unwrap_or(0);
+        let left = state.sent.iter().filter(|e| e.change.lead.id == id && leaving.contains(e.change_id.as_str())).count();
+        before > left
+    };
+    let mut records = state.local.clone();
     let mut touched = BTreeSet::new();
     // Pulled leads first, judged against the tablet's copy as it was: the server's copy of a lead
     // this round acknowledged may differ from the tablet's (fields the server sets, merges).
-    let pending = leads_with_pending(&remaining);
     for server in pulled {
         let id = server.lead.id;
         let before = records.get(&id).map(|r| r.lead.clone());
-        if let Some(record) = merge_pulled(records.get(&id), pending.contains(&id), server) {
+        if let Some(record) = merge_pulled(records.get(&id), still_pending(id), server) {
             if before.as_ref() != Some(&record.lead) {
                 plan.changed.push(record.lead.clone());
             }
@@ -202,15 +234,12 @@ pub fn plan(entries: &[OutboxEntry], local: &BTreeMap<LeadId, LeadRecord>, ack: 
                 record.server_version = *version;
                 touched.insert(*lead_id);
             }
+        } else if state.versions.get(lead_id).is_some_and(|known| known < version) {
+            plan.versions_only.insert(*lead_id, *version);
         }
     }
     plan.records = touched.into_iter().filter_map(|id| records.remove(&id)).collect();
     plan
-}
-
-/// The leads that have changes still to send.
-pub fn leads_with_pending(entries: &[OutboxEntry]) -> BTreeSet<LeadId> {
-    entries.iter().filter(|e| e.is_pending()).map(|e| e.change.lead.id).collect()
 }
 
 #[cfg(test)]

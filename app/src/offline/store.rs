@@ -16,6 +16,16 @@
 //!   when read ([`super::record::read_record`]).
 //! - 3: object store `meta` (key path `key`): the sync cursor, written in the same transaction as
 //!   the pulled leads it stands for.
+//! - 4: so that no sync round reads the whole outbox: index `by_queue` on `outbox.queued_at` (ties
+//!   in key order, the change id: together the queue order), through which a round reads just the
+//!   head it sends; index `by_lead` on `change.lead.id`; object store `rejected` (key path
+//!   `change_id`, index `by_lead`) for the changes the server refused, moved out of the outbox; and
+//!   in `meta` the pending count (`pending`: how many changes the outbox holds), kept by every
+//!   write that queues or removes one, in the same transaction. A database opened for the first
+//!   time at this version is prepared once ([`LeadStore::open`]): refused changes move to
+//!   `rejected`, the outbox is counted, and leads stored before the tablet had sync are queued.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use domain::sync::ServerLead;
 use domain::{Lead, LeadId};
@@ -24,21 +34,27 @@ use indexed_db_futures::error::Error as IdbError;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::KeyRange;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use super::journal::{self, Held, JournalLine};
 use super::journal_client::Journal;
-use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry};
-use super::record::{read_record, LeadRecord};
+use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry, RoundState};
+use super::record::{read_record, LeadRecord, RECORD_SCHEMA};
+use super::Slices;
 
 const DB_NAME: &str = "zhaoshang";
 /// The database version this build opens; see the module comment for what each version adds.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 const LEADS: &str = "leads";
 const OUTBOX: &str = "outbox";
+const REJECTED: &str = "rejected";
 const META: &str = "meta";
+const BY_QUEUE: &str = "by_queue";
+const BY_LEAD: &str = "by_lead";
 const CURSOR_KEY: &str = "sync_cursor";
+const PENDING_KEY: &str = "pending";
 
 /// Why the store could not do what was asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -99,6 +115,14 @@ pub struct Reconciled {
     pub unreadable: usize,
 }
 
+/// What applying a sync answer did.
+pub struct Applied {
+    /// Leads whose content on the tablet changed (to show).
+    pub changed: Vec<Lead>,
+    /// Changes still waiting to be sent.
+    pub pending: u64,
+}
+
 /// What reading every stored lead found.
 pub struct Loaded {
     pub leads: Vec<Lead>,
@@ -110,13 +134,54 @@ impl LeadStore {
     /// Opens the database, creating or migrating it to [`DB_VERSION`], and the journal.
     pub async fn open() -> Result<Self, StoreError> {
         let (db, journal) = futures::future::join(open_database(), Journal::start()).await;
-        Ok(LeadStore { db: db?, journal })
+        let store = LeadStore { db: db?, journal };
+        store.prepare().await?;
+        Ok(store)
     }
 
     /// The same store on a new connection to the database (the browser closed the old one),
     /// keeping the journal's worker, which holds the journal's file.
     pub async fn reopened(&self) -> Result<Self, StoreError> {
-        Ok(LeadStore { db: open_database().await?, journal: self.journal.clone() })
+        let store = LeadStore { db: open_database().await?, journal: self.journal.clone() };
+        store.prepare().await?;
+        Ok(store)
+    }
+
+    /// Prepares a database opened for the first time at this version (see the module comment);
+    /// one read for a database already prepared. Reads every queued change and every lead, once.
+    async fn prepare(&self) -> Result<(), StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
+        let meta = tx.object_store(META)?;
+        if read_number(&meta, PENDING_KEY).await?.is_some() {
+            return commit(tx).await;
+        }
+        let (outbox, rejected) = (tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
+        let entries = read_all::<OutboxEntry>(&outbox).await?;
+        let queued: BTreeSet<LeadId> = entries.iter().map(|e| e.change.lead.id).collect();
+        let mut pending = 0;
+        for entry in &entries {
+            if entry.is_pending() {
+                pending += 1;
+            } else {
+                outbox.delete(entry.change_id.clone()).primitive()?;
+                rejected.put(entry).serde()?;
+            }
+        }
+        // Leads stored before the tablet had sync: the server has never seen them.
+        let mut lines = Vec::new();
+        for record in read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten() {
+            if record.server_version == 0 && !queued.contains(&record.lead.id) {
+                if let Some(entry) = OutboxEntry::for_save(None, &record.lead) {
+                    outbox.put(&entry).serde()?;
+                    pending += 1;
+                    lines.push(JournalLine::Put { record, entry: Some(entry) });
+                }
+            }
+        }
+        write_number(&meta, PENDING_KEY, pending)?;
+        commit(tx).await?;
+        self.journal_after(lines).await;
+        Ok(())
     }
 
     /// The journal, where the browser has one.
@@ -153,6 +218,13 @@ async fn open_database() -> Result<Database, StoreError> {
             }
             if old < 3 {
                 db.create_object_store(META).with_key_path("key".into()).build()?;
+            }
+            if old < 4 {
+                let rejected = db.create_object_store(REJECTED).with_key_path("change_id".into()).build()?;
+                rejected.create_index(BY_LEAD, "change.lead.id".into()).build()?;
+                let outbox = rejected.transaction().object_store(OUTBOX)?;
+                outbox.create_index(BY_QUEUE, "queued_at".into()).build()?;
+                outbox.create_index(BY_LEAD, "change.lead.id".into()).build()?;
             }
             Ok(())
         })
@@ -194,11 +266,9 @@ impl LeadStore {
             };
             return settle(committed, journaled).map(|()| entry.is_some());
         }
-        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
         let leads = tx.object_store(LEADS)?;
-        // A lead just captured (a fresh id) has no previous record: skip the read, on the
-        // officer's critical path.
-        let previous = if new { None } else { read_record_by_id(&leads, lead.id).await? };
+        let previous = read_record_by_id(&leads, lead.id).await?;
         if !changes_anything(previous.as_ref(), lead) {
             return Ok(false);
         }
@@ -208,13 +278,17 @@ impl LeadStore {
         // Queued with the worker before the database write starts: both happen at once, and the
         // officer is told "saved" only when both answered.
         let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
-        let written = (|| {
+        let written = async {
             if let Some(entry) = &entry {
                 tx.object_store(OUTBOX)?.put(entry).serde()?;
             }
             leads.put(&record).serde()?;
+            if entry.is_some() {
+                add_pending(&tx.object_store(META)?, 1).await?;
+            }
             Ok::<(), StoreError>(())
-        })();
+        }
+        .await;
         let committed = match written {
             Ok(()) => commit(tx).await,
             Err(error) => Err(error),
@@ -227,23 +301,34 @@ impl LeadStore {
     }
 
     async fn write_new(&self, record: &LeadRecord, entry: Option<&OutboxEntry>) -> Result<(), StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+        let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
         if let Some(entry) = entry {
             tx.object_store(OUTBOX)?.put(entry).serde()?;
         }
         tx.object_store(LEADS)?.put(record).serde()?;
+        if entry.is_some() {
+            add_pending(&tx.object_store(META)?, 1).await?;
+        }
         commit(tx).await
     }
 
-    /// Deletes a lead from the tablet, with the changes of it not yet sent (nothing happens if
-    /// there is no such lead).
+    /// Deletes a lead from the tablet, with the changes of it not yet sent and those the server
+    /// refused (nothing happens if there is no such lead).
     pub async fn delete(&self, id: LeadId) -> Result<(), StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
-        let outbox = tx.object_store(OUTBOX)?;
-        for entry in read_all::<OutboxEntry>(&outbox).await? {
-            if entry.change.lead.id == id {
-                outbox.delete(entry.change_id).primitive()?;
-            }
+        let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
+        let (outbox, rejected) = (tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
+        let queued = outbox.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
+        let refused = rejected.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
+        let mut dequeued = 0;
+        for key in queued.await? {
+            outbox.delete(key?).primitive()?;
+            dequeued += 1;
+        }
+        for key in refused.await? {
+            rejected.delete(key?).primitive()?;
+        }
+        if dequeued > 0 {
+            add_pending(&tx.object_store(META)?, -dequeued).await?;
         }
         tx.object_store(LEADS)?.delete(id.to_string()).primitive()?;
         commit(tx).await?;
@@ -251,74 +336,156 @@ impl LeadStore {
         Ok(())
     }
 
-    /// Queues every lead the server has never acknowledged and that has no change queued (leads
-    /// stored before this tablet had sync, for one). Returns how many were queued.
-    pub async fn enqueue_unsynced(&self) -> Result<usize, StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX])?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let queued: std::collections::BTreeSet<LeadId> = read_all::<OutboxEntry>(&outbox).await?.iter().map(|e| e.change.lead.id).collect();
-        let mut lines = Vec::new();
-        for record in read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten() {
-            if record.server_version == 0 && !queued.contains(&record.lead.id) {
-                if let Some(entry) = OutboxEntry::for_save(None, &record.lead) {
-                    outbox.put(&entry).serde()?;
-                    lines.push(JournalLine::Put { record, entry: Some(entry) });
-                }
+    /// The oldest `max` changes waiting to be sent, in queue order, read through the queue's index
+    /// (a queued change that cannot be read is skipped, and logged).
+    pub async fn outbox_head(&self, max: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        let values = {
+            let tx = self.db.transaction(OUTBOX).build()?;
+            let outbox = tx.object_store(OUTBOX)?;
+            let index = outbox.index(BY_QUEUE)?;
+            let values = index.get_all::<JsValue>().with_limit(max.min(u32::MAX as usize) as u32).primitive()?.await?;
+            values.collect::<Result<Vec<JsValue>, _>>()?
+        };
+        let mut slices = Slices::new();
+        let mut head = Vec::with_capacity(values.len());
+        for value in values {
+            match serde_wasm_bindgen::from_value::<OutboxEntry>(value) {
+                Ok(entry) => head.push(entry),
+                Err(error) => leptos::logging::warn!("skipping an unreadable queued change: {error}"),
             }
+            slices.tick().await;
         }
-        commit(tx).await?;
-        let count = lines.len();
-        self.journal_after(lines).await;
-        Ok(count)
+        Ok(head)
     }
 
-    /// Every queued change, pending and rejected.
-    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self.db.transaction(OUTBOX).build()?;
-        read_all(&tx.object_store(OUTBOX)?).await
+    /// How many changes wait to be sent: the figure the store keeps, one read.
+    pub async fn pending_count(&self) -> Result<u64, StoreError> {
+        let tx = self.db.transaction(META).build()?;
+        Ok(read_number(&tx.object_store(META)?, PENDING_KEY).await?.unwrap_or(0))
+    }
+
+    /// The changes the server refused, kept for the officer to look at.
+    pub async fn refused(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.db.transaction(REJECTED).build()?;
+        read_all(&tx.object_store(REJECTED)?).await
     }
 
     /// The sync cursor: where the last pull ended (0 before the first).
     pub async fn cursor(&self) -> Result<u64, StoreError> {
         let tx = self.db.transaction(META).build()?;
-        let value = tx.object_store(META)?.get::<JsValue, _, _>(CURSOR_KEY.to_owned()).primitive()?.await?;
-        Ok(value.and_then(|v| js_sys::Reflect::get(&v, &"value".into()).ok()).and_then(|v| v.as_f64()).map_or(0, |v| v as u64))
+        Ok(read_number(&tx.object_store(META)?, CURSOR_KEY).await?.unwrap_or(0))
     }
 
-    /// Applies a sync answer in one durable transaction: acknowledged changes leave the outbox,
-    /// rejected ones are marked, versions are recorded, pulled leads are stored, and the cursor
-    /// moves. Returns the leads whose tablet copy changed.
-    pub async fn apply_sync(&self, ack: &Acknowledgement, pulled: &[ServerLead], cursor: u64) -> Result<Vec<Lead>, StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
-        let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
-        let entries = read_all::<OutboxEntry>(&outbox).await?;
-        let mut local = std::collections::BTreeMap::new();
-        for id in ack.versions.keys().copied().chain(pulled.iter().map(|s| s.lead.id)) {
-            if let Some(record) = read_record_by_id(&leads, id).await? {
-                local.insert(id, record);
+    /// Applies a sync answer to the changes `sent` in one durable transaction: acknowledged
+    /// changes leave the outbox, refused ones move to the refused changes, versions are recorded,
+    /// pulled leads are stored, and the cursor moves. Reads and writes only what the answer
+    /// concerns. Returns the leads whose tablet copy changed and the pending count after.
+    pub async fn apply_sync(
+        &self,
+        sent: &[OutboxEntry],
+        ack: &Acknowledgement,
+        pulled: &[ServerLead],
+        cursor: u64,
+    ) -> Result<Applied, StoreError> {
+        let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
+        let (leads, outbox, rejected, meta) =
+            (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?, tx.object_store(META)?);
+        // Every read is asked for at once: the database answers them in order, without a round
+        // trip each.
+        let count = meta.get::<JsValue, _, _>(PENDING_KEY.to_owned()).primitive()?;
+        let refused = rejected.get_all::<JsValue>().primitive()?;
+        // The sent changes still queued: their keys, in one read of the key range they span.
+        let span = match (sent.iter().map(|e| &e.change_id).min(), sent.iter().map(|e| &e.change_id).max()) {
+            (Some(low), Some(high)) => {
+                let span = KeyRange::Bound(low.clone(), false, high.clone(), false);
+                Some(outbox.get_all_keys::<JsValue>().with_query::<String, _>(span).primitive()?)
+            }
+            _ => None,
+        };
+        let pulled_ids: BTreeSet<LeadId> = pulled.iter().map(|s| s.lead.id).collect();
+        let mut full = Vec::new();
+        for id in &pulled_ids {
+            full.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
+        }
+        let mut per_lead = Vec::new();
+        let by_lead = outbox.index(BY_LEAD)?;
+        for id in &pulled_ids {
+            per_lead.push((*id, by_lead.count().with_query::<String, _>(id.to_string()).primitive()?));
+        }
+        let mut bare = Vec::new();
+        for id in ack.versions.keys().filter(|id| !pulled_ids.contains(id)) {
+            bare.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
+        }
+
+        let mut slices = Slices::new();
+        let pending = number_of(count.await?).unwrap_or(0);
+        let refused: Vec<OutboxEntry> =
+            refused.await?.filter_map(|value| value.ok().and_then(|value| serde_wasm_bindgen::from_value(value).ok())).collect();
+        let mut state = RoundState { sent, refused: &refused, ..RoundState::default() };
+        if let Some(span) = span {
+            let sent_ids: BTreeSet<&str> = sent.iter().map(|e| e.change_id.as_str()).collect();
+            for key in span.await? {
+                if let Some(key) = key?.as_string().filter(|k| sent_ids.contains(k.as_str())) {
+                    state.still_queued.insert(key);
+                }
             }
         }
-        let plan = plan(&entries, &local, ack, pulled);
+        for (id, request) in full {
+            if let Some(value) = request.await? {
+                state.local.insert(id, decode_record(value)?);
+            }
+        }
+        for (id, request) in per_lead {
+            state.queued_per_lead.insert(id, request.await? as usize);
+        }
+        // Records of acknowledged leads are only given their new version: kept as the browser
+        // returned them (a record of an older schema is read whole).
+        let mut records_as_stored = BTreeMap::new();
+        for (id, request) in bare {
+            let Some(value) = request.await? else { continue };
+            if schema_of(&value) == Some(u64::from(RECORD_SCHEMA)) {
+                state.versions.insert(id, number_field(&value, "server_version").unwrap_or(0));
+                records_as_stored.insert(id, value);
+            } else {
+                state.local.insert(id, decode_record(value)?);
+            }
+            slices.tick().await;
+        }
+
+        let plan = plan(&state, ack, pulled);
         for id in &plan.remove {
             outbox.delete(id.clone()).primitive()?;
         }
-        for entry in &plan.mark {
-            outbox.put(entry).serde()?;
+        for entry in &plan.refuse {
+            outbox.delete(entry.change_id.clone()).primitive()?;
+            rejected.put(entry).serde()?;
+        }
+        for id in &plan.settle {
+            rejected.delete(id.clone()).primitive()?;
         }
         for record in &plan.records {
             leads.put(record).serde()?;
+            slices.tick().await;
         }
-        let meta = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&meta, &"key".into(), &CURSOR_KEY.into());
-        let _ = js_sys::Reflect::set(&meta, &"value".into(), &(cursor as f64).into());
-        tx.object_store(META)?.put(JsValue::from(meta)).primitive()?;
+        for (id, version) in &plan.versions_only {
+            if let Some(value) = records_as_stored.get(id) {
+                let _ = js_sys::Reflect::set(value, &"server_version".into(), &(*version as f64).into());
+                leads.put(value).primitive()?;
+            }
+        }
+        let pending = pending.saturating_sub(plan.dequeued() as u64);
+        write_number(&meta, PENDING_KEY, pending)?;
+        write_number(&meta, CURSOR_KEY, cursor)?;
         commit(tx).await?;
         let mut lines: Vec<JournalLine> = plan.records.into_iter().map(|record| JournalLine::Put { record, entry: None }).collect();
+        if !plan.versions_only.is_empty() {
+            lines.push(JournalLine::Versions { versions: plan.versions_only });
+        }
         if !plan.remove.is_empty() {
             lines.push(JournalLine::Ack { change_ids: plan.remove });
         }
         self.journal_after(lines).await;
-        Ok(plan.changed)
+        Ok(Applied { changed: plan.changed, pending })
     }
 
     /// Compares the database with the journal, once at start: what the database lost (a lead,
@@ -328,10 +495,11 @@ impl LeadStore {
         let Some(journal) = &self.journal else { return Ok(Reconciled::default()) };
         let (lines, unreadable) = journal.read().await.map_err(|e| StoreError::Failed(e.to_string()))?;
         let replayed = journal::replay(lines);
-        let (records, entries) = {
-            let tx = self.db.transaction([LEADS, OUTBOX]).build()?;
+        let (records, entries, refused) = {
+            let tx = self.db.transaction([LEADS, OUTBOX, REJECTED]).build()?;
             let records: Vec<LeadRecord> = read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten().collect();
-            (records, read_all::<OutboxEntry>(&tx.object_store(OUTBOX)?).await?)
+            let entries = read_all::<OutboxEntry>(&tx.object_store(OUTBOX)?).await?;
+            (records, entries, read_all::<OutboxEntry>(&tx.object_store(REJECTED)?).await?)
         };
         let missing: Vec<JournalLine> = {
             let by_id: std::collections::BTreeMap<LeadId, &LeadRecord> = records.iter().map(|r| (r.lead.id, r)).collect();
@@ -349,19 +517,22 @@ impl LeadStore {
         };
         let held = Held {
             leads: records.iter().map(|r| (r.lead.id, r.updated_at.clone())).collect(),
-            change_ids: entries.iter().map(|e| e.change_id.clone()).collect(),
+            change_ids: entries.iter().chain(&refused).map(|e| e.change_id.clone()).collect(),
         };
         let restore = journal::restore(replayed, &held);
         let reconciled =
             Reconciled { restored: restore.records.len(), requeued: restore.entries.len(), journaled: missing.len(), unreadable };
         if !restore.is_empty() {
-            let tx = self.write_transaction(&[LEADS, OUTBOX])?;
+            let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
             let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
             for record in &restore.records {
                 leads.put(record).serde()?;
             }
             for entry in &restore.entries {
                 outbox.put(entry).serde()?;
+            }
+            if !restore.entries.is_empty() {
+                add_pending(&tx.object_store(META)?, restore.entries.len() as i64).await?;
             }
             commit(tx).await?;
         }
@@ -438,11 +609,41 @@ async fn read_all_records(store: &ObjectStore<'_>) -> Result<Vec<Result<LeadReco
 
 async fn read_record_by_id(store: &ObjectStore<'_>, id: LeadId) -> Result<Option<LeadRecord>, StoreError> {
     let value = store.get::<JsValue, _, _>(id.to_string()).primitive()?.await?;
-    value
-        .map(|value| {
-            read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
-        })
-        .transpose()
+    value.map(decode_record).transpose()
+}
+
+fn decode_record(value: JsValue) -> Result<LeadRecord, StoreError> {
+    read_record(schema_of(&value), serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| StoreError::Failed(e.to_string()))
+}
+
+fn number_field(value: &JsValue, field: &str) -> Option<u64> {
+    js_sys::Reflect::get(value, &field.into()).ok().and_then(|v| v.as_f64()).filter(|v| *v >= 0.0).map(|v| v as u64)
+}
+
+/// The number a `meta` record holds (`{key, value}`), if it is one.
+fn number_of(record: Option<JsValue>) -> Option<u64> {
+    record.and_then(|record| number_field(&record, "value"))
+}
+
+async fn read_number(meta: &ObjectStore<'_>, key: &str) -> Result<Option<u64>, StoreError> {
+    Ok(number_of(meta.get::<JsValue, _, _>(key.to_owned()).primitive()?.await?))
+}
+
+fn write_number(meta: &ObjectStore<'_>, key: &str, value: u64) -> Result<(), StoreError> {
+    let record = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&record, &"key".into(), &key.into());
+    let _ = js_sys::Reflect::set(&record, &"value".into(), &(value as f64).into());
+    meta.put(JsValue::from(record)).primitive()?;
+    Ok(())
+}
+
+/// Moves the pending count by `delta`, in the caller's transaction: read and written there, so
+/// two pages of the app writing at once keep it right.
+async fn add_pending(meta: &ObjectStore<'_>, delta: i64) -> Result<u64, StoreError> {
+    let now = read_number(meta, PENDING_KEY).await?.unwrap_or(0);
+    let next = now.saturating_add_signed(delta);
+    write_number(meta, PENDING_KEY, next)?;
+    Ok(next)
 }
 
 async fn read_all<T: DeserializeOwned>(store: &ObjectStore<'_>) -> Result<Vec<T>, StoreError> {

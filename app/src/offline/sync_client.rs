@@ -4,13 +4,13 @@
 //! and the next attempt starts over from what is stored.
 
 use domain::sync::request_size::{server_ms, RequestSize};
-use domain::sync::{SyncRequest, SyncResponse};
+use domain::sync::SyncResponse;
 use domain::Lead;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::outbox::{acknowledge, next_batch};
-use super::{LeadStore, StoreError};
+use super::outbox::{acknowledge, next_batch, OutboxEntry};
+use super::{LeadStore, Slices, StoreError};
 
 /// Most rounds one sync runs (25 to 500 changes pushed and up to 500 leads pulled each), so it
 /// always ends; the next sync goes on.
@@ -37,8 +37,10 @@ pub enum SyncError {
 pub struct Progress {
     /// Changes acknowledged so far in this sync.
     pub sent: usize,
-    /// Changes that were waiting when the sync started.
+    /// Changes that were waiting when the sync started, and those queued while it ran.
     pub total: usize,
+    /// Changes still waiting.
+    pub pending: usize,
 }
 
 /// What a finished sync did.
@@ -50,32 +52,52 @@ pub struct Report {
     pub pulled: Vec<Lead>,
 }
 
-/// Runs rounds until the outbox is empty (but for rejected changes) and the server has nothing
-/// more to send.
+/// Runs rounds until the outbox is empty (but for refused changes) and the server has nothing
+/// more to send. Each round reads only the head of the outbox it sends, and hands the browser a
+/// turn while it serialises and applies (see [`Slices`]): an officer capturing meanwhile is not
+/// held up.
 pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
-    let mut entries = store.outbox().await?;
-    let total = entries.iter().filter(|e| e.is_pending()).count();
+    let mut pending = store.pending_count().await? as usize;
+    let mut total = pending;
     let mut report = Report::default();
     let mut size = RequestSize::default();
-    for round in 0..MAX_ROUNDS {
-        if round > 0 {
-            entries = store.outbox().await?;
-        }
-        let changes = next_batch(&entries, size.get());
-        let sent = changes.len();
-        let request = SyncRequest { device_id: device_id.to_owned(), cursor: store.cursor().await?, changes };
-        let (response, took): (SyncResponse, _) = post_json_timed("/api/v1/sync", &request).await?;
+    for _ in 0..MAX_ROUNDS {
+        let head = if pending > 0 { store.outbox_head(size.get()).await? } else { Vec::new() };
+        let sent: Vec<OutboxEntry> = next_batch(&head, size.get()).into_iter().cloned().collect();
+        let body = request_json(device_id, store.cursor().await?, &sent).await?;
+        let (response, took): (SyncResponse, _) = post_timed("/api/v1/sync", body).await?;
         let ack = acknowledge(&response.results);
         report.sent += ack.done.len();
         report.rejected += ack.rejected.len();
-        report.pulled.extend(store.apply_sync(&ack, &response.changes, response.cursor).await?);
-        on_progress(Progress { sent: report.sent, total });
-        if sent < size.get() && !response.more {
+        let applied = store.apply_sync(&sent, &ack, &response.changes, response.cursor).await?;
+        report.pulled.extend(applied.changed);
+        pending = applied.pending as usize;
+        total = total.max(report.sent + report.rejected + pending);
+        on_progress(Progress { sent: report.sent, total, pending });
+        // A batch cut short by its byte bound is no reason to stop: only an empty outbox is (or a
+        // round that found nothing to send, whatever the count says; the next sync looks again).
+        if !response.more && (pending == 0 || sent.is_empty()) {
             break;
         }
-        size = size.next(sent, took);
+        size = size.next(sent.len(), took);
     }
     Ok(report)
+}
+
+/// The request's JSON, one change at a time, in slices.
+async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry]) -> Result<String, SyncError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let changes = js_sys::Array::new();
+    let mut slices = Slices::new();
+    for entry in sent {
+        changes.push(&entry.change.serialize(&serializer).map_err(|e| SyncError::Server(0, e.to_string()))?);
+        slices.tick().await;
+    }
+    let body = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&body, &"device_id".into(), &device_id.into());
+    let _ = js_sys::Reflect::set(&body, &"cursor".into(), &(cursor as f64).into());
+    let _ = js_sys::Reflect::set(&body, &"changes".into(), &changes);
+    js_sys::JSON::stringify(&body).map(String::from).map_err(|e| SyncError::Server(0, format!("{e:?}")))
 }
 
 /// The page's origin, for absolute URLs (reqwest needs them).
@@ -96,15 +118,16 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, SyncError> {
 
 /// POSTs `body` as JSON to `path` of this site and reads a JSON answer.
 pub async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<R, SyncError> {
-    post_json_timed(path, body).await.map(|(answer, _)| answer)
+    post_timed(path, to_json(body)?).await.map(|(answer, _)| answer)
 }
 
-/// [`post_json`], with the server's own time for it when it says (`Server-Timing`).
-async fn post_json_timed<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<(R, Option<f64>), SyncError> {
+/// POSTs the JSON `body` to `path` of this site and reads a JSON answer, with the server's own
+/// time for it when it says (`Server-Timing`).
+async fn post_timed<R: DeserializeOwned>(path: &str, body: String) -> Result<(R, Option<f64>), SyncError> {
     let response = reqwest::Client::new()
         .post(format!("{}{path}", origin()))
         .header("content-type", "application/json")
-        .body(to_json(body)?)
+        .body(body)
         .send()
         .await
         .map_err(|e| SyncError::Unreachable(e.to_string()))?;

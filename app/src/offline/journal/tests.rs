@@ -51,6 +51,15 @@ fn replay_keeps_the_newest_record_and_the_unacknowledged_changes() {
 }
 
 #[test]
+fn acknowledged_versions_are_recorded_without_copying_the_lead_again() {
+    let (a, b) = (lead_at("甲", 0), lead_at("乙", 1));
+    let versions = |v: u64| JournalLine::Versions { versions: [(a.id, v), (b.id, v)].into_iter().collect() };
+    let replayed = replay([put(&a, None), versions(3), versions(2)]);
+    assert_eq!(replayed.records[&a.id].server_version, 3, "a version never goes back");
+    assert!(!replayed.records.contains_key(&b.id), "a version alone does not make a lead");
+}
+
+#[test]
 fn a_delete_forgets_the_lead_and_its_changes() {
     let a = lead_at("甲", 0);
     let replayed = replay([put(&a, None), JournalLine::Delete { id: a.id }]);
@@ -112,7 +121,8 @@ fn a_save_the_database_failed_to_commit_is_written_back_with_its_change() {
 #[test]
 fn lines_round_trip_through_json() {
     let a = lead_at("甲", 0);
-    for line in [put(&a, None), JournalLine::Delete { id: a.id }, JournalLine::Ack { change_ids: vec!["x".into()] }] {
+    let versions = JournalLine::Versions { versions: [(a.id, 7)].into_iter().collect() };
+    for line in [put(&a, None), JournalLine::Delete { id: a.id }, JournalLine::Ack { change_ids: vec!["x".into()] }, versions] {
         let json = serde_json::to_string(&line).unwrap();
         assert!(!json.contains('\n'), "one line per entry");
         assert_eq!(serde_json::from_str::<JournalLine>(&json).unwrap(), line);

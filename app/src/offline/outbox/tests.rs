@@ -57,7 +57,7 @@ fn batches_skip_rejected_changes_and_keep_queue_order() {
     entries[2].queued_at = "2026-09-20T02:00:02.000Z".into();
     entries[2].rejected = Some(RejectReason::NotYourLead);
     let batch = next_batch(&entries, 10);
-    assert_eq!(batch.iter().map(|c| c.lead.company_name.as_str()).collect::<Vec<_>>(), vec!["乙", "甲"]);
+    assert_eq!(batch.iter().map(|e| e.change.lead.company_name.as_str()).collect::<Vec<_>>(), vec!["乙", "甲"]);
     assert_eq!(next_batch(&entries, 1).len(), 1);
 }
 
@@ -76,7 +76,7 @@ fn saves_in_the_same_millisecond_are_sent_in_the_order_they_were_made() {
     }
     // However the store happens to return them (it keys them by change id).
     entries.reverse();
-    let sent: Vec<String> = next_batch(&entries, 10).into_iter().map(|c| c.lead.contact_title.unwrap()).collect();
+    let sent: Vec<String> = next_batch(&entries, 10).into_iter().map(|e| e.change.lead.contact_title.clone().unwrap()).collect();
     assert_eq!(sent, vec!["总经理", "董事长", "投资总监", "副总裁", "财务总监", "厂长", "主任", "经理"], "the last save is applied last");
 }
 
@@ -118,37 +118,83 @@ fn pulled_leads_replace_the_tablets_copy_unless_changes_are_waiting() {
     assert_eq!(fresh.server_version, 5);
 }
 
+/// What the store reads for a round that sent `sent`, all still queued, with the tablet's
+/// `local` records.
+fn state<'a>(sent: &'a [OutboxEntry], refused: &'a [OutboxEntry], local: &[LeadRecord]) -> RoundState<'a> {
+    let mut queued_per_lead = BTreeMap::new();
+    for entry in sent {
+        *queued_per_lead.entry(entry.change.lead.id).or_insert(0) += 1;
+    }
+    RoundState {
+        sent,
+        still_queued: sent.iter().map(|e| e.change_id.clone()).collect(),
+        refused,
+        local: local.iter().map(|r| (r.lead.id, r.clone())).collect(),
+        versions: BTreeMap::new(),
+        queued_per_lead,
+    }
+}
+
+fn answer(entry: &OutboxEntry, status: ChangeStatus, version: Option<u64>, reason: Option<RejectReason>) -> ChangeResult {
+    ChangeResult { change_id: entry.change.change_id, lead_id: entry.change.lead.id, status, version, reason }
+}
+
 #[test]
-fn a_plan_removes_acknowledged_marks_refused_and_stores_versions_and_pulls() {
-    let (a, b) = (lead("甲"), lead("乙"));
-    let entries = vec![OutboxEntry::for_save(None, &a).unwrap(), OutboxEntry::for_save(None, &b).unwrap()];
-    let local: BTreeMap<LeadId, LeadRecord> = [(a.id, synced(&a, 0)), (b.id, synced(&b, 0))].into_iter().collect();
+fn a_plan_removes_acknowledged_refuses_refused_and_stores_versions_and_pulls() {
+    let (a, b, c) = (lead("甲"), lead("乙"), lead("丙"));
+    let entries: Vec<OutboxEntry> = [&a, &b, &c].iter().map(|l| OutboxEntry::for_save(None, l).unwrap()).collect();
+    let local = [synced(&a, 0), synced(&b, 0)];
     let results = vec![
-        ChangeResult {
-            change_id: entries[0].change.change_id,
-            lead_id: a.id,
-            status: ChangeStatus::Applied,
-            version: Some(1),
-            reason: None,
-        },
-        ChangeResult {
-            change_id: entries[1].change.change_id,
-            lead_id: b.id,
-            status: ChangeStatus::Rejected,
-            version: None,
-            reason: Some(RejectReason::NotYourLead),
-        },
+        answer(&entries[0], ChangeStatus::Applied, Some(1), None),
+        answer(&entries[1], ChangeStatus::Rejected, None, Some(RejectReason::NotYourLead)),
+        answer(&entries[2], ChangeStatus::Applied, Some(4), None),
     ];
     let mut a_on_server = a.clone();
     a_on_server.captured_by = "li.wei".into();
-    let plan = plan(&entries, &local, &acknowledge(&results), &[ServerLead { version: 1, lead: a_on_server.clone() }]);
+    let mut round = state(&entries, &[], &local);
+    round.versions.insert(c.id, 0);
+    let plan = plan(&round, &acknowledge(&results), &[ServerLead { version: 1, lead: a_on_server.clone() }]);
 
-    assert_eq!(plan.remove, vec![entries[0].change_id.clone()]);
-    assert_eq!(plan.mark.len(), 1);
-    assert_eq!(plan.mark[0].rejected, Some(RejectReason::NotYourLead));
+    assert_eq!(plan.remove, vec![entries[0].change_id.clone(), entries[2].change_id.clone()]);
+    assert_eq!(plan.refuse.len(), 1);
+    assert_eq!((&plan.refuse[0].change_id, &plan.refuse[0].rejected), (&entries[1].change_id, &Some(RejectReason::NotYourLead)));
+    assert_eq!(plan.dequeued(), 3);
     assert_eq!(plan.records.len(), 1);
-    assert_eq!((plan.records[0].server_version, &plan.records[0].lead), (1, &a_on_server));
+    assert_eq!((plan.records[0].server_version, &plan.records[0].lead), (1, &a_on_server), "pulled: the server's copy");
+    assert_eq!(plan.versions_only, [(c.id, 4)].into_iter().collect(), "acknowledged: only the new version");
     assert_eq!(plan.changed, vec![a_on_server]);
+}
+
+#[test]
+fn a_change_no_longer_queued_is_neither_removed_nor_refused_again() {
+    // The officer deleted the lead while its change was on its way.
+    let a = lead("甲");
+    let entries = vec![OutboxEntry::for_save(None, &a).unwrap(), OutboxEntry::for_save(None, &lead("乙")).unwrap()];
+    let mut gone = state(&entries, &[], &[]);
+    gone.still_queued.clear();
+    let results = vec![
+        answer(&entries[0], ChangeStatus::Applied, Some(1), None),
+        answer(&entries[1], ChangeStatus::Rejected, None, Some(RejectReason::NotYourLead)),
+    ];
+    let plan = plan(&gone, &acknowledge(&results), &[]);
+    assert_eq!((plan.dequeued(), plan.records.len()), (0, 0), "the pending count must not go down for them: {plan:?}");
+}
+
+#[test]
+fn a_pulled_lead_with_another_change_still_queued_keeps_the_tablets_copy() {
+    let a = lead("甲");
+    let mut edited = a.clone();
+    edited.notes = Some("回访".into());
+    let sent = vec![OutboxEntry::for_save(None, &a).unwrap()];
+    let mut waiting = state(&sent, &[], &[synced(&edited, 0)]);
+    waiting.queued_per_lead.insert(a.id, 2);
+    let results = vec![answer(&sent[0], ChangeStatus::Applied, Some(1), None)];
+    let planned = plan(&waiting, &acknowledge(&results), &[ServerLead { version: 1, lead: a.clone() }]);
+    assert_eq!(planned.records.len(), 1);
+    assert_eq!((&planned.records[0].lead, planned.records[0].server_version), (&edited, 1), "the unsent edit stays");
+    waiting.queued_per_lead.insert(a.id, 1);
+    let planned = plan(&waiting, &acknowledge(&results), &[ServerLead { version: 1, lead: a.clone() }]);
+    assert_eq!(&planned.records[0].lead, &a, "nothing left to send: the server's copy");
 }
 
 #[test]
@@ -174,7 +220,8 @@ fn batches_stay_under_the_body_limit() {
         .collect();
     let batch = next_batch(&entries, 500);
     assert!(batch.len() < 500 && !batch.is_empty());
-    let json = serde_json::to_string(&batch).unwrap();
+    let changes: Vec<&LeadChange> = batch.iter().map(|e| &e.change).collect();
+    let json = serde_json::to_string(&changes).unwrap();
     assert!(json.len() < 2 * 1024 * 1024, "{} bytes", json.len());
     assert!(json.len() <= MAX_BATCH_BYTES, "the bound is an upper bound: {} bytes", json.len());
 }
@@ -187,16 +234,13 @@ fn a_refused_change_is_settled_by_a_later_applied_change_of_the_same_lead() {
     refused.queued_at = "2026-09-20T02:00:00.000Z".into();
     let mut fixed = OutboxEntry::for_save(None, &bad).unwrap();
     fixed.queued_at = "2026-09-20T03:00:00.000Z".into();
-    let results = vec![ChangeResult {
-        change_id: fixed.change.change_id,
-        lead_id: bad.id,
-        status: ChangeStatus::Applied,
-        version: Some(1),
-        reason: None,
-    }];
-    let planned = plan(&[refused.clone(), fixed.clone()], &BTreeMap::new(), &acknowledge(&results), &[]);
-    assert!(planned.remove.contains(&refused.change_id));
-    assert!(planned.remove.contains(&fixed.change_id));
-    let unrelated = plan(&[refused.clone()], &BTreeMap::new(), &acknowledge(&[]), &[]);
-    assert!(unrelated.remove.is_empty(), "never dropped otherwise");
+    let (sent, refused) = (vec![fixed.clone()], vec![refused]);
+    let results = vec![answer(&fixed, ChangeStatus::Applied, Some(1), None)];
+    let planned = plan(&state(&sent, &refused, &[]), &acknowledge(&results), &[]);
+    assert_eq!(planned.settle, vec![refused[0].change_id.clone()]);
+    assert_eq!(planned.remove, vec![fixed.change_id.clone()]);
+    let unrelated = plan(&state(&[], &refused, &[]), &acknowledge(&[]), &[]);
+    assert!(unrelated.settle.is_empty(), "never dropped otherwise");
+    let earlier = plan(&state(&sent, &refused, &[]), &acknowledge(&[]), &[]);
+    assert!(earlier.settle.is_empty(), "only an applied change settles it");
 }
