@@ -3,9 +3,15 @@
 //! officer sees is what survives a reload.
 
 use domain::{Lead, LeadId};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 
+use crate::offline::record::LeadRecord;
 use crate::offline::{LeadStore, StoreError};
+
+/// The store being opened: every caller waits for the same opening (one connection, one journal
+/// worker), however many ask before it is done.
+type Opening = Shared<LocalBoxFuture<'static, Result<LeadStore, StoreError>>>;
 
 /// Where the store is in its life.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +35,7 @@ pub struct LocalLeads {
     /// Leads the tablet's database had lost and got back from the journal at this start.
     pub recovered: RwSignal<usize>,
     store: StoredValue<Option<LeadStore>, LocalStorage>,
+    opening: StoredValue<Option<Opening>, LocalStorage>,
 }
 
 impl LocalLeads {
@@ -48,6 +55,7 @@ impl LocalLeads {
             events,
             recovered: RwSignal::new(0),
             store: StoredValue::new_local(None),
+            opening: StoredValue::new_local(None),
         };
         provide_context(this);
         Effect::new(move |_| {
@@ -56,28 +64,32 @@ impl LocalLeads {
                     Ok(store) => store.load_all().await,
                     Err(error) => Err(error),
                 };
-                match loaded {
+                let records = match loaded {
                     Ok(loaded) => {
-                        this.leads.set(loaded.leads);
+                        this.leads.set(loaded.records.iter().map(|r| r.lead.clone()).collect());
                         this.status.set(StoreStatus::Ready { unreadable: loaded.unreadable });
+                        loaded.records
                     }
-                    Err(error) => this.status.set(StoreStatus::Failed(error)),
-                }
-                this.reconcile().await;
+                    Err(error) => {
+                        this.status.set(StoreStatus::Failed(error));
+                        Vec::new()
+                    }
+                };
+                this.reconcile(&records).await;
             });
         });
         this
     }
 
-    /// Once the list is shown: puts back from the journal what the database lost (and shows it),
-    /// and refills the space held in reserve.
-    async fn reconcile(self) {
+    /// Once the list is shown: puts back from the journal what the database lost (the database
+    /// holds `records`) and shows it, and refills the space held in reserve.
+    async fn reconcile(self, records: &[LeadRecord]) {
         let Ok(store) = self.store().await else { return };
-        match store.reconcile_with_journal().await {
+        match store.reconcile_with_journal(records).await {
             Ok(reconciled) if reconciled.restored > 0 || reconciled.requeued > 0 => {
                 leptos::logging::warn!("restored from the journal: {reconciled:?}");
                 if let Ok(loaded) = store.load_all().await {
-                    self.leads.set(loaded.leads);
+                    self.leads.set(loaded.records.into_iter().map(|r| r.lead).collect());
                 }
                 self.recovered.set(reconciled.restored.max(reconciled.requeued));
             }
@@ -91,16 +103,19 @@ impl LocalLeads {
 
     /// Drops the store's connection and opens it again, then compares it with the journal.
     async fn reopen(self) {
-        if let Some(old) = self.store.get_value() {
-            match old.reopened().await {
-                Ok(store) => self.store.set_value(Some(store)),
-                Err(error) => {
-                    leptos::logging::warn!("database not reopened: {error}");
-                    return;
-                }
+        let Some(old) = self.store.get_value() else { return };
+        let store = match old.reopened().await {
+            Ok(store) => store,
+            Err(error) => {
+                leptos::logging::warn!("database not reopened: {error}");
+                return;
             }
+        };
+        self.store.set_value(Some(store.clone()));
+        match store.load_all().await {
+            Ok(loaded) => self.reconcile(&loaded.records).await,
+            Err(error) => leptos::logging::warn!("database not read after reopening: {error}"),
         }
-        self.reconcile().await;
     }
 
     /// Whether every stored lead has been loaded.
@@ -113,8 +128,20 @@ impl LocalLeads {
         if let Some(store) = self.store.get_value() {
             return Ok(store);
         }
-        let store = LeadStore::open().await?;
-        self.store.set_value(Some(store.clone()));
+        let opening = match self.opening.get_value() {
+            Some(opening) => opening,
+            None => {
+                let opening = LeadStore::open().boxed_local().shared();
+                self.opening.set_value(Some(opening.clone()));
+                opening
+            }
+        };
+        let opened = opening.await;
+        self.opening.set_value(None);
+        let store = opened?;
+        if self.store.get_value().is_none() {
+            self.store.set_value(Some(store.clone()));
+        }
         Ok(store)
     }
 

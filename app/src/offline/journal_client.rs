@@ -120,6 +120,17 @@ impl Journal {
     pub fn append(&self, lines: &[JournalLine]) -> impl Future<Output = Result<Appended, JournalError>> + 'static {
         let text = encode(lines);
         let answer = text.map(|text| self.send("append", &[("text", text.into())]));
+        Self::appended(answer)
+    }
+
+    /// [`Self::append`] of lines already encoded (by [`encode_sliced`]).
+    pub fn append_encoded(&self, text: String) -> impl Future<Output = Result<Appended, JournalError>> + 'static {
+        Self::appended(Ok(self.send("append", &[("text", text.into())])))
+    }
+
+    fn appended(
+        answer: Result<impl Future<Output = Result<JsValue, JournalError>>, JournalError>,
+    ) -> impl Future<Output = Result<Appended, JournalError>> {
         async move {
             let answer = answer?.await?;
             let released = js_sys::Reflect::get(&answer, &"released".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
@@ -135,18 +146,14 @@ impl Journal {
             .unchecked_into();
         let mut lines = Vec::new();
         let mut unreadable = 0;
-        let mut since_yield = 0;
+        let mut slices = super::Slices::new();
         for text in texts.iter().filter_map(|t| t.as_string()) {
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 match js_sys::JSON::parse(line).ok().and_then(|value| serde_wasm_bindgen::from_value::<JournalLine>(value).ok()) {
                     Some(line) => lines.push(line),
                     None => unreadable += 1,
                 }
-                since_yield += 1;
-                if since_yield == 200 {
-                    since_yield = 0;
-                    super::yield_now().await;
-                }
+                slices.tick().await;
             }
         }
         Ok((lines, unreadable))
@@ -171,10 +178,26 @@ fn number(answer: &JsValue, key: &str) -> u64 {
 fn encode(lines: &[JournalLine]) -> Result<String, JournalError> {
     let mut text = String::new();
     for line in lines {
-        let value = line.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JournalError::Failed(e.to_string()))?;
-        let json: String = js_sys::JSON::stringify(&value).map_err(|e| JournalError::Failed(format!("{e:?}")))?.into();
-        text.push_str(&json);
-        text.push('\n');
+        encode_line(line, &mut text)?;
     }
     Ok(text)
+}
+
+/// [`encode`] in slices (see [`super::Slices`]), for the many lines a sync round or a start writes.
+pub async fn encode_sliced(lines: &[JournalLine]) -> Result<String, JournalError> {
+    let mut text = String::new();
+    let mut slices = super::Slices::new();
+    for line in lines {
+        encode_line(line, &mut text)?;
+        slices.tick().await;
+    }
+    Ok(text)
+}
+
+fn encode_line(line: &JournalLine, text: &mut String) -> Result<(), JournalError> {
+    let value = line.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JournalError::Failed(e.to_string()))?;
+    let json: String = js_sys::JSON::stringify(&value).map_err(|e| JournalError::Failed(format!("{e:?}")))?.into();
+    text.push_str(&json);
+    text.push('\n');
+    Ok(())
 }

@@ -39,7 +39,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use super::journal::{self, Held, JournalLine};
-use super::journal_client::Journal;
+use super::journal_client::{encode_sliced, Journal};
 use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry, RoundState};
 use super::record::{read_record, LeadRecord, RECORD_SCHEMA};
 use super::Slices;
@@ -125,7 +125,7 @@ pub struct Applied {
 
 /// What reading every stored lead found.
 pub struct Loaded {
-    pub leads: Vec<Lead>,
+    pub records: Vec<LeadRecord>,
     /// Records that could not be read (kept untouched in the database, never deleted).
     pub unreadable: usize,
 }
@@ -193,7 +193,11 @@ impl LeadStore {
     /// commit is what the caller relies on.
     async fn journal_after(&self, lines: Vec<JournalLine>) {
         if let (Some(journal), false) = (&self.journal, lines.is_empty()) {
-            if let Err(error) = journal.append(&lines).await {
+            let appended = match encode_sliced(&lines).await {
+                Ok(text) => journal.append_encoded(text).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = appended {
                 leptos::logging::warn!("journal: {error}");
             }
         }
@@ -234,12 +238,12 @@ async fn open_database() -> Result<Database, StoreError> {
 
 impl LeadStore {
     /// Every stored lead, upgraded from older record schemas as needed.
+    /// Read a page at a time, in slices: a tablet with 10,000 leads stays responsive meanwhile.
     pub async fn load_all(&self) -> Result<Loaded, StoreError> {
-        let tx = self.db.transaction(LEADS).build()?;
-        let mut loaded = Loaded { leads: Vec::new(), unreadable: 0 };
-        for record in read_all_records(&tx.object_store(LEADS)?).await? {
+        let mut loaded = Loaded { records: Vec::new(), unreadable: 0 };
+        for record in self.read_paged(LEADS, "id", decode_record).await? {
             match record {
-                Ok(record) => loaded.leads.push(record.lead),
+                Ok(record) => loaded.records.push(record),
                 Err(error) => {
                     leptos::logging::warn!("skipping unreadable lead record: {error}");
                     loaded.unreadable += 1;
@@ -488,19 +492,17 @@ impl LeadStore {
         Ok(Applied { changed: plan.changed, pending })
     }
 
-    /// Compares the database with the journal, once at start: what the database lost (a lead,
-    /// a newer copy, a queued change) is written back from the journal, and what the journal
-    /// lacks (leads stored before it existed) is appended to it.
-    pub async fn reconcile_with_journal(&self) -> Result<Reconciled, StoreError> {
+    /// Compares the database (its `records`, as [`Self::load_all`] read them) with the journal,
+    /// once at start: what the database lost (a lead, a newer copy, a queued change) is written
+    /// back from the journal, and what the journal lacks (leads stored before it existed) is
+    /// appended to it.
+    pub async fn reconcile_with_journal(&self, records: &[LeadRecord]) -> Result<Reconciled, StoreError> {
         let Some(journal) = &self.journal else { return Ok(Reconciled::default()) };
         let (lines, unreadable) = journal.read().await.map_err(|e| StoreError::Failed(e.to_string()))?;
         let replayed = journal::replay(lines);
-        let (records, entries, refused) = {
-            let tx = self.db.transaction([LEADS, OUTBOX, REJECTED]).build()?;
-            let records: Vec<LeadRecord> = read_all_records(&tx.object_store(LEADS)?).await?.into_iter().flatten().collect();
-            let entries = read_all::<OutboxEntry>(&tx.object_store(OUTBOX)?).await?;
-            (records, entries, read_all::<OutboxEntry>(&tx.object_store(REJECTED)?).await?)
-        };
+        let entry = |value: JsValue| serde_wasm_bindgen::from_value::<OutboxEntry>(value).ok();
+        let entries: Vec<OutboxEntry> = self.read_paged(OUTBOX, "change_id", entry).await?.into_iter().flatten().collect();
+        let refused: Vec<OutboxEntry> = self.read_paged(REJECTED, "change_id", entry).await?.into_iter().flatten().collect();
         let missing: Vec<JournalLine> = {
             let by_id: std::collections::BTreeMap<LeadId, &LeadRecord> = records.iter().map(|r| (r.lead.id, r)).collect();
             let mut lines: Vec<JournalLine> = records
@@ -537,9 +539,43 @@ impl LeadStore {
             commit(tx).await?;
         }
         if !missing.is_empty() {
-            journal.append(&missing).await.map_err(|e| StoreError::Failed(e.to_string()))?;
+            let text = encode_sliced(&missing).await.map_err(|e| StoreError::Failed(e.to_string()))?;
+            journal.append_encoded(text).await.map_err(|e| StoreError::Failed(e.to_string()))?;
         }
         Ok(reconciled)
+    }
+
+    /// Every value of `store`, decoded, read a page at a time in key order (`key` names the key
+    /// path) and decoded in slices, so that no read or decode makes one long task.
+    async fn read_paged<T>(&self, store: &str, key: &str, decode: impl Fn(JsValue) -> T) -> Result<Vec<T>, StoreError> {
+        const PAGE: u32 = 500;
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        let mut slices = Slices::new();
+        loop {
+            let values: Vec<JsValue> = {
+                let tx = self.db.transaction(store).build()?;
+                let object_store = tx.object_store(store)?;
+                let page = match &after {
+                    None => object_store.get_all::<JsValue>().with_limit(PAGE).primitive()?.await?,
+                    Some(last) => {
+                        let rest = KeyRange::LowerBound(last.clone(), true);
+                        object_store.get_all::<JsValue>().with_query::<String, _>(rest).with_limit(PAGE).primitive()?.await?
+                    }
+                };
+                page.collect::<Result<_, _>>()?
+            };
+            let full = values.len() == PAGE as usize;
+            after = values.last().and_then(|v| js_sys::Reflect::get(v, &key.into()).ok()).and_then(|k| k.as_string());
+            for value in values {
+                out.push(decode(value));
+                slices.tick().await;
+            }
+            if !full || after.is_none() {
+                return Ok(out);
+            }
+            slices.tick().await;
+        }
     }
 
     fn write_transaction(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
