@@ -55,14 +55,25 @@ export const READY_OBSERVER = () => {
  * Runs in the page: writes `count` schema-2 lead records into the app's IndexedDB in batches of
  * `batch` per transaction. The app must have created the database already (first ready page).
  * Returns the average length of a lead's JSON.
+ *
+ * With `queue: { owner, device, newest }` the leads are written as the app leaves leads saved
+ * offline and not yet synced (end2end/bench/backlog.mjs): captured by `owner` on `device`, the
+ * newest at `newest` (ms since the epoch), time-ordered ids (UUID v7), instants with milliseconds,
+ * an empty note as null (as the form's parser gives it), `server_version: 0`, and each lead's
+ * change queued in the `outbox` store as `OutboxEntry` serializes it (base version 0, every
+ * attribute changed, queued when the lead was captured). Where the database keeps a count of the
+ * queued changes (the `meta` record `pending`, store version 4 on), it moves by the changes
+ * queued, in the same transaction, as the app's own writes move it. The database must then have
+ * both stores; the leads' ids are returned too.
  */
-export async function seedInPage({ count, batch, tag }) {
+export async function seedInPage({ count, batch, tag, queue = null }) {
   const db = await new Promise((resolve, reject) => {
     const open = indexedDB.open('zhaoshang');
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
-  if (db.version < 2 || !db.objectStoreNames.contains("leads")) {
+  const has = (name) => db.objectStoreNames.contains(name);
+  if (queue ? !(has('leads') && has('outbox')) : db.version < 2 || !has('leads')) {
     db.close();
     throw new Error(`unexpected database: version ${db.version}, stores ${[...db.objectStoreNames]}`);
   }
@@ -79,16 +90,31 @@ export async function seedInPage({ count, batch, tag }) {
   const filler = '客户对园区的冷链物流配套和土地指标比较关注，希望了解标准化厂房租金、设备补贴和人才公寓政策；'
     + '计划下月带技术团队实地考察，重点看食品加工园区的污水处理能力和天然气供应；已加微信，待发送招商政策汇编和园区宣传片。'
     + '对方提到已在川渝地区布局两个生产基地，年营业收入约十二亿元，正在筹备新三板挂牌，资金来源以自有资金和银行贷款为主。';
-  const base = Date.UTC(2026, 8, 20, 2, 0, 0);
-  const stamp = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const base = queue ? queue.newest : Date.UTC(2026, 8, 20, 2, 0, 0);
+  const stamp = queue ? (ms) => new Date(ms).toISOString() : (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  // A UUID v7 (RFC 9562) for the instant `ms`: 48 bits of milliseconds, then random bits.
+  const uuid7 = (ms) => {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    for (let k = 5, t = ms; k >= 0; k--, t = Math.floor(t / 256)) bytes[k] = t % 256;
+    bytes[6] = 0x70 | (bytes[6] & 0x0f);
+    bytes[8] = 0x80 | (bytes[8] & 0x3f);
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+  // `domain::sync::LeadAttr::ALL` in its serde form: what a new lead's change names.
+  const ATTRS = ['company_name', 'credit_code', 'contact_name', 'contact_title', 'mobile', 'wechat', 'email', 'origin',
+    'industry', 'industry_segment', 'intended_project', 'intended_investment', 'tier', 'intent', 'event', 'referrer',
+    'consent', 'notes', 'next_follow_up', 'pipeline'];
+  const ids = [];
   // The lead's fields alone are about 760 characters of JSON; `notes` fills the rest.
   const TARGET = 780;
   let totalChars = 0;
 
   const lead = (i) => {
-    const at = stamp(base - i * 60_000);
+    const ms = base - i * 60_000;
+    const at = stamp(ms);
     const value = {
-      id: crypto.randomUUID(),
+      id: queue ? uuid7(ms) : crypto.randomUUID(),
       company_name: `${places[i % 10]}${brands[Math.floor(i / 10) % 10]}${trades[Math.floor(i / 100) % 8]}有限公司（${tag}${i + 1}）`,
       credit_code: null,
       contact_name: contacts[i % contacts.length],
@@ -110,23 +136,48 @@ export async function seedInPage({ count, batch, tag }) {
       next_follow_up: '2026-10-08',
       captured_at: at,
       updated_at: at,
-      captured_by: '',
-      device_id: 'bench',
+      captured_by: queue ? queue.owner : '',
+      device_id: queue ? queue.device : 'bench',
     };
     const room = TARGET - JSON.stringify(value).length;
     let notes = filler.slice((i * 13) % 80);
     while (notes.length < room) notes += filler;
     value.notes = notes.slice(0, Math.max(0, room));
+    if (queue && value.notes === '') value.notes = null;
     totalChars += JSON.stringify(value).length;
-    return { schema: 2, id: value.id, updated_at: at, lead: value };
+    if (!queue) return { schema: 2, id: value.id, updated_at: at, lead: value };
+    ids.push(value.id);
+    const changeId = uuid7(ms);
+    return {
+      record: { schema: 2, id: value.id, updated_at: at, lead: value, server_version: 0 },
+      entry: { change_id: changeId, queued_at: at, change: { change_id: changeId, base_version: 0, changed: ATTRS, lead: value }, rejected: null },
+    };
   };
 
   try {
     for (let start = 0; start < count; start += batch) {
       await new Promise((resolve, reject) => {
-        const tx = db.transaction('leads', 'readwrite');
+        const counted = queue && has('meta');
+        const tx = db.transaction(queue ? ['leads', 'outbox', ...(counted ? ['meta'] : [])] : 'leads', 'readwrite');
         const store = tx.objectStore('leads');
-        for (let i = start; i < Math.min(count, start + batch); i++) store.put(lead(i));
+        const outbox = queue ? tx.objectStore('outbox') : null;
+        const end = Math.min(count, start + batch);
+        for (let i = start; i < end; i++) {
+          if (!queue) {
+            store.put(lead(i));
+            continue;
+          }
+          const { record, entry } = lead(i);
+          store.put(record);
+          outbox.put(entry);
+        }
+        if (counted) {
+          const meta = tx.objectStore('meta');
+          const held = meta.get('pending');
+          held.onsuccess = () => {
+            if (typeof held.result?.value === 'number') meta.put({ key: 'pending', value: held.result.value + (end - start) });
+          };
+        }
         tx.oncomplete = resolve;
         tx.onerror = () => reject(tx.error);
         tx.onabort = () => reject(tx.error ?? new Error('seeding transaction aborted'));
@@ -135,7 +186,7 @@ export async function seedInPage({ count, batch, tag }) {
   } finally {
     db.close();
   }
-  return { averageChars: Math.round(totalChars / count) };
+  return queue ? { averageChars: Math.round(totalChars / count), ids } : { averageChars: Math.round(totalChars / count) };
 }
 
 /** Fails on page errors and on leads the app could not read. */

@@ -1,5 +1,5 @@
-// Shared by the benchmark and screenshot scripts: start the release server on a free port, and
-// launch Debian's Chromium as the tests do.
+// Shared by the benchmark and screenshot scripts: start the release server on a free port, add an
+// account to it, and launch Debian's Chromium as the tests do.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVER_BIN = process.env.ZS_SERVER_BIN ?? path.join(ROOT, 'target', 'release', 'server');
 
 export const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -37,7 +38,7 @@ export async function startServer() {
     url,
     databaseUrl,
     async start() {
-      child = spawn(process.env.ZS_SERVER_BIN ?? path.join(ROOT, 'target', 'release', 'server'), [], {
+      child = spawn(SERVER_BIN, [], {
         env: { ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: process.env.ZS_SITE_ROOT ?? path.join(ROOT, 'target', 'site'),
           LEPTOS_SITE_PKG_DIR: 'pkg', LEPTOS_OUTPUT_NAME: 'zhaoshang', LEPTOS_ENV: 'PROD', RUST_LOG: 'warn', DATABASE_URL: databaseUrl },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -57,6 +58,20 @@ export async function startServer() {
   };
   await server.start();
   return server;
+}
+
+/**
+ * Adds an account to the server's database with `server user add`, the password on standard
+ * input, as an admin would (and as end2end/support/server.ts does for the tests).
+ */
+export async function addUser(server, name, role, password, department = '经济合作和外事局') {
+  const child = spawn(SERVER_BIN, ['user', 'add', name, '--role', role, '--department', department], {
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, RUST_LOG: 'warn' },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  child.stdin.end(`${password}\n`);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`server user add ${name} failed (${code})`);
 }
 
 /** The p-th percentile (0-100) of numbers, nearest-rank. */
