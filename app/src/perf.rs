@@ -1,6 +1,7 @@
-//! User Timing marks around the officer's critical path, read by the committed benchmarks
-//! (`performance.getEntriesByName("zs-capture-durable")`). Cheap, and visible in any browser's
-//! performance panel.
+//! User Timing marks around the officer's critical path and the phases of a sync round, read by
+//! the committed benchmarks (`performance.getEntriesByName("zs-capture-durable")`, a
+//! `PerformanceObserver` of `measure` entries named `zs-sync-*`). Cheap, and visible in any
+//! browser's performance panel.
 
 const CAPTURE_START: &str = "zs-capture-start";
 /// Measure from the "save" tap to the lead's transaction having committed.
@@ -26,5 +27,35 @@ pub fn capture_durable() {
         }
         let _ = p.measure_with_start_mark(CAPTURE_DURABLE, CAPTURE_START);
         p.clear_marks_with_mark_name(CAPTURE_START);
+    }
+}
+
+/// A phase of a sync round, measured from [`Span::start`] to [`Span::end`] under its name.
+pub struct Span(&'static str);
+
+impl Span {
+    pub fn start(name: &'static str) -> Span {
+        if let Some(p) = performance() {
+            let _ = p.mark(&format!("{name}-start"));
+        }
+        Span(name)
+    }
+
+    pub fn end(self) {
+        if let Some(p) = performance() {
+            let start = format!("{}-start", self.0);
+            let _ = p.measure_with_start_mark(self.0, &start);
+            p.clear_marks_with_mark_name(&start);
+        }
+    }
+}
+
+/// Forgets the measures of earlier syncs (an observer has seen them), so the page's timeline
+/// does not grow with every sync.
+pub fn clear_sync_measures() {
+    if let Some(p) = performance() {
+        for name in ["zs-sync-head", "zs-sync-encode", "zs-sync-post", "zs-sync-apply"] {
+            p.clear_measures_with_measure_name(name);
+        }
     }
 }

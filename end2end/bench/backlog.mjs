@@ -139,11 +139,17 @@ function pollServer(url, token, seeded) {
 
 /** Runs in the page before it goes online: long tasks, the `online` event, `data-pending` turning 0. */
 function installProbe() {
-  const bench = { longTasks: [], zeros: [], onlineAt: null, onlineEventAt: null, last: null };
+  const bench = { longTasks: [], phases: [], zeros: [], onlineAt: null, onlineEventAt: null, last: null };
   window.__zsBench = bench;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
   }).observe({ type: 'longtask', buffered: true });
+  // The app's own measures of each sync round's phases (`zs-sync-head`, `-encode`, `-post`, `-apply`).
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.name.startsWith('zs-sync-')) bench.phases.push([entry.name, entry.startTime, entry.duration]);
+    }
+  }).observe({ type: 'measure', buffered: true });
   addEventListener('online', () => { bench.onlineEventAt ??= performance.now(); });
   const pending = () => document.querySelector('[data-testid="sync-pending"]')?.getAttribute('data-pending');
   bench.last = pending();
@@ -405,6 +411,10 @@ async function backlogRun({ n, capture }) {
       leads_pulled: until.reduce((sum, r) => sum + (r.pulled ?? 0), 0),
       server_ms_total: round(until.reduce((sum, r) => sum + (r.server_ms ?? 0), 0)),
       long_tasks: longTaskFigures(probe.longTasks, probe.onlineAt, zeroAt),
+      // Wall time per phase of the app's sync rounds, summed (the phases of a round follow each
+      // other; other work, such as a capture, may run inside them).
+      phases_ms: Object.fromEntries(['zs-sync-head', 'zs-sync-encode', 'zs-sync-post', 'zs-sync-apply'].map((name) => [name.slice(8),
+        round(probe.phases.filter(([n, start]) => n === name && start >= probe.onlineAt && start <= zeroAt).reduce((sum, [, , d]) => sum + d, 0))])),
       server_polls: poller.polls,
       requests: until,
       requests_after_zero_pending: requests.filter((r) => !until.includes(r)),
@@ -472,6 +482,7 @@ async function main() {
         + `${seconds(run.app_zero_pending_ms)} s), ${run.sync_requests} sync requests, server time ${seconds(run.server_ms_total)} s; `
         + `long tasks ${lt.count}, ${Math.round(lt.total_ms)} ms, longest ${Math.round(lt.longest_ms)} ms, `
         + `${Math.round((lt.fraction_of_window ?? 0) * 100)}% of the window; trigger: ${run.trigger}`);
+      console.log(`  the app's rounds, summed: ${Object.entries(run.phases_ms).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}`);
     }
   }
   const captureRuns = [];

@@ -402,7 +402,7 @@ impl LeadStore {
         let span = match (sent.iter().map(|e| &e.change_id).min(), sent.iter().map(|e| &e.change_id).max()) {
             (Some(low), Some(high)) => {
                 let span = KeyRange::Bound(low.clone(), false, high.clone(), false);
-                Some(outbox.get_all_keys::<JsValue>().with_query::<String, _>(span).primitive()?)
+                Some((low.clone(), high.clone(), outbox.get_all_keys::<JsValue>().with_query::<String, _>(span).primitive()?))
             }
             _ => None,
         };
@@ -426,13 +426,18 @@ impl LeadStore {
         let refused: Vec<OutboxEntry> =
             refused.await?.filter_map(|value| value.ok().and_then(|value| serde_wasm_bindgen::from_value(value).ok())).collect();
         let mut state = RoundState { sent, refused: &refused, ..RoundState::default() };
-        if let Some(span) = span {
+        // The span's bounds and how many keys it holds in all (sent or not).
+        let mut span_keys = None;
+        if let Some((low, high, span)) = span {
             let sent_ids: BTreeSet<&str> = sent.iter().map(|e| e.change_id.as_str()).collect();
+            let mut in_span = 0;
             for key in span.await? {
+                in_span += 1;
                 if let Some(key) = key?.as_string().filter(|k| sent_ids.contains(k.as_str())) {
                     state.still_queued.insert(key);
                 }
             }
+            span_keys = Some((low, high, in_span));
         }
         for (id, request) in full {
             if let Some(value) = request.await? {
@@ -457,8 +462,20 @@ impl LeadStore {
         }
 
         let plan = plan(&state, ack, pulled);
-        for id in &plan.remove {
-            outbox.delete(id.clone()).primitive()?;
+        // The acknowledged changes usually are every key of the range they span: one delete.
+        let removed: BTreeSet<&str> = plan.remove.iter().map(String::as_str).collect();
+        let whole_span = !removed.is_empty()
+            && state.still_queued.len() == removed.len()
+            && state.still_queued.iter().all(|k| removed.contains(k.as_str()));
+        match (whole_span, span_keys.as_ref()) {
+            (true, Some((low, high, keys_in_span))) if *keys_in_span == removed.len() => {
+                outbox.delete::<String, _>(KeyRange::Bound(low.clone(), false, high.clone(), false)).primitive()?;
+            }
+            _ => {
+                for id in &plan.remove {
+                    outbox.delete(id.clone()).primitive()?;
+                }
+            }
         }
         for entry in &plan.refuse {
             outbox.delete(entry.change_id.clone()).primitive()?;
@@ -488,7 +505,20 @@ impl LeadStore {
         if !plan.remove.is_empty() {
             lines.push(JournalLine::Ack { change_ids: plan.remove });
         }
-        self.journal_after(lines).await;
+        // Encoded and posted now, so the worker takes them in order with later writes' lines.
+        if let (Some(journal), false) = (&self.journal, lines.is_empty()) {
+            match encode_sliced(&lines).await {
+                Ok(text) => {
+                    let appended = journal.append_encoded(text);
+                    leptos::task::spawn_local(async move {
+                        if let Err(error) = appended.await {
+                            leptos::logging::warn!("journal: {error}");
+                        }
+                    });
+                }
+                Err(error) => leptos::logging::warn!("journal: {error}"),
+            }
+        }
         Ok(Applied { changed: plan.changed, pending })
     }
 
@@ -579,11 +609,15 @@ impl LeadStore {
     }
 
     fn write_transaction(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
+        self.transaction_with(stores, TransactionDurability::Strict)
+    }
+
+    fn transaction_with(&self, stores: &[&str], durability: TransactionDurability) -> Result<Transaction<'_>, StoreError> {
         Ok(self
             .db
             .transaction(stores)
             .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .with_options(TransactionOptions::new().with_durability(durability))
             .build()?)
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::outbox::{acknowledge, next_batch, OutboxEntry};
 use super::{LeadStore, Slices, StoreError};
+use crate::perf::Span;
 
 /// Most rounds one sync runs (25 to 500 changes pushed and up to 500 leads pulled each), so it
 /// always ends; the next sync goes on.
@@ -57,19 +58,29 @@ pub struct Report {
 /// turn while it serialises and applies (see [`Slices`]): an officer capturing meanwhile is not
 /// held up.
 pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
+    crate::perf::clear_sync_measures();
     let mut pending = store.pending_count().await? as usize;
     let mut total = pending;
     let mut report = Report::default();
     let mut size = RequestSize::default();
     for _ in 0..MAX_ROUNDS {
+        let span = Span::start("zs-sync-head");
         let head = if pending > 0 { store.outbox_head(size.get()).await? } else { Vec::new() };
         let sent: Vec<OutboxEntry> = next_batch(&head, size.get()).into_iter().cloned().collect();
-        let body = request_json(device_id, store.cursor().await?, &sent).await?;
+        let cursor = store.cursor().await?;
+        span.end();
+        let span = Span::start("zs-sync-encode");
+        let body = request_json(device_id, cursor, &sent).await?;
+        span.end();
+        let span = Span::start("zs-sync-post");
         let (response, took): (SyncResponse, _) = post_timed("/api/v1/sync", body).await?;
+        span.end();
+        let span = Span::start("zs-sync-apply");
         let ack = acknowledge(&response.results);
         report.sent += ack.done.len();
         report.rejected += ack.rejected.len();
         let applied = store.apply_sync(&sent, &ack, &response.changes, response.cursor).await?;
+        span.end();
         report.pulled.extend(applied.changed);
         pending = applied.pending as usize;
         total = total.max(report.sent + report.rejected + pending);
