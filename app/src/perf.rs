@@ -30,6 +30,16 @@ pub fn capture_durable() {
     }
 }
 
+/// Records the time from the capture's start to now as `name` (a step of the capture: its
+/// database commit, its journal line), if a capture is under way.
+pub fn capture_step(name: &str) {
+    if let Some(p) = performance() {
+        if p.get_entries_by_name(CAPTURE_START).length() > 0 {
+            let _ = p.measure_with_start_mark(name, CAPTURE_START);
+        }
+    }
+}
+
 /// A phase of a sync round, measured from [`Span::start`] to [`Span::end`] under its name.
 pub struct Span(&'static str);
 

@@ -266,6 +266,10 @@ async function main() {
     const all = await page.evaluate(() => performance.getEntriesByName('zs-capture-durable').map((e) => e.duration));
     if (all.length - before !== WARM_UP + n) fail(`expected ${WARM_UP + n} zs-capture-durable measures, found ${all.length - before}`);
     const durable = all.slice(before + WARM_UP);
+    // The capture's steps, from the tap: its journal line posted to the worker, its database
+    // commit, the worker's answer that the line is on disk (the later two run side by side).
+    const steps = await page.evaluate((skip) => Object.fromEntries(['zs-capture-posted', 'zs-capture-committed', 'zs-capture-journaled']
+      .map((name) => [name.slice(11), performance.getEntriesByName(name).map((e) => e.duration).slice(skip)])), before + WARM_UP);
 
     // Every lead, seeded and captured, must be in the list.
     await page.goto(`${server.url}/leads`);
@@ -288,6 +292,8 @@ async function main() {
       n,
       durable_ms: { p50: round(percentile(durable, 50)), p95: round(percentile(durable, 95)), max: round(Math.max(...durable)), samples: durable.map(round) },
       tap_to_form_cleared_ms: { p50: round(percentile(wall, 50)), p95: round(percentile(wall, 95)), max: round(Math.max(...wall)), samples: wall.map(round) },
+      steps_ms: Object.fromEntries(Object.entries(steps).map(([name, values]) => [name,
+        values.length ? { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) } : null])),
       goal: { durable_p95_ms_below: GOAL_P95_MS, met: percentile(durable, 95) < GOAL_P95_MS },
     };
     mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
@@ -298,6 +304,7 @@ async function main() {
     const w = summary.tap_to_form_cleared_ms;
     console.log(`\ncapture with ${SEEDED} leads stored, ${n} captures after ${WARM_UP} uncounted warm-ups, none discarded:`);
     console.log(`  durable (tap to committed, zs-capture-durable): p50 ${d.p50} ms, p95 ${d.p95} ms, max ${d.max} ms`);
+    console.log(`  steps from the tap (p50 / p95): ${Object.entries(summary.steps_ms).map(([k, v]) => `${k} ${v ? `${v.p50} / ${v.p95}` : '-'} ms`).join(', ')}`);
     console.log(`  tap to form cleared (node wall time, includes Playwright round trips): p50 ${w.p50} ms, p95 ${w.p95} ms`);
     console.log(`  goal: durable p95 under ${GOAL_P95_MS} ms: ${summary.goal.met ? 'met' : 'NOT met'}`);
     console.log(`  written to ${path.relative(process.cwd(), out) || out}`);

@@ -128,14 +128,11 @@ impl Journal {
         Self::appended(Ok(self.send("append", &[("text", text.into())])))
     }
 
-    fn appended(
-        answer: Result<impl Future<Output = Result<JsValue, JournalError>>, JournalError>,
-    ) -> impl Future<Output = Result<Appended, JournalError>> {
-        async move {
-            let answer = answer?.await?;
-            let released = js_sys::Reflect::get(&answer, &"released".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-            Ok(Appended { released_ballast: released })
-        }
+    /// What the worker's answer to an append says.
+    async fn appended(answer: Result<impl Future<Output = Result<JsValue, JournalError>>, JournalError>) -> Result<Appended, JournalError> {
+        let answer = answer?.await?;
+        let released = js_sys::Reflect::get(&answer, &"released".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+        Ok(Appended { released_ballast: released })
     }
 
     /// Every line of every journal file, in order; lines that cannot be read are skipped (and

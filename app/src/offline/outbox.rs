@@ -103,6 +103,42 @@ pub struct Acknowledgement {
     pub versions: BTreeMap<LeadId, u64>,
 }
 
+impl Acknowledgement {
+    /// The answers about each of `chunks` of the sent changes, one part per chunk; answers about
+    /// no change of any chunk go with the last part.
+    pub fn split(&self, chunks: &[&[OutboxEntry]]) -> Vec<Acknowledgement> {
+        let mut parts: Vec<Acknowledgement> = chunks.iter().map(|_| Acknowledgement::default()).collect();
+        let Some(last) = chunks.len().checked_sub(1) else { return parts };
+        let mut chunk_of = BTreeMap::new();
+        let mut leads_of: Vec<BTreeSet<LeadId>> = vec![BTreeSet::new(); chunks.len()];
+        for (i, chunk) in chunks.iter().enumerate() {
+            for entry in chunk.iter() {
+                chunk_of.insert(entry.change_id.as_str(), i);
+                leads_of[i].insert(entry.change.lead.id);
+            }
+        }
+        for id in &self.done {
+            parts[chunk_of.get(id.as_str()).copied().unwrap_or(last)].done.push(id.clone());
+        }
+        for (id, reason) in &self.rejected {
+            parts[chunk_of.get(id.as_str()).copied().unwrap_or(last)].rejected.push((id.clone(), reason.clone()));
+        }
+        for (lead, version) in &self.versions {
+            let mut placed = false;
+            for (i, leads) in leads_of.iter().enumerate() {
+                if leads.contains(lead) {
+                    parts[i].versions.insert(*lead, *version);
+                    placed = true;
+                }
+            }
+            if !placed {
+                parts[last].versions.insert(*lead, *version);
+            }
+        }
+        parts
+    }
+}
+
 /// Sorts the server's answers into what to remove, mark and record.
 pub fn acknowledge(results: &[ChangeResult]) -> Acknowledgement {
     let mut ack = Acknowledgement::default();

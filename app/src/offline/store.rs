@@ -55,6 +55,8 @@ const BY_QUEUE: &str = "by_queue";
 const BY_LEAD: &str = "by_lead";
 const CURSOR_KEY: &str = "sync_cursor";
 const PENDING_KEY: &str = "pending";
+/// Most changes one transaction of a sync answer applies (see [`LeadStore::apply_sync`]).
+const APPLY_CHUNK: usize = 100;
 
 /// Why the store could not do what was asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -263,11 +265,14 @@ impl LeadStore {
             let record = LeadRecord::new(lead.clone());
             let entry = OutboxEntry::for_save(None, lead);
             let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
+            crate::perf::capture_step("zs-capture-posted");
             let committed = self.write_new(&record, entry.as_ref()).await;
+            crate::perf::capture_step("zs-capture-committed");
             let journaled = match journaled {
                 Some(appended) => Some(appended.await),
                 None => None,
             };
+            crate::perf::capture_step("zs-capture-journaled");
             return settle(committed, journaled).map(|()| entry.is_some());
         }
         let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
@@ -380,10 +385,16 @@ impl LeadStore {
         Ok(read_number(&tx.object_store(META)?, CURSOR_KEY).await?.unwrap_or(0))
     }
 
-    /// Applies a sync answer to the changes `sent` in one durable transaction: acknowledged
-    /// changes leave the outbox, refused ones move to the refused changes, versions are recorded,
-    /// pulled leads are stored, and the cursor moves. Reads and writes only what the answer
-    /// concerns. Returns the leads whose tablet copy changed and the pending count after.
+    /// Applies a sync answer to the changes `sent`: acknowledged changes leave the outbox, refused
+    /// ones move to the refused changes, versions are recorded, pulled leads are stored, and the
+    /// cursor moves. Reads and writes only what the answer concerns. Returns the leads whose
+    /// tablet copy changed and the pending count after.
+    ///
+    /// In transactions of [`APPLY_CHUNK`] changes, the last with the pulled leads and the cursor,
+    /// so that an officer's save waits behind one short transaction at most. Their commits are
+    /// relaxed (the browser need not wait for the disk), and the journal's lines for them are not
+    /// waited for: lost in a crash, either only leaves changes queued, and the server answers
+    /// their second sending as duplicates.
     pub async fn apply_sync(
         &self,
         sent: &[OutboxEntry],
@@ -391,7 +402,30 @@ impl LeadStore {
         pulled: &[ServerLead],
         cursor: u64,
     ) -> Result<Applied, StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
+        let chunks: Vec<&[OutboxEntry]> = if sent.is_empty() { vec![&[]] } else { sent.chunks(APPLY_CHUNK).collect() };
+        let mut parts = ack.split(&chunks);
+        let mut applied = Applied { changed: Vec::new(), pending: 0 };
+        let last = chunks.len() - 1;
+        for (i, (chunk, part)) in chunks.into_iter().zip(parts.drain(..)).enumerate() {
+            let (pulled, cursor) = if i == last { (pulled, Some(cursor)) } else { (&[][..], None) };
+            let done = self.apply_chunk(chunk, &part, pulled, cursor).await?;
+            applied.changed.extend(done.changed);
+            applied.pending = done.pending;
+            if i != last {
+                super::yield_now().await;
+            }
+        }
+        Ok(applied)
+    }
+
+    async fn apply_chunk(
+        &self,
+        sent: &[OutboxEntry],
+        ack: &Acknowledgement,
+        pulled: &[ServerLead],
+        cursor: Option<u64>,
+    ) -> Result<Applied, StoreError> {
+        let tx = self.transaction_with(&[LEADS, OUTBOX, REJECTED, META], TransactionDurability::Relaxed)?;
         let (leads, outbox, rejected, meta) =
             (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?, tx.object_store(META)?);
         // Every read is asked for at once: the database answers them in order, without a round
@@ -496,7 +530,9 @@ impl LeadStore {
         }
         let pending = pending.saturating_sub(plan.dequeued() as u64);
         write_number(&meta, PENDING_KEY, pending)?;
-        write_number(&meta, CURSOR_KEY, cursor)?;
+        if let Some(cursor) = cursor {
+            write_number(&meta, CURSOR_KEY, cursor)?;
+        }
         commit(tx).await?;
         let mut lines: Vec<JournalLine> = plan.records.into_iter().map(|record| JournalLine::Put { record, entry: None }).collect();
         if !plan.versions_only.is_empty() {

@@ -244,3 +244,38 @@ fn a_refused_change_is_settled_by_a_later_applied_change_of_the_same_lead() {
     let earlier = plan(&state(&sent, &refused, &[]), &acknowledge(&[]), &[]);
     assert!(earlier.settle.is_empty(), "only an applied change settles it");
 }
+
+#[test]
+fn an_answer_splits_by_the_chunks_of_the_changes_it_answers() {
+    let (a, b) = (lead("甲"), lead("乙"));
+    let mut edit = a.clone();
+    edit.notes = Some("回访".into());
+    let entries =
+        [OutboxEntry::for_save(None, &a).unwrap(), OutboxEntry::for_save(None, &b).unwrap(), OutboxEntry::for_save(None, &edit).unwrap()];
+    let results = vec![
+        answer(&entries[0], ChangeStatus::Applied, Some(1), None),
+        answer(&entries[1], ChangeStatus::Rejected, None, Some(RejectReason::NotYourLead)),
+        answer(&entries[2], ChangeStatus::Applied, Some(2), None),
+        ChangeResult {
+            change_id: uuid::Uuid::now_v7(),
+            lead_id: lead("丙").id,
+            status: ChangeStatus::Duplicate,
+            version: Some(5),
+            reason: None,
+        },
+    ];
+    let ack = acknowledge(&results);
+    let chunks: Vec<&[OutboxEntry]> = entries.chunks(2).collect();
+    let parts = ack.split(&chunks);
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].done, vec![entries[0].change_id.clone()]);
+    assert_eq!(parts[0].rejected.len(), 1);
+    assert_eq!(
+        parts[1].done,
+        vec![entries[2].change_id.clone(), results[3].change_id.to_string()],
+        "an answer about no sent change goes last"
+    );
+    assert_eq!(parts[0].versions.get(&a.id), Some(&2), "a lead in two chunks gets its newest version in both");
+    assert_eq!(parts[1].versions.get(&a.id), Some(&2));
+    assert_eq!(parts.iter().map(|p| p.done.len() + p.rejected.len()).sum::<usize>(), results.len(), "nothing lost, nothing twice");
+}
