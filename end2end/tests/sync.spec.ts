@@ -1,8 +1,9 @@
 // Leads captured with the server down reach it by themselves once it is back; a session that ends
-// while the tablet is offline costs nothing: the officer logs in again and the sync resumes.
+// while the tablet is offline costs nothing: the officer logs in again and the sync resumes; a
+// backlog whose requests are cut by their size still syncs in one go.
 import { Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, offlineReady, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, offlineReady, serverCompanies, test } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -78,4 +79,68 @@ test('a session that ended while offline keeps the outbox; after logging in agai
   await submitLogin(page, 'li.wei');
   await expect(pending(page)).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
   await expect(page.getByTestId('sync-login')).toHaveCount(0);
+});
+
+test('a backlog of leads with long notes syncs in one go: a batch cut by its size does not end the sync', async ({ page, server, context, request }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await logIn(page, 'li.wei');
+  await offlineReady(page);
+  await context.setOffline(true);
+  // 300 leads with 2,000-character notes, queued as the app queues them: about 100 fit in one
+  // request's 1.5 MB, so every round after the first is cut by size, not by count.
+  const COUNT = 300;
+  await page.evaluate(async (count) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('zhaoshang');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const attrs = ['company_name', 'credit_code', 'contact_name', 'contact_title', 'mobile', 'wechat', 'email', 'origin',
+      'industry', 'industry_segment', 'intended_project', 'intended_investment', 'tier', 'intent', 'event', 'referrer',
+      'consent', 'notes', 'next_follow_up', 'pipeline'];
+    const device = localStorage.getItem('zs.device_id');
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+    // Time-ordered ids, as the app makes them (UUID v7).
+    const v7 = (ms: number, seq: number) => {
+      const h = hex(ms, 12);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${hex(seq, 3)}-8${hex(seq, 3)}-${hex(seq, 12)}`;
+    };
+    const base = Date.parse('2026-11-20T02:00:00.000Z');
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite');
+      for (let i = 0; i < count; i++) {
+        const at = new Date(base + i * 1000).toISOString();
+        const id = v7(base + i * 1000, i);
+        const changeId = v7(base + i * 1000 + 1, i);
+        const lead = {
+          id, company_name: `长备注企业${i}有限公司`, credit_code: null, contact_name: '陈静', contact_title: null,
+          mobile: `139${String(10_000_000 + i).slice(-8)}`, wechat: null, email: null,
+          origin: { kind: 'domestic', province: 'chongqing', city: null },
+          industry: 'food_beverage', industry_segment: null, intended_project: null, intended_investment: null,
+          tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
+          intent: 'warm', event: '第十九届西博会', referrer: null,
+          consent: { text_version: '2026-11-v1', given_at: at },
+          notes: '客户关注冷链配套和土地指标，'.repeat(143).slice(0, 2000), next_follow_up: null,
+          captured_at: at, updated_at: at, captured_by: 'li.wei', device_id: device,
+        };
+        tx.objectStore('leads').put({ schema: 2, id, updated_at: at, lead, server_version: 0 });
+        tx.objectStore('outbox').put({ change_id: changeId, queued_at: at, change: { change_id: changeId, base_version: 0, changed: attrs, lead }, rejected: null });
+      }
+      tx.objectStore('meta').put({ key: 'pending', value: count });
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, COUNT);
+  await page.reload();
+  await appReady(page);
+  await expect(pending(page)).toHaveAttribute('data-pending', String(COUNT));
+
+  await context.setOffline(false);
+  const syncNow = page.getByTestId('sync-now');
+  await expect(syncNow).toBeDisabled();
+  await expect(syncNow).toBeEnabled({ timeout: 30_000 });
+  // The sync that just ended left nothing behind (the next one would start only 30 s later).
+  expect(await pending(page).getAttribute('data-pending')).toBe('0');
+  expect((await serverCompanies(request, server.url, 'li.wei', PASSWORD)).length).toBe(COUNT);
 });

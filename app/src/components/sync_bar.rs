@@ -41,9 +41,13 @@ pub fn SyncBar() -> impl IntoView {
             }));
         }
         let error = sync.last_error.get()?;
+        // In the officer's words: the technical reason goes to the console, not on the bar.
+        leptos::logging::warn!("sync: {error}");
         let reason = match error {
             SyncError::Unreachable(_) => i18n.t(Key::SyncUnreachable).to_owned(),
-            other => other.to_string(),
+            SyncError::Store(_) => i18n.t(Key::SyncStoreFailed).to_owned(),
+            SyncError::Server(status, _) => fill(i18n.t(Key::SyncServerFailed), &[("status", &status.to_string())]),
+            SyncError::Unauthorized => i18n.t(Key::SyncLoginNeeded).to_owned(),
         };
         Some(Either::Right(view! { <span class="sync-error">{fill(i18n.t(Key::SyncError), &[("reason", &reason)])}</span> }))
     };

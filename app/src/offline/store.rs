@@ -418,6 +418,9 @@ impl LeadStore {
         Ok(applied)
     }
 
+    /// One transaction of [`Self::apply_sync`]. It never yields to the browser in between (a
+    /// transaction with no request pending at a turn of the event loop commits itself): the
+    /// chunk is small enough not to need to.
     async fn apply_chunk(
         &self,
         sent: &[OutboxEntry],
@@ -455,7 +458,6 @@ impl LeadStore {
             bare.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
         }
 
-        let mut slices = Slices::new();
         let pending = number_of(count.await?).unwrap_or(0);
         let refused: Vec<OutboxEntry> =
             refused.await?.filter_map(|value| value.ok().and_then(|value| serde_wasm_bindgen::from_value(value).ok())).collect();
@@ -492,7 +494,6 @@ impl LeadStore {
             } else {
                 state.local.insert(id, decode_record(value)?);
             }
-            slices.tick().await;
         }
 
         let plan = plan(&state, ack, pulled);
@@ -520,7 +521,6 @@ impl LeadStore {
         }
         for record in &plan.records {
             leads.put(record).serde()?;
-            slices.tick().await;
         }
         for (id, version) in &plan.versions_only {
             if let Some(value) = records_as_stored.get(id) {
