@@ -147,7 +147,7 @@ async fn run_schedule(world: &mut World, db: &Db, seed: u64) {
     assert_eq!(on_server.len(), captured, "seed {seed}: every captured lead once on the server");
     for actor in &actors {
         assert_eq!(actor.device.pending(), 0, "seed {seed}: {} still has changes to send", actor.device.id);
-        assert!(actor.device.outbox.is_empty(), "seed {seed}: {} has refused changes", actor.device.id);
+        assert!(actor.device.refused.is_empty(), "seed {seed}: {} has refused changes", actor.device.id);
         for id in &actor.own {
             let server = &on_server[id];
             let local = &actor.device.records[id];

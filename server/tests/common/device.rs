@@ -4,17 +4,23 @@
 
 use std::collections::BTreeMap;
 
-use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, OutboxEntry};
+use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, OutboxEntry, RoundState};
 use app::offline::record::LeadRecord;
 use domain::sync::request_size::{server_ms, RequestSize};
-use domain::sync::{SyncRequest, SyncResponse};
+use domain::sync::{LeadChange, ServerLead, SyncRequest, SyncResponse};
 use domain::{Lead, LeadId};
+
+/// Most changes the tablet's store applies in one transaction (`LeadStore::apply_sync`).
+const APPLY_CHUNK: usize = 100;
 
 pub struct Device {
     pub id: String,
     pub token: String,
     pub records: BTreeMap<LeadId, LeadRecord>,
+    /// Changes waiting to be sent.
     pub outbox: Vec<OutboxEntry>,
+    /// Changes the server refused, kept for the officer.
+    pub refused: Vec<OutboxEntry>,
     pub cursor: u64,
     client: reqwest::Client,
 }
@@ -23,7 +29,7 @@ impl Device {
     pub fn new(id: &str, token: &str) -> Device {
         // A new connection per request, so a proxy fault hits exactly one request.
         let client = reqwest::Client::builder().pool_max_idle_per_host(0).timeout(std::time::Duration::from_secs(20)).build().unwrap();
-        Device { id: id.into(), token: token.into(), records: BTreeMap::new(), outbox: Vec::new(), cursor: 0, client }
+        Device { id: id.into(), token: token.into(), records: BTreeMap::new(), outbox: Vec::new(), refused: Vec::new(), cursor: 0, client }
     }
 
     /// Saves a lead as the tablet's store does: the record and its queued change together.
@@ -41,16 +47,16 @@ impl Device {
     }
 
     pub fn pending(&self) -> usize {
-        self.outbox.iter().filter(|e| e.is_pending()).count()
+        self.outbox.len()
     }
 
-    /// One sync as the tablet runs it: rounds until nothing is left to send or pull. An error
-    /// (network, server) leaves the state as the last completed round left it.
+    /// One sync as the tablet runs it (`sync_client::sync`): rounds until nothing is left to send
+    /// or pull. An error (network, server) leaves the state as the last completed round left it.
     pub async fn sync(&mut self, base_url: &str) -> Result<(), String> {
         let mut size = RequestSize::default();
         for _ in 0..100 {
-            let changes = next_batch(&self.outbox, size.get());
-            let sent = changes.len();
+            let sent: Vec<OutboxEntry> = next_batch(&self.outbox, size.get()).into_iter().cloned().collect();
+            let changes: Vec<LeadChange> = sent.iter().map(|e| e.change.clone()).collect();
             let request = SyncRequest { device_id: self.id.clone(), cursor: self.cursor, changes };
             let response = self
                 .client
@@ -65,27 +71,51 @@ impl Device {
             }
             let took = response.headers().get("server-timing").and_then(|v| v.to_str().ok()).and_then(server_ms);
             let answer: SyncResponse = response.json().await.map_err(|e| format!("body: {e}"))?;
-            self.apply(&answer);
-            if sent < size.get() && !answer.more {
+            self.apply(&sent, &answer);
+            if !answer.more && (self.pending() == 0 || sent.is_empty()) {
                 return Ok(());
             }
-            size = size.next(sent, took);
+            size = size.next(sent.len(), took);
         }
         Err("too many rounds".into())
     }
 
-    /// What the store's `apply_sync` does, on the in-memory state.
-    fn apply(&mut self, answer: &SyncResponse) {
+    /// What the store's `apply_sync` does, on the in-memory state: chunk by chunk, each reading
+    /// only what it concerns.
+    fn apply(&mut self, sent: &[OutboxEntry], answer: &SyncResponse) {
         let ack = acknowledge(&answer.results);
-        let planned = plan(&self.outbox, &self.records, &ack, &answer.changes);
-        self.outbox.retain(|e| !planned.remove.contains(&e.change_id));
-        for marked in planned.mark {
-            if let Some(entry) = self.outbox.iter_mut().find(|e| e.change_id == marked.change_id) {
-                *entry = marked;
+        let chunks: Vec<&[OutboxEntry]> = if sent.is_empty() { vec![&[]] } else { sent.chunks(APPLY_CHUNK).collect() };
+        let last = chunks.len() - 1;
+        for (i, (chunk, part)) in chunks.iter().zip(ack.split(&chunks)).enumerate() {
+            let pulled: &[ServerLead] = if i == last { &answer.changes } else { &[] };
+            let refused = self.refused.clone();
+            let mut state = RoundState { sent: chunk, refused: &refused, ..RoundState::default() };
+            state.still_queued =
+                chunk.iter().filter(|e| self.outbox.iter().any(|q| q.change_id == e.change_id)).map(|e| e.change_id.clone()).collect();
+            for server in pulled {
+                let id = server.lead.id;
+                if let Some(record) = self.records.get(&id) {
+                    state.local.insert(id, record.clone());
+                }
+                state.queued_per_lead.insert(id, self.outbox.iter().filter(|e| e.change.lead.id == id).count());
             }
-        }
-        for record in planned.records {
-            self.records.insert(record.lead.id, record);
+            for id in part.versions.keys().filter(|id| !state.local.contains_key(id)) {
+                if let Some(record) = self.records.get(id) {
+                    state.versions.insert(*id, record.server_version);
+                }
+            }
+            let planned = plan(&state, &part, pulled);
+            self.outbox.retain(|e| !planned.remove.contains(&e.change_id) && !planned.refuse.iter().any(|r| r.change_id == e.change_id));
+            self.refused.retain(|e| !planned.settle.contains(&e.change_id));
+            self.refused.extend(planned.refuse);
+            for record in planned.records {
+                self.records.insert(record.lead.id, record);
+            }
+            for (id, version) in planned.versions_only {
+                if let Some(record) = self.records.get_mut(&id) {
+                    record.server_version = version;
+                }
+            }
         }
         self.cursor = answer.cursor;
     }
