@@ -373,6 +373,17 @@ impl LeadStore {
         Ok(read_number(&tx.object_store(META)?, PENDING_KEY).await?.unwrap_or(0))
     }
 
+    /// Counts the outbox and keeps that as the pending count, in one transaction: for when the
+    /// kept figure and the outbox disagree (the sync found nothing to send though the count said
+    /// otherwise). Returns the count.
+    pub async fn recount_pending(&self) -> Result<u64, StoreError> {
+        let tx = self.write_transaction(&[OUTBOX, META])?;
+        let count = u64::from(tx.object_store(OUTBOX)?.count().primitive()?.await?);
+        write_number(&tx.object_store(META)?, PENDING_KEY, count)?;
+        commit(tx).await?;
+        Ok(count)
+    }
+
     /// The changes the server refused, kept for the officer to look at.
     pub async fn refused(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let tx = self.db.transaction(REJECTED).build()?;

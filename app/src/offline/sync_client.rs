@@ -67,6 +67,11 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let span = Span::start("zs-sync-head");
         let head = if pending > 0 { store.outbox_head(size.get()).await? } else { Vec::new() };
         let sent: Vec<OutboxEntry> = next_batch(&head, size.get()).into_iter().cloned().collect();
+        if sent.is_empty() && pending > 0 {
+            // The kept count and the outbox disagree (or every change left is unreadable): count
+            // once, so the bar shows what is there (the round's answer reads the count again).
+            store.recount_pending().await?;
+        }
         let cursor = store.cursor().await?;
         span.end();
         let span = Span::start("zs-sync-encode");
