@@ -17,7 +17,8 @@ export const launchOptions = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 
-async function freePort() {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
