@@ -101,16 +101,21 @@ export function serverMs(header) {
 }
 
 function parseArgs(argv) {
-  const usage = 'usage: peer.mjs [--rounds 3]';
+  const usage = 'usage: peer.mjs [--rounds 3] [--ours-only]';
   let rounds = DEFAULT_ROUNDS;
+  let oursOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--ours-only') {
+      oursOnly = true;
+      continue;
+    }
     const value = arg === '--rounds' ? argv[++i] : arg.startsWith('--rounds=') ? arg.slice(9) : undefined;
     if (value === undefined) throw new Error(`unknown argument: ${arg} (${usage})`);
     rounds = Number(value);
     if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds wants a whole number from 1 to 50, got ${value}`);
   }
-  return { rounds };
+  return { rounds, oursOnly };
 }
 
 /** PouchDB from end2end/bench/peer, or a clear message on how to install it. */
@@ -290,7 +295,20 @@ function ourBytes(databaseUrl) {
     if (error.code !== 'ENOENT') checkpoint = `wal_checkpoint(TRUNCATE) failed: ${error.message.split('\n')[0]}`;
   }
   const size = (p) => (existsSync(p) ? statSync(p).size : 0);
-  return { db: size(file), wal: size(`${file}-wal`), total: size(file) + size(`${file}-wal`), checkpoint };
+  return { db: size(file), wal: size(`${file}-wal`), total: size(file) + size(`${file}-wal`), checkpoint, tables: tableBytes(file) };
+}
+
+/**
+ * Bytes per table and index of the SQLite file (its `dbstat` table through the `sqlite3` CLI),
+ * largest first; `null` when the CLI cannot tell.
+ */
+function tableBytes(file) {
+  try {
+    const out = execFileSync('sqlite3', ['-readonly', file, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC;'], { encoding: 'utf8' });
+    return Object.fromEntries(out.trim().split('\n').map((line) => line.split('|')).map(([name, bytes]) => [name, Number(bytes)]));
+  } catch {
+    return null;
+  }
 }
 
 async function oursSingle(leads) {
@@ -500,7 +518,8 @@ const fmt = (x) => Math.round(x).toLocaleString('en-US');
 const mb = (bytes) => (bytes / 1e6).toFixed(2);
 
 async function main() {
-  const { rounds } = parseArgs(process.argv.slice(2));
+  const { rounds, oursOnly } = parseArgs(process.argv.slice(2));
+  if (oursOnly) return oursAlone(rounds);
   const PouchDB = loadPouchDB();
   const started = Date.now();
 
@@ -604,6 +623,22 @@ async function main() {
   console.log(`  ours ${DEVICES}-device p99 < ${GOAL_P99_MS} ms: ${met(goals.devices_p99_ms_below)} (${ranges.devices_ours_p99_ms.median} ms)`);
   console.log(`  ours ≤ 15 MB per 10,000 leads: ${met(goals.ours_bytes_per_10k_at_most)} (${mb(goals.ours_bytes_per_10k_at_most.median)} MB)`);
   console.log(`  written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+/**
+ * `--ours-only`: our two scenarios alone, each round printed with the bytes per table and index;
+ * nothing written (the side-by-side figures are the benchmark's). For working on the server.
+ */
+async function oursAlone(rounds) {
+  const single = makeLeads(0, SINGLE, 'bench.single', 'tablet-single');
+  const perDevice = Array.from({ length: DEVICES }, (_, d) => (owner, device) => makeLeads(d * PER_DEVICE, PER_DEVICE, owner, device));
+  for (let r = 1; r <= rounds; r++) {
+    const o1 = await oursSingle(single);
+    const o2 = await oursDevices(perDevice);
+    console.log(`round ${r}: 1 device ${fmt(o1.leads_per_s)} leads/s (p50 ${o1.latency_ms.p50} ms); ${DEVICES} devices `
+      + `${fmt(o2.leads_per_s)} leads/s, p50 ${o2.latency_ms.p50} ms, p99 ${o2.latency_ms.p99} ms; on disk ${mb(o1.bytes.total)} MB`);
+    for (const [name, bytes] of Object.entries(o1.bytes.tables ?? {})) console.log(`    ${name.padEnd(28)} ${mb(bytes).padStart(7)} MB`);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

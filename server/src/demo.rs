@@ -315,18 +315,8 @@ pub async fn load(db: &Db, count: usize, seed: u64) -> Result<usize, DemoError> 
         let trail = generated
             .iter()
             .map(|s| {
-                Ok(HistoryEntry {
-                    lead_id: s.lead.id.to_string(),
-                    change_id: None,
-                    user_id: s.owner_id,
-                    device_id: s.lead.device_id.clone(),
-                    source: "sync",
-                    attr: "created".into(),
-                    old_value: None,
-                    new_value: Some(serde_json::to_string(&s.lead)?),
-                    overwritten: false,
-                    at: at.clone(),
-                })
+                let packed = crate::db::packed::pack(&serde_json::to_string(&s.lead)?);
+                Ok(HistoryEntry::created(s.lead.id.to_string(), None, s.owner_id, s.lead.device_id.clone(), packed, at.clone()))
             })
             .collect::<Result<Vec<HistoryEntry>, serde_json::Error>>()
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;

@@ -29,7 +29,7 @@ use sqlx::AnyConnection;
 use crate::db::history::HistoryEntry;
 use crate::db::leads::{NewLead, StoredLead};
 use crate::db::users::User;
-use crate::db::{changes, history, leads, now_text};
+use crate::db::{changes, history, leads, now_text, packed};
 
 /// Who is pushing, from where.
 #[derive(Clone, Copy)]
@@ -72,7 +72,7 @@ pub struct Applied {
 }
 
 /// A pushed batch with each change's lead run through the domain's parser, and a new lead's
-/// (a change based on version 0) serialized as it would be stored. Neither needs anything stored,
+/// (a change based on version 0) serialized and packed as it would be stored. Neither needs anything stored,
 /// so both are done before the writer's turn: requests do them in parallel, and the turn is spent
 /// on what needs the database.
 pub struct CheckedBatch {
@@ -103,9 +103,10 @@ pub struct UnreadableChange {
 /// A pushed lead that passed the parser.
 struct Incoming {
     lead: Lead,
-    /// The JSON of [`as_created`] of it, for a change based on version 0 (an edit of a stored
-    /// lead does not need it; a lead the server lacks for another reason is serialized later).
-    created_json: Option<String>,
+    /// The JSON of [`as_created`] of it, packed (`db::packed`), for a change based on version 0
+    /// (an edit of a stored lead does not need it; a lead the server lacks for another reason is
+    /// packed later).
+    created_packed: Option<Vec<u8>>,
 }
 
 /// Where a push comes from and when it arrived: what the server records as a new lead's
@@ -140,9 +141,10 @@ impl CheckedBatch {
                 Err(unreadable) => Checked::Unreadable(unreadable),
                 Ok(change) => {
                     let lead = change.lead.normalized().map(|lead| {
-                        let created_json =
-                            (change.base_version == 0).then(|| serde_json::to_string(&as_created(lead.clone(), from)).ok()).flatten();
-                        Incoming { lead, created_json }
+                        let created_packed = (change.base_version == 0)
+                            .then(|| serde_json::to_string(&as_created(lead.clone(), from)).ok().map(|json| packed::pack(&json)))
+                            .flatten();
+                        Incoming { lead, created_packed }
                     });
                     Checked::Change { change, lead }
                 }
@@ -299,6 +301,7 @@ impl<'a> Work<'a> {
             attr: attr.to_owned(),
             old_value: old,
             new_value: Some(new),
+            packed_new_value: None,
             overwritten,
             at: self.at.clone(),
         }
@@ -390,11 +393,18 @@ impl<'a> Work<'a> {
         incoming: &'a Incoming,
     ) -> Result<ChangeResult, sqlx::Error> {
         let lead = as_created(incoming.lead.clone(), from);
-        let json = match &incoming.created_json {
-            Some(json) => json.clone(),
-            None => serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        let packed = match &incoming.created_packed {
+            Some(packed) => packed.clone(),
+            None => packed::pack(&serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?),
         };
-        self.history.push(self.entry(pusher, change, "created", None, json, false));
+        self.history.push(HistoryEntry::created(
+            lead.id.to_string(),
+            Some(change.change_id.to_string()),
+            pusher.user.id,
+            pusher.device_id.to_owned(),
+            packed,
+            self.at.clone(),
+        ));
         let seq = self.take_seq();
         let id = lead.id;
         self.stored.insert(id, StoredLead::first_version(pusher.user.id, seq, lead));

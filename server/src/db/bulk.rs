@@ -9,12 +9,7 @@ use sqlx::AnyConnection;
 
 use super::is_postgres;
 
-/// How a column's JSON value becomes an SQL value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Int,
-}
+pub use super::dialect::Kind;
 
 /// Inserts `rows` (each as many values as `columns`, JSON strings, integers or null) into
 /// `table`; `suffix` follows the statement (an `ON CONFLICT …` clause).
@@ -33,11 +28,7 @@ pub async fn insert(
     let values = columns
         .iter()
         .enumerate()
-        .map(|(i, (_, kind))| match (postgres, kind) {
-            (false, _) => format!("r.value ->> {i}"),
-            (true, Kind::Text) => format!("r.value ->> {i}"),
-            (true, Kind::Int) => format!("(r.value ->> {i})::bigint"),
-        })
+        .map(|(i, (_, kind))| super::dialect::json_element(postgres, "r.value", i, *kind))
         .collect::<Vec<_>>()
         .join(", ");
     // SQLite's `json_each` gives each row back as text, and every `->>` would parse that text
@@ -74,6 +65,19 @@ pub async fn fetch_where_in(conn: &mut AnyConnection, select: &str, column: &str
 /// A text value, or null.
 pub fn text(value: Option<&str>) -> Value {
     value.map_or(Value::Null, |v| Value::String(v.to_owned()))
+}
+
+/// Bytes (as hex text), or null.
+pub fn blob(value: Option<&[u8]>) -> Value {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    value.map_or(Value::Null, |bytes| {
+        let mut hex = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            hex.push(HEX[usize::from(b >> 4)] as char);
+            hex.push(HEX[usize::from(b & 15)] as char);
+        }
+        Value::String(hex)
+    })
 }
 
 /// An integer value, or null.

@@ -1,7 +1,24 @@
 //! The answers given to pushed changes, by change id: how a change delivered twice is applied once.
 
-use domain::sync::ChangeResult;
+use domain::sync::{ChangeResult, ChangeStatus, RejectReason};
+use domain::LeadId;
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
+
+/// An answer as recorded: the change id and the lead id are columns beside it. An answer recorded
+/// in full (as before) reads as well: its ids are ignored here.
+#[derive(Serialize, Deserialize)]
+struct Recorded {
+    status: ChangeStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<RejectReason>,
+}
+
+fn decode_error(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(error))
+}
 
 /// The answers already given to any of these changes, by change id.
 pub async fn find_many(
@@ -9,10 +26,18 @@ pub async fn find_many(
     change_ids: &[String],
 ) -> Result<std::collections::HashMap<String, ChangeResult>, sqlx::Error> {
     let mut found = std::collections::HashMap::new();
-    let rows = super::bulk::fetch_where_in(conn, "SELECT change_id, result FROM applied_changes", "change_id", change_ids).await?;
+    let rows = super::bulk::fetch_where_in(conn, "SELECT change_id, lead_id, result FROM applied_changes", "change_id", change_ids).await?;
     let read = |row: &sqlx::any::AnyRow| -> Result<(String, ChangeResult), sqlx::Error> {
-        let text: String = row.try_get("result")?;
-        Ok((row.try_get("change_id")?, serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?))
+        let (change_id, lead_id): (String, String) = (row.try_get("change_id")?, row.try_get("lead_id")?);
+        let recorded: Recorded = serde_json::from_str(&row.try_get::<String, _>("result")?).map_err(decode_error)?;
+        let result = ChangeResult {
+            change_id: change_id.parse().map_err(decode_error)?,
+            lead_id: LeadId(lead_id.parse().map_err(decode_error)?),
+            status: recorded.status,
+            version: recorded.version,
+            reason: recorded.reason,
+        };
+        Ok((change_id, result))
     };
     // An answer that cannot be read is as good as none: the change is decided again.
     let change_id = |row: &sqlx::any::AnyRow| row.try_get::<String, _>("change_id").unwrap_or_default();
@@ -28,7 +53,8 @@ pub async fn insert_many(conn: &mut AnyConnection, results: &[(ChangeResult, i64
     let rows = results
         .iter()
         .map(|(result, user_id)| {
-            let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            let recorded = Recorded { status: result.status, version: result.version, reason: result.reason.clone() };
+            let json = serde_json::to_string(&recorded).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             Ok(vec![
                 text(Some(&result.change_id.to_string())),
                 text(Some(&result.lead_id.to_string())),

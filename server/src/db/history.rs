@@ -19,16 +19,49 @@ pub struct HistoryEntry {
     pub old_value: Option<String>,
     /// JSON of the value after.
     pub new_value: Option<String>,
+    /// The value after in the packed form (`super::packed`), stored instead of `new_value`: a new
+    /// lead's `created` entry, packed where the change was checked. Readers of the trail get it
+    /// unpacked, in `new_value`.
+    #[serde(skip)]
+    pub packed_new_value: Option<Vec<u8>>,
     /// The old value was a concurrent edit (made after the version the change was based on) that
     /// this change replaced: kept here so a manager can see it.
     pub overwritten: bool,
     pub at: String,
 }
 
+/// The attribute name of the entry that records a new lead whole.
+pub const CREATED: &str = "created";
+
 /// Device name recorded in the trail for changes made in the manager workspace.
 pub const WEB_DEVICE: &str = "web";
 
 impl HistoryEntry {
+    /// The entry that records a new lead whole, as `packed` (`super::packed::pack` of its JSON):
+    /// the only copy of the lead until it first changes (see `super::leads`).
+    pub fn created(
+        lead_id: String,
+        change_id: Option<String>,
+        user_id: i64,
+        device_id: String,
+        packed: Vec<u8>,
+        at: String,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            lead_id,
+            change_id,
+            user_id,
+            device_id,
+            source: "sync",
+            attr: CREATED.to_owned(),
+            old_value: None,
+            new_value: None,
+            packed_new_value: Some(packed),
+            overwritten: false,
+            at,
+        }
+    }
+
     /// A change `user_id` made in the manager workspace.
     pub fn web(lead_id: &str, user_id: i64, attr: &str, old_value: Option<String>, new_value: Option<String>, at: &str) -> HistoryEntry {
         HistoryEntry {
@@ -40,6 +73,7 @@ impl HistoryEntry {
             attr: attr.to_owned(),
             old_value,
             new_value,
+            packed_new_value: None,
             overwritten: false,
             at: at.to_owned(),
         }
@@ -48,7 +82,7 @@ impl HistoryEntry {
 
 /// Appends entries to the trail.
 pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Result<(), sqlx::Error> {
-    use super::bulk::{int, text, Kind::Int, Kind::Text};
+    use super::bulk::{blob, int, text, Kind::Blob, Kind::Int, Kind::Text};
     let columns = [
         ("lead_id", Text),
         ("change_id", Text),
@@ -60,6 +94,7 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
         ("at", Text),
         ("old_value", Text),
         ("new_value", Text),
+        ("packed", Blob),
     ];
     let rows: Vec<Vec<serde_json::Value>> = entries
         .iter()
@@ -75,6 +110,7 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
                 text(Some(&e.at)),
                 text(e.old_value.as_deref()),
                 text(e.new_value.as_deref()),
+                blob(e.packed_new_value.as_deref()),
             ]
         })
         .collect();
@@ -84,10 +120,27 @@ pub async fn insert(conn: &mut AnyConnection, entries: &[HistoryEntry]) -> Resul
     Ok(())
 }
 
+/// The value after of a trail entry: its JSON, or its packed form unpacked. One that cannot be
+/// unpacked is shown as missing (and noted), not as a trail that cannot be read.
+fn new_value(row: &sqlx::any::AnyRow) -> Result<Option<String>, sqlx::Error> {
+    if let Some(json) = row.try_get::<Option<String>, _>("new_value")? {
+        return Ok(Some(json));
+    }
+    let Some(packed) = row.try_get::<Option<Vec<u8>>, _>("packed")? else { return Ok(None) };
+    match super::packed::unpack(&packed) {
+        Ok(json) => Ok(Some(json)),
+        Err(error) => {
+            let id = row.try_get::<i64, _>("id").map(|id| id.to_string()).unwrap_or_default();
+            super::unreadable::note("lead_history", &id, &error);
+            Ok(None)
+        }
+    }
+}
+
 /// A lead's trail, oldest first.
 pub async fn for_lead(conn: &mut AnyConnection, lead_id: &str) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, overwritten, at FROM lead_history WHERE lead_id = $1 ORDER BY id",
+        "SELECT id, lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, packed, overwritten, at FROM lead_history WHERE lead_id = $1 ORDER BY id",
     )
     .bind(lead_id)
     .fetch_all(conn)
@@ -103,7 +156,8 @@ pub async fn for_lead(conn: &mut AnyConnection, lead_id: &str) -> Result<Vec<His
                 source: if source == "web" { "web" } else { "sync" },
                 attr: r.try_get("attr")?,
                 old_value: r.try_get("old_value")?,
-                new_value: r.try_get("new_value")?,
+                new_value: new_value(r)?,
+                packed_new_value: None,
                 overwritten: r.try_get::<i64, _>("overwritten")? != 0,
                 at: r.try_get("at")?,
             })

@@ -4,15 +4,21 @@
 //! change sequence (for pulls).
 //!
 //! A lead still as it was first stored has no JSON of its own (`data` is NULL): the audit
-//! trail's `created` entry holds it, and the reads here take it from there. Its first change
-//! writes `data`. Why: the lead row and that entry held the same ~800 bytes, and bytes are what a
-//! sync's transaction costs the disk (20 tablets' backlogs: ~25% more leads per second).
+//! trail's `created` entry holds it, packed (`super::packed`), and the reads here take it from
+//! there. Its first change writes `data`. Why: the lead row and that entry held the same ~800
+//! bytes, and bytes are what a sync's transaction costs the disk (20 tablets' backlogs: ~25% more
+//! leads per second).
 
 use std::collections::BTreeMap;
+
+use std::sync::OnceLock;
 
 use domain::sync::LeadAttr;
 use domain::Lead;
 use sqlx::{AnyConnection, Row};
+
+use super::dialect::{is_postgres, text_as_blob};
+use super::history::CREATED;
 
 /// A lead with the server's bookkeeping.
 #[derive(Clone, Debug)]
@@ -54,16 +60,31 @@ fn decode_attr_versions(text: &str) -> Result<BTreeMap<LeadAttr, i64>, sqlx::Err
     Ok(versions)
 }
 
-/// The columns [`from_row`] reads, for a query `FROM leads`.
-const COLUMNS: &str = "id, owner_id, version, seq, attr_versions, \
-     COALESCE(data, (SELECT h.new_value FROM lead_history h WHERE h.lead_id = leads.id AND h.attr = 'created' ORDER BY h.id LIMIT 1)) AS data";
+/// The columns [`from_row`] reads, for a query `FROM leads` on `conn`'s engine. `body` is the
+/// lead's JSON as bytes: its own, or else its trail's `created` entry's, packed or as JSON.
+fn columns(conn: &AnyConnection) -> &'static str {
+    fn build(postgres: bool) -> String {
+        let (data, first_json) = (text_as_blob(postgres, "data"), text_as_blob(postgres, "h.new_value"));
+        format!(
+            "id, owner_id, version, seq, attr_versions, COALESCE({data}, (SELECT COALESCE(h.packed, {first_json}) FROM lead_history h \
+             WHERE h.lead_id = leads.id AND h.attr = '{CREATED}' ORDER BY h.id LIMIT 1)) AS body"
+        )
+    }
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    match is_postgres(conn) {
+        false => SQLITE.get_or_init(|| build(false)),
+        true => POSTGRES.get_or_init(|| build(true)),
+    }
+}
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredLead, sqlx::Error> {
+    let body = super::packed::unpack(&row.try_get::<Vec<u8>, _>("body")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     Ok(StoredLead {
         owner_id: row.try_get("owner_id")?,
         version: row.try_get("version")?,
         seq: row.try_get("seq")?,
-        lead: decode(&row.try_get::<String, _>("data")?)?,
+        lead: decode(&body)?,
         attr_versions: decode_attr_versions(&row.try_get::<String, _>("attr_versions")?)?,
     })
 }
@@ -80,7 +101,7 @@ fn readable(rows: &[sqlx::any::AnyRow]) -> Vec<StoredLead> {
 
 /// The lead with this id; `None` also when its row cannot be read (noted in `super::unreadable`).
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredLead>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM leads WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(&format!("SELECT {} FROM leads WHERE id = $1", columns(conn))).bind(id).fetch_optional(conn).await?;
     Ok(readable(row.as_slice()).pop())
 }
 
@@ -93,7 +114,7 @@ pub struct Found {
 /// The stored leads with these ids.
 pub async fn find_many(conn: &mut AnyConnection, ids: &[String]) -> Result<Found, sqlx::Error> {
     let mut found = Found { leads: Default::default(), unreadable: Default::default() };
-    for row in super::bulk::fetch_where_in(conn, &format!("SELECT {COLUMNS} FROM leads"), "id", ids).await? {
+    for row in super::bulk::fetch_where_in(conn, &format!("SELECT {} FROM leads", columns(conn)), "id", ids).await? {
         match from_row(&row) {
             Ok(stored) => {
                 found.leads.insert(stored.lead.id, stored);
@@ -198,7 +219,7 @@ pub async fn committed_sequence(conn: &mut AnyConnection) -> Result<i64, sqlx::E
 /// Leads whose latest change is numbered after `after` and up to `upto`, in sequence order, at
 /// most `limit`.
 pub async fn changed_between(conn: &mut AnyConnection, after: i64, upto: i64, limit: i64) -> Result<Vec<StoredLead>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM leads WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"))
+    let rows = sqlx::query(&format!("SELECT {} FROM leads WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3", columns(conn)))
         .bind(after)
         .bind(upto)
         .bind(limit)
@@ -222,7 +243,7 @@ pub async fn changed_since(
         _ if super::is_postgres(conn) => "seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
         _ => "seq NOT IN (SELECT value FROM json_each($3))",
     };
-    let sql = format!("SELECT {COLUMNS} FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2");
+    let sql = format!("SELECT {} FROM leads WHERE {owner} seq > $1 AND {skipped} ORDER BY seq LIMIT $2", columns(conn));
     let skip = (!skip.is_empty()).then(|| serde_json::Value::from(skip).to_string());
     let rows = sqlx::query(&sql).bind(cursor).bind(limit).bind(skip).bind(owner_id).fetch_all(conn).await?;
     Ok(readable(&rows))

@@ -4,11 +4,13 @@
 
 pub mod bulk;
 pub mod changes;
+pub mod dialect;
 pub mod duplicates;
 pub mod facts;
 pub mod followup;
 pub mod history;
 pub mod leads;
+pub mod packed;
 pub mod reports;
 pub mod review;
 pub mod sessions;
@@ -24,6 +26,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
+
+pub use dialect::is_postgres;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -200,11 +204,6 @@ fn prepare_sqlite_file(url: &str) -> Result<String, DbError> {
 /// The current instant as stored: RFC 3339 with milliseconds.
 pub fn now_text() -> String {
     domain::time::rfc3339::format(domain::time::now())
-}
-
-/// Whether `conn` is to PostgreSQL (the SQL of some statements differs by engine).
-pub fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
 /// `$first, $first+1, …` for `count` bound values (both engines read `$N`).
