@@ -637,7 +637,7 @@ async function oursAlone(rounds) {
     const o2 = await oursDevices(perDevice);
     console.log(`round ${r}: 1 device ${fmt(o1.leads_per_s)} leads/s (p50 ${o1.latency_ms.p50} ms); ${DEVICES} devices `
       + `${fmt(o2.leads_per_s)} leads/s, p50 ${o2.latency_ms.p50} ms, p99 ${o2.latency_ms.p99} ms; on disk ${mb(o1.bytes.total)} MB`);
-    for (const [name, bytes] of Object.entries(o1.bytes.tables ?? {})) console.log(`    ${name.padEnd(28)} ${mb(bytes).padStart(7)} MB`);
+    for (const [name, bytes] of Object.entries(o1.bytes.tables ?? {}).filter(([, b]) => b >= 50_000)) console.log(`    ${name.padEnd(28)} ${mb(bytes).padStart(7)} MB`);
   }
 }
 
