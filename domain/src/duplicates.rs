@@ -71,9 +71,13 @@ pub fn normalize_company(name: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// The keys a lead can be matched on, each with its kind.
+/// The keys a lead can be matched on, each with its kind; none for a withdrawn lead, which is
+/// nobody's duplicate.
 pub fn keys(lead: &Lead) -> Vec<(KeyKind, String)> {
     let mut keys = Vec::new();
+    if lead.withdrawn.is_some() {
+        return keys;
+    }
     if let Some(mobile) = &lead.mobile {
         keys.push((KeyKind::Mobile, mobile.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()));
     }

@@ -27,6 +27,8 @@ pub enum LeadField {
     Consent,
     Notes,
     NextFollowUp,
+    /// The officer's withdrawal of the lead: set by the device, not typed.
+    Withdrawn,
     /// When the lead was captured: set by the device's clock, not typed.
     CapturedAt,
     /// When the lead was last changed: set by the device's clock, not typed.
@@ -57,6 +59,7 @@ impl LeadField {
             LeadField::Consent => "consent",
             LeadField::Notes => "notes",
             LeadField::NextFollowUp => "next_follow_up",
+            LeadField::Withdrawn => "withdrawn",
             LeadField::CapturedAt => "captured_at",
             LeadField::UpdatedAt => "updated_at",
         }

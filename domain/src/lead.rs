@@ -26,6 +26,7 @@ mod max {
     pub const EVENT: usize = 100;
     pub const NOTES: usize = 2000;
     pub const CONSENT_VERSION: usize = 32;
+    pub const REASON: usize = 200;
 }
 
 /// A lead's identity, made on the device that captured it (UUID v4), so it never needs a server.
@@ -106,6 +107,28 @@ pub struct Consent {
     pub given_at: DateTime<Utc>,
 }
 
+/// A lead its officer withdrew (deleted on the tablet): the server keeps it, out of every list and
+/// figure of the workspace, and sends it to the officer's tablets so that each drops its copy. A
+/// manager can restore it (the withdrawal is then `None` again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    #[serde(with = "crate::time::rfc3339")]
+    pub at: DateTime<Utc>,
+    /// The user name of who withdrew it: the server records the pushing officer's, whatever the
+    /// tablet sent.
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Withdrawal {
+    /// Whether a lead at `stage` may be withdrawn from a tablet: only before it became a project
+    /// (lead or screened). Past that, the project record belongs to the district's figures.
+    pub fn allowed_at(stage: crate::PipelineStage) -> bool {
+        matches!(stage, crate::PipelineStage::Lead | crate::PipelineStage::Screened)
+    }
+}
+
 /// Who captured a lead, where and when: set by the device, not typed by the officer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadMeta {
@@ -148,6 +171,9 @@ pub struct Lead {
     /// the tablet. Absent in leads stored before the pipeline existed.
     #[serde(default, skip_serializing_if = "Pipeline::is_fresh")]
     pub pipeline: Pipeline,
+    /// Set when the officer withdrew the lead; absent on every lead in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal>,
     #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,
     #[serde(with = "crate::time::rfc3339")]
@@ -201,7 +227,14 @@ impl Lead {
         // JSON escapes a quote or backslash with one more byte and a control character with up to
         // six: counting each character as six bytes covers any text.
         let reason = self.pipeline.reason.as_ref().map_or(0, |r| r.chars().count() * 6);
-        texts.iter().flatten().map(|t| t.chars().count() * 6).sum::<usize>() + city * 6 + reason + 60 * self.pipeline.funds.len() + 1800
+        let withdrawn =
+            self.withdrawn.as_ref().map_or(0, |w| (w.by.chars().count() + w.reason.as_ref().map_or(0, |r| r.chars().count())) * 6 + 80);
+        texts.iter().flatten().map(|t| t.chars().count() * 6).sum::<usize>()
+            + city * 6
+            + reason
+            + withdrawn
+            + 60 * self.pipeline.funds.len()
+            + 1800
     }
 
     /// Whether `query` occurs in the company or contact name (ignoring the case of Latin letters;
@@ -249,6 +282,8 @@ pub struct LeadDraft {
     pub next_follow_up: String,
     /// Not edited in the form: carried through so that editing a lead keeps its stage.
     pub pipeline: Pipeline,
+    /// Not edited in the form either: carried through.
+    pub withdrawn: Option<Withdrawal>,
 }
 
 /// Collects field errors while a draft is parsed, so that every wrong field is reported at once.
@@ -300,6 +335,7 @@ impl LeadDraft {
             notes: text(&lead.notes),
             next_follow_up: lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
             pipeline: lead.pipeline.clone(),
+            withdrawn: lead.withdrawn.clone(),
         }
     }
 
@@ -348,6 +384,7 @@ impl LeadDraft {
             }
         };
         let notes = errors.check(F::Notes, text::optional(&self.notes, max::NOTES));
+        let withdrawn = errors.check(F::Withdrawn, parse_withdrawal(self.withdrawn.as_ref()));
         let next_follow_up = errors.check(F::NextFollowUp, parse_date(&self.next_follow_up));
         for (field, at) in [(F::CapturedAt, meta.captured_at), (F::UpdatedAt, meta.updated_at)] {
             if !crate::time::in_range(at) {
@@ -378,6 +415,7 @@ impl LeadDraft {
                 notes,
                 next_follow_up,
                 pipeline: self.pipeline.clone(),
+                withdrawn,
                 captured_at: meta.captured_at,
                 updated_at: meta.updated_at,
                 captured_by: meta.captured_by,
@@ -419,6 +457,20 @@ fn code_or_none<T>(code: &str, from_code: impl Fn(&str) -> Option<T>) -> Result<
         return Ok(None);
     }
     from_code(code).map(Some).ok_or(FieldErrorKind::UnknownChoice)
+}
+
+/// A withdrawal as it may be stored: its instant one a clock gives, who and why short single lines.
+fn parse_withdrawal(withdrawal: Option<&Withdrawal>) -> Result<Option<Withdrawal>, FieldErrorKind> {
+    let Some(w) = withdrawal else { return Ok(None) };
+    if !crate::time::in_range(w.at) {
+        return Err(FieldErrorKind::ClockOutOfRange);
+    }
+    let by = text::required(&w.by, max::PERSON)?;
+    let reason = match &w.reason {
+        Some(reason) => text::optional(reason, max::REASON)?,
+        None => None,
+    };
+    Ok(Some(Withdrawal { at: w.at, by, reason }))
 }
 
 fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {

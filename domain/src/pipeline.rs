@@ -111,6 +111,9 @@ pub struct StageChange {
     pub signing: Option<Signing>,
     /// The actual investment arrived so far, when the manager records it.
     pub actual_to_date: Option<Wan>,
+    /// The day that figure was reached: the change's own date (`on`) when none is given, so that
+    /// a funds reading never has to borrow the signing's date, nor move it.
+    pub funds_on: Option<NaiveDate>,
 }
 
 /// Why a stage change is refused. Codes, not sentences: the UI translates them.
@@ -130,6 +133,8 @@ pub enum StageError {
     DateBeforeSigning,
     #[error("the actual investment must be between 0 and 10,000 亿元, and only for a signed project")]
     InvalidActual,
+    #[error("money cannot arrive before the project was signed")]
+    FundsBeforeSigning,
     #[error("nothing changes")]
     NoChange,
 }
@@ -145,6 +150,7 @@ impl StageError {
             StageError::InvalidFdi => "invalid_fdi",
             StageError::DateBeforeSigning => "date_before_signing",
             StageError::InvalidActual => "invalid_actual",
+            StageError::FundsBeforeSigning => "funds_before_signing",
             StageError::NoChange => "no_change",
         }
     }
@@ -201,7 +207,9 @@ impl Pipeline {
     /// - moving forward records the date of every stage reached on the way that has none yet;
     ///   moving back clears the dates (and signing) of the stages left;
     /// - no stage after signing is dated before the signing;
-    /// - an actual-investment figure adds a reading, dated with the change.
+    /// - an actual-investment figure adds a reading, dated with its own date (the change's when it
+    ///   has none), never before the signing; it takes its place among the readings by date and
+    ///   replaces one of the same day.
     pub fn apply(&self, change: &StageChange) -> Result<Pipeline, StageError> {
         let reason = text::optional(&change.reason, MAX_REASON).map_err(|_| StageError::ReasonTooLong { max: MAX_REASON })?;
         let from = self.stage;
@@ -258,9 +266,14 @@ impl Pipeline {
             if actual.0 < 0 || actual.0 > MAX_WAN || (actual.0 > 0 && !next.stage.is_signed()) {
                 return Err(StageError::InvalidActual);
             }
-            if actual != next.actual_to_date() {
-                next.funds.retain(|r| r.on < change.on);
-                next.funds.push(FundsReading { on: change.on, to_date: actual });
+            let on = change.funds_on.unwrap_or(change.on);
+            if next.signing.as_ref().is_some_and(|s| on < s.signed_on) {
+                return Err(StageError::FundsBeforeSigning);
+            }
+            if actual != next.actual_on(on) {
+                next.funds.retain(|r| r.on != on);
+                let at = next.funds.partition_point(|r| r.on < on);
+                next.funds.insert(at, FundsReading { on, to_date: actual });
             }
         }
         if next == *self {
@@ -279,8 +292,13 @@ mod tests;
 #[serde(default)]
 pub struct StageForm {
     pub to: String,
-    /// `YYYY-MM-DD`.
+    /// The day the new stage was reached, `YYYY-MM-DD`.
     pub on: String,
+    /// The signing's date: prefilled with the recorded one, so that saving the form at the
+    /// signed stage keeps it; when empty, a first signing takes `on`.
+    pub signed_on: String,
+    /// The day the actual-investment figure was reached; when empty, `on`.
+    pub funds_on: String,
     pub reason: String,
     /// Agreed investment in 万元.
     pub agreed_wan: String,
@@ -340,6 +358,19 @@ fn whole(raw: &str, max: i64) -> Result<Option<i64>, StageFormError> {
     }
 }
 
+/// A date of the form, `YYYY-MM-DD` in the years 2000 to 2099, or none when left empty.
+fn date(raw: &str) -> Result<Option<NaiveDate>, StageFormError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let on = crate::time::optional_date::parse(raw).ok_or(StageFormError::BadDate)?;
+    if !crate::time::date_in_range(on) {
+        return Err(StageFormError::DateOutOfRange);
+    }
+    Ok(Some(on))
+}
+
 impl StageForm {
     /// The form prefilled for a lead at `current`: the next stage, today, the recorded figures.
     pub fn for_pipeline(current: &Pipeline, today: NaiveDate, out_of_province: bool) -> StageForm {
@@ -348,6 +379,8 @@ impl StageForm {
         StageForm {
             to: next.unwrap_or(current.stage).code().to_owned(),
             on: today.to_string(),
+            signed_on: signing.map(|s| s.signed_on.to_string()).unwrap_or_default(),
+            funds_on: today.to_string(),
             reason: String::new(),
             agreed_wan: signing.map(|s| s.agreed_investment.0.to_string()).unwrap_or_default(),
             out_of_province: signing.map_or(out_of_province, |s| s.out_of_province).then(|| "on".to_owned()),
@@ -359,13 +392,13 @@ impl StageForm {
 
     /// Reads the form against the lead's `current` pipeline. A signing record is read when the
     /// lead is being signed (or re-signed at the signed stage), so later stages never move the
-    /// signing date.
+    /// signing date; and its date is the one recorded unless `signed_on` says otherwise, so a
+    /// funds reading saved at the signed stage leaves the signing where it was.
     pub fn parse(&self, current: &Pipeline) -> Result<StageChange, StageFormError> {
         let to = PipelineStage::from_code(self.to.trim()).ok_or(StageFormError::UnknownChoice)?;
-        let on = crate::time::optional_date::parse(self.on.trim()).ok_or(StageFormError::BadDate)?;
-        if !crate::time::date_in_range(on) {
-            return Err(StageFormError::DateOutOfRange);
-        }
+        let on = date(&self.on)?.ok_or(StageFormError::BadDate)?;
+        let signed_on = date(&self.signed_on)?.or(current.signing.as_ref().map(|s| s.signed_on)).unwrap_or(on);
+        let funds_on = date(&self.funds_on)?.unwrap_or(on);
         let agreed = whole(&self.agreed_wan, crate::money::MAX_WAN)?;
         let fdi = whole(&self.fdi_usd, MAX_FDI_USD)?.unwrap_or(0);
         let supervision = match self.supervision.trim() {
@@ -376,7 +409,7 @@ impl StageForm {
         let signing = match agreed {
             Some(amount) if signing_now => Some(Signing {
                 agreed_investment: Wan(amount),
-                signed_on: on,
+                signed_on,
                 out_of_province: self.out_of_province.is_some(),
                 fdi_usd: fdi,
                 supervision,
@@ -384,7 +417,7 @@ impl StageForm {
             _ => None,
         };
         // An unchanged figure is not a new reading.
-        let actual = whole(&self.actual_wan, crate::money::MAX_WAN)?.map(Wan).filter(|a| *a != current.actual_to_date());
-        Ok(StageChange { to, on, reason: self.reason.clone(), signing, actual_to_date: actual })
+        let actual = whole(&self.actual_wan, crate::money::MAX_WAN)?.map(Wan).filter(|a| *a != current.actual_on(funds_on));
+        Ok(StageChange { to, on, reason: self.reason.clone(), signing, actual_to_date: actual, funds_on: Some(funds_on) })
     }
 }

@@ -71,6 +71,7 @@ lead_attrs! {
     Notes => notes,
     NextFollowUp => next_follow_up,
     Pipeline => pipeline,
+    Withdrawn => withdrawn,
 }
 
 /// One change to one lead, as the tablet queued it.
@@ -122,6 +123,9 @@ pub enum RejectReason {
     Invalid { errors: Vec<FieldError> },
     /// The change names no attribute, or its base version is ahead of the server's.
     Malformed { message: String },
+    /// A withdrawal (a delete on the tablet) of a lead that has become a project: past
+    /// "screened", only a manager can take a lead out of the figures.
+    NotWithdrawable { stage: crate::PipelineStage },
 }
 
 /// The server's answer to one change.
@@ -207,10 +211,34 @@ mod tests {
         // A fresh pipeline is left out of the JSON: use a lead that has moved on.
         let mut moved = lead();
         moved.pipeline.stage = crate::PipelineStage::Screened;
+        moved.withdrawn = Some(crate::Withdrawal { at: moved.captured_at, by: "li".into(), reason: None });
         let json = serde_json::to_value(moved).unwrap();
         for attr in LeadAttr::ALL {
             assert!(json.get(attr.name()).is_some(), "{attr:?}");
         }
+    }
+
+    #[test]
+    fn a_withdrawal_is_checked_like_any_field_and_kept_through_an_edit() {
+        let mut withdrawn = lead();
+        withdrawn.withdrawn = Some(crate::Withdrawal { at: withdrawn.captured_at, by: " li ".into(), reason: Some("重复录入".into()) });
+        let normalized = withdrawn.normalized().expect("a withdrawal is valid");
+        assert_eq!(normalized.withdrawn.as_ref().map(|w| w.by.as_str()), Some("li"), "trimmed like any text");
+        assert_eq!(crate::LeadDraft::from_lead(&normalized).parse(normalized.meta()).unwrap().withdrawn, normalized.withdrawn);
+
+        let mut too_long = withdrawn.clone();
+        too_long.withdrawn.as_mut().unwrap().reason = Some("很".repeat(201));
+        let errors = too_long.normalized().unwrap_err();
+        assert_eq!(errors[0].field, crate::LeadField::Withdrawn);
+        let mut nobody = withdrawn.clone();
+        nobody.withdrawn.as_mut().unwrap().by = "  ".into();
+        assert_eq!(nobody.normalized().unwrap_err()[0].field, crate::LeadField::Withdrawn);
+
+        // Absent from a lead in use: stored leads and sync requests stay as they were.
+        assert!(!serde_json::to_string(&lead()).unwrap().contains("withdrawn"));
+        assert!(crate::Withdrawal::allowed_at(crate::PipelineStage::Screened));
+        assert!(!crate::Withdrawal::allowed_at(crate::PipelineStage::Negotiating));
+        assert!(!crate::Withdrawal::allowed_at(crate::PipelineStage::Dropped));
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn step(pipeline: &mut Pipeline, change: StageChange) {
 }
 
 fn to(stage: PipelineStage, on: NaiveDate) -> StageChange {
-    StageChange { to: stage, on, reason: String::new(), signing: None, actual_to_date: None }
+    StageChange { to: stage, on, reason: String::new(), signing: None, actual_to_date: None, funds_on: None }
 }
 
 /// One generated lead, captured in `year` by `officer`, moved along the pipeline up to `last_day`.
@@ -165,6 +165,7 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
         notes: None,
         next_follow_up: None,
         pipeline,
+        withdrawn: None,
         captured_at,
         updated_at: captured_at,
         captured_by: officer.to_owned(),

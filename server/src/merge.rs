@@ -3,7 +3,6 @@
 //! the other is dropped with a reason naming the survivor. Both get new versions and places in the
 //! change sequence, so both officers' tablets see the outcome; the trail records every change.
 
-use domain::sync::LeadAttr;
 use domain::{Lead, PipelineStage, StageChange};
 
 use crate::db::history::HistoryEntry;
@@ -22,10 +21,6 @@ pub enum MergeError {
     AlreadyMerged,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
-    serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// Merges the leads `one` and `other`; `reason` is the dropped lead's reason (it gets the
@@ -55,29 +50,20 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     let keep_id = domain::duplicates::survivor(&a.lead, &b.lead).0.id;
     let (mut keep, mut absorb): (StoredLead, StoredLead) = if keep_id == a.lead.id { (a, b) } else { (b, a) };
     let at = now_text();
-    let mut entries = Vec::new();
 
     let merged = domain::duplicates::merge(&keep.lead, &absorb.lead);
-    let changed = keep.lead.changed_attrs(&merged);
-    let (old, new) = (json(&keep.lead)?, json(&merged)?);
-    keep.version += 1;
-    keep.seq = first_seq;
-    for attr in &changed {
-        keep.attr_versions.insert(*attr, keep.version);
-        entries.push(HistoryEntry::web(
-            &keep.lead.id.to_string(),
-            manager.id,
-            attr.name(),
-            Some(old[attr.name()].to_string()),
-            Some(new[attr.name()].to_string()),
-            &at,
-        ));
-    }
+    let mut entries = crate::web_edit::record(&mut keep, merged, first_seq, manager, &at)?;
     entries.push(HistoryEntry::web(&keep.lead.id.to_string(), manager.id, "merged", None, Some(absorb.lead.id.to_string()), &at));
-    keep.lead = merged;
 
     let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
-    let drop = StageChange { to: PipelineStage::Dropped, on: today, reason: reason(&keep.lead), signing: None, actual_to_date: None };
+    let drop = StageChange {
+        to: PipelineStage::Dropped,
+        on: today,
+        reason: reason(&keep.lead),
+        signing: None,
+        actual_to_date: None,
+        funds_on: None,
+    };
     let dropped = if absorb.lead.pipeline.stage == PipelineStage::Dropped {
         let mut p = absorb.lead.pipeline.clone();
         p.reason = Some(drop.reason.clone());
@@ -85,18 +71,8 @@ pub async fn merge(db: &Db, manager: &User, one: &str, other: &str, reason: impl
     } else {
         absorb.lead.pipeline.apply(&drop).unwrap_or_else(|_| absorb.lead.pipeline.clone())
     };
-    entries.push(HistoryEntry::web(
-        &absorb.lead.id.to_string(),
-        manager.id,
-        LeadAttr::Pipeline.name(),
-        Some(json(&absorb.lead.pipeline)?.to_string()),
-        Some(json(&dropped)?.to_string()),
-        &at,
-    ));
-    absorb.version += 1;
-    absorb.seq = first_seq + 1;
-    absorb.attr_versions.insert(LeadAttr::Pipeline, absorb.version);
-    absorb.lead.pipeline = dropped;
+    let absorbed = Lead { pipeline: dropped, ..absorb.lead.clone() };
+    entries.extend(crate::web_edit::record(&mut absorb, absorbed, first_seq + 1, manager, &at)?);
 
     leads::update(&mut tx, &keep).await?;
     leads::update(&mut tx, &absorb).await?;

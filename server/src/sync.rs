@@ -12,7 +12,10 @@
 //! - so is a change the server cannot read (a `null` consent, an instant no clock gives), if it
 //!   names its change id and lead id; its answer is recorded like any other;
 //! - a new lead's provenance is the server's: its officer and device are the request's, and it
-//!   was captured no later than it arrived.
+//!   was captured no later than it arrived;
+//! - a withdrawal (a delete on the tablet) is kept as the lead's `withdrawn` attribute, by the
+//!   pushing officer, and only for a lead not yet past "screened"; a withdrawal of a lead the
+//!   server never had stores nothing.
 //!
 //! The batches of a writer's group are read in two queries, decided in memory in order (a lead or
 //! a change id may occur twice), and written with multi-row statements: a round trip per
@@ -23,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use domain::sync::{ChangeResult, ChangeStatus, LeadAttr, LeadChange, RejectReason};
-use domain::{FieldError, Lead, LeadId};
+use domain::{FieldError, Lead, LeadId, Withdrawal};
 use sqlx::AnyConnection;
 
 use crate::db::history::HistoryEntry;
@@ -323,6 +326,16 @@ impl<'a> Work<'a> {
             return Ok(rejected(change, RejectReason::Malformed { message }));
         }
         let Some(stored) = self.stored.get(&incoming.lead.id) else {
+            if incoming.lead.withdrawn.is_some() {
+                // Deleted on the tablet before the server had it: there is nothing to keep.
+                return Ok(ChangeResult {
+                    change_id: change.change_id,
+                    lead_id: incoming.lead.id,
+                    status: ChangeStatus::Applied,
+                    version: None,
+                    reason: None,
+                });
+            }
             return self.create(
                 Provenance { owner: &pusher.user.username, device_id: pusher.device_id, received_at },
                 pusher,
@@ -348,6 +361,16 @@ impl<'a> Work<'a> {
         let mut merged = stored.lead.clone();
         merged.take_attrs(incoming, &officer_attrs);
         merged.updated_at = merged.updated_at.max(incoming.updated_at.min(received_at));
+        // A withdrawal is the server's record of who withdrew the lead and when: the pushing
+        // officer, no later than it arrived; a lead withdrawn already stays as it was withdrawn.
+        merged.withdrawn = match (&stored.lead.withdrawn, merged.withdrawn.take()) {
+            (Some(first), Some(_)) => Some(first.clone()),
+            (None, Some(_)) if !Withdrawal::allowed_at(stored.lead.pipeline.stage) => {
+                return Ok(rejected(change, RejectReason::NotWithdrawable { stage: stored.lead.pipeline.stage }));
+            }
+            (None, Some(new)) => Some(Withdrawal { at: new.at.min(received_at), by: pusher.user.username.clone(), reason: new.reason }),
+            (_, None) => None,
+        };
         let merged = match merged.normalized() {
             Ok(lead) => lead,
             Err(errors) => return Ok(rejected(change, RejectReason::Invalid { errors })),

@@ -184,6 +184,52 @@ async fn a_managers_stage_change_reaches_the_officers_tablet_and_survives_its_ed
 }
 
 #[tokio::test]
+async fn recording_money_received_leaves_the_signing_date_alone() {
+    let app = spawn_app().await;
+    let device = officer_with_leads(&app, "wang.officer", vec![lead("天府食品有限公司")]).await;
+    let id = device.records.keys().next().unwrap().to_string();
+    let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
+    let signing = [("to", "signed"), ("on", "2026-01-01"), ("agreed_wan", "80000")];
+    assert_eq!(post_stage(&app, &manager, &id, &signing).await.status(), 303);
+
+    // The form as the lead's page shows it: the signing date prefilled, today for the money.
+    let page = app.client.get(app.url(&format!("/manage/leads/{id}"))).header("cookie", cookie(&manager)).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"name="signed_on" value="2026-01-01""#), "the signing date is prefilled");
+    let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive().to_string();
+    let reading = [
+        ("to", "signed"),
+        ("on", today.as_str()),
+        ("signed_on", "2026-01-01"),
+        ("agreed_wan", "80000"),
+        ("actual_wan", "20000"),
+        ("funds_on", today.as_str()),
+    ];
+    assert_eq!(post_stage(&app, &manager, &id, &reading).await.status(), 303);
+    // A client that sends no signing date at all (an older page) keeps it too.
+    let later = [("to", "signed"), ("on", "2026-11-30"), ("agreed_wan", "80000"), ("actual_wan", "30000"), ("funds_on", "2026-11-30")];
+    assert_eq!(post_stage(&app, &manager, &id, &later).await.status(), 303);
+
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let pipeline = server::db::leads::find(&mut conn, &id).await.unwrap().unwrap().lead.pipeline;
+    assert_eq!(pipeline.signing.map(|s| s.signed_on.to_string()), Some("2026-01-01".to_owned()), "still signed in 2026-Q1");
+    let readings: Vec<(String, i64)> = pipeline.funds.iter().map(|r| (r.on.to_string(), r.to_date.0)).collect();
+    let mut expected = vec![("2026-11-30".to_owned(), 30_000), (today.clone(), 20_000)];
+    expected.sort();
+    expected.dedup_by(|a, b| a.0 == b.0);
+    assert_eq!(readings.len(), expected.len(), "{readings:?}");
+    assert!(readings.iter().all(|(on, _)| expected.iter().any(|(e, _)| e == on)), "each reading on its own day: {readings:?}");
+
+    // Money cannot arrive before the signing: refused with the form's message, nothing stored.
+    let version = server::db::leads::find(&mut conn, &id).await.unwrap().unwrap().version;
+    let early = [("to", "signed"), ("on", "2026-11-30"), ("agreed_wan", "80000"), ("actual_wan", "40000"), ("funds_on", "2025-12-31")];
+    let response = post_stage(&app, &manager, &id, &early).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("到位资金的日期不能早于签约日期"));
+    assert_eq!(server::db::leads::find(&mut conn, &id).await.unwrap().unwrap().version, version);
+}
+
+#[tokio::test]
 async fn a_refused_stage_change_says_why_and_changes_nothing() {
     let app = spawn_app().await;
     let device = officer_with_leads(&app, "wang.officer", vec![lead("天府食品有限公司")]).await;
@@ -218,6 +264,13 @@ fn texts_of(html: &str, marker: &str) -> Vec<String> {
         .collect()
 }
 
+/// One cell of a sheet, as calamine reads it.
+fn cell(bytes: &[u8], sheet: &str, row: usize, col: usize) -> Data {
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("a valid .xlsx");
+    let range = workbook.worksheet_range(sheet).expect("the sheet exists");
+    range.get((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
 /// The rows of a sheet as text.
 fn sheet_rows(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid .xlsx");
@@ -249,6 +302,11 @@ async fn exports_hold_exactly_the_filtered_leads() {
         lead_in("粤海食品有限公司", IndustryChain::FoodBeverage, "四川行"),
     ];
     leads[0].intended_investment = Some(Wan(50_000));
+    // A contact reachable only by e-mail and WeChat: the export must carry both.
+    leads[1].mobile = None;
+    leads[1].email = Some("buyer@chuanwei.example".into());
+    leads[1].wechat = Some("chuanwei_buyer".into());
+    leads[1].contact_title = Some("采购总监".into());
     officer_with_leads(&app, "wang.officer", leads).await;
     let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
     let query = "?industry=food_beverage&event=%E8%A5%BF%E5%8D%9A%E4%BC%9A&sort=company";
@@ -259,20 +317,32 @@ async fn exports_hold_exactly_the_filtered_leads() {
     assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
     let text = csv.text().await.unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("线索编号,企业名称,联系人"), "{}", lines[0]);
+    assert!(lines[0].starts_with("线索编号,企业名称,统一社会信用代码,联系人,职务,手机,微信号,邮箱,"), "{}", lines[0]);
     assert_eq!(lines.len(), 4, "header and the three food leads of the fair: {lines:?}");
     assert!(text.contains("'=cmd"), "a formula is neutralised in CSV");
     assert!(!text.contains("远航医药") && !text.contains("粤海食品"));
+    let chuanwei = lines.iter().find(|l| l.contains("川味预制菜")).unwrap();
+    assert!(chuanwei.contains(",采购总监,,chuanwei_buyer,buyer@chuanwei.example,"), "title, WeChat and e-mail: {chuanwei}");
 
     let xlsx = get(format!("/manage/export/leads.xlsx{query}")).await.unwrap();
     assert_eq!(xlsx.status(), 200);
-    let rows = sheet_rows(xlsx.bytes().await.unwrap().to_vec(), "线索审核");
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let rows = sheet_rows(bytes.clone(), "线索审核");
     assert_eq!(rows[0][1], "企业名称");
     assert_eq!(rows.len(), 4);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {:?}", rows[0]));
     let companies: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
     assert_eq!(companies, ["=cmd|' /C calc'!A0 食品", "天府食品有限公司", "川味预制菜有限公司"], "sorted by company, text stays text");
     let tianfu = rows.iter().find(|r| r[1] == "天府食品有限公司").unwrap();
-    assert_eq!(tianfu[10], "50000", "amounts stay numbers");
+    assert_eq!(tianfu[column("意向投资额（万元）")], "50000", "amounts stay numbers");
+    let chuanwei = rows.iter().find(|r| r[1] == "川味预制菜有限公司").unwrap();
+    assert_eq!(chuanwei[column("邮箱")], "buyer@chuanwei.example");
+    assert_eq!(chuanwei[column("微信号")], "chuanwei_buyer");
+    assert_eq!(rows[0][column("阶段")..], ["阶段", "签约日期", "协议引资（万元）", "累计实际到位（万元）", "招商干部", "责任单位"]);
+    assert!(
+        matches!(cell(&bytes, "线索审核", 1, column("录入时间（北京时间）")), Data::DateTime(_)),
+        "the capture time is a date-time, not text"
+    );
 
     // The dashboard's list shows the same count.
     let html = get(format!("/manage/leads{query}")).await.unwrap().text().await.unwrap();
@@ -331,7 +401,8 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
     assert_eq!(rows[0][0], "2026 年第 4 季度");
     assert_eq!(rows[1], ["指标", "目标", "完成", "进度"]);
     let agreed = rows.iter().find(|r| r[0] == "协议引资").expect("agreed investment row");
-    assert_eq!(agreed[1..], ["10.00 亿元".to_owned(), "7.50 亿元".into(), "75%".into()]);
+    // Numbers a spreadsheet can add up, in 亿元, and the progress as a share.
+    assert_eq!(agreed[1..], ["10".to_owned(), "7.5".into(), "0.75".into()]);
     let bad = app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q5")).header("cookie", cookie(&admin)).send().await.unwrap();
     assert_eq!(bad.status(), 400);
 }

@@ -34,6 +34,8 @@ pub struct LeadDetail {
     /// Why the last stage change was refused: a `stage_error.<code>` code.
     pub error: Option<&'static str>,
     pub saved: bool,
+    /// The lead was just restored.
+    pub restored: bool,
     pub followup: FollowUpSection,
     /// Pairs this lead is in.
     pub duplicates: Vec<super::duplicates::PairView>,
@@ -168,11 +170,13 @@ fn stage_form(lang: Lang, csrf: &str, lead_id: &str, form: &StageForm, error: Op
             <div class="form-grid">
                 <label>{t(Key::ManageStageTo)}<select name="to" data-testid="stage-to">{stages}</select></label>
                 <label>{t(Key::ManageStageOn)}<input type="date" name="on" value=form.on.clone() required/></label>
+                <label>{t(Key::ManageStageSignedOnField)}<input type="date" name="signed_on" value=form.signed_on.clone() data-testid="stage-signed-on"/></label>
                 <label>{t(Key::ManageStageAgreed)}<input type="text" inputmode="numeric" name="agreed_wan" value=form.agreed_wan.clone() data-testid="stage-agreed"/></label>
                 <label>{t(Key::ManageStageFdi)}<input type="text" inputmode="numeric" name="fdi_usd" value=form.fdi_usd.clone()/></label>
                 <label>{t(Key::ManageStageSupervision)}<select name="supervision">{supervisions}</select></label>
                 <label class="check"><input type="checkbox" name="out_of_province" checked=form.out_of_province.is_some()/>{t(Key::ManageStageOutOfProvince)}</label>
-                <label>{t(Key::ManageStageActual)}<input type="text" inputmode="numeric" name="actual_wan" value=form.actual_wan.clone()/></label>
+                <label>{t(Key::ManageStageActual)}<input type="text" inputmode="numeric" name="actual_wan" value=form.actual_wan.clone() data-testid="stage-actual"/></label>
+                <label>{t(Key::ManageStageFundsOn)}<input type="date" name="funds_on" value=form.funds_on.clone() data-testid="stage-funds-on"/></label>
                 <label class="wide">{t(Key::ManageStageReason)}<input type="text" name="reason" value=form.reason.clone() maxlength="500"/></label>
             </div>
             <button type="submit" class="primary" data-testid="stage-submit">{t(Key::ManageStageSubmit)}</button>
@@ -300,6 +304,26 @@ fn duplicates_view(lang: Lang, csrf: &str, lead_id: &str, pairs: Vec<super::dupl
     })
 }
 
+/// A withdrawn lead's notice: who withdrew it, when and why, and the button that restores it.
+fn withdrawn_view(lang: Lang, csrf: &str, lead: &Lead) -> impl IntoView {
+    let t = move |key| lang.text(key);
+    lead.withdrawn.as_ref().map(|w| {
+        let said = crate::i18n::fill(t(Key::ManageWithdrawnNotice), &[("who", &w.by), ("at", &domain::time::format_shanghai(w.at))]);
+        let action = format!("/manage/leads/{}/restore", lead.id);
+        view! {
+            <section class="card notice warn" data-testid="lead-withdrawn" role="status">
+                <p><strong>{said}</strong></p>
+                {w.reason.clone().map(|r| view! { <p>{t(Key::ManageWithdrawnReason)}"："{r}</p> })}
+                <p class="muted">{t(Key::ManageWithdrawnExplained)}</p>
+                <form method="post" action=action class="inline">
+                    {super::csrf_input(csrf)}
+                    <button type="submit" class="primary" data-testid="restore">{t(Key::ManageWithdrawnRestore)}</button>
+                </form>
+            </section>
+        }
+    })
+}
+
 /// The lead page.
 pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
     let lang = frame.lang;
@@ -309,6 +333,8 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
     let body = view! {
         <p><a class="button" href="/manage/leads">{t(Key::ManageLeadBack)}</a></p>
         <h1 data-testid="lead-title">{lead.company_name.clone()}</h1>
+        {detail.restored.then(|| view! { <p class="form-ok" role="status" data-testid="restored">{t(Key::ManageWithdrawnRestored)}</p> })}
+        {withdrawn_view(lang, &frame.csrf, &lead)}
         <div class="lead-columns">
             <section class="card">
                 <h2>{t(Key::ManageLeadFields)}</h2>
@@ -325,7 +351,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
             <section class="card">
                 <h2>{t(Key::ManageLeadPipeline)}</h2>
                 {progress(lang, &lead)}
-                {stage_form(lang, &frame.csrf, &lead.id.to_string(), &detail.form, detail.error, detail.saved)}
+                {lead.withdrawn.is_none().then(|| stage_form(lang, &frame.csrf, &lead.id.to_string(), &detail.form, detail.error, detail.saved))}
                 {followup_view(lang, &frame.csrf, &lead.id.to_string(), detail.followup)}
             </section>
         </div>

@@ -9,6 +9,7 @@ pub mod followup;
 pub mod lead;
 pub mod leads;
 pub mod targets;
+pub mod withdrawn;
 
 use domain::Wan;
 use leptos::prelude::*;

@@ -1,95 +1,20 @@
 //! "Export my leads": every lead on the tablet as a CSV or JSON file, made and downloaded in the
 //! browser, so an officer has a backup even with no network at all.
 
-use domain::{csv, time::format_shanghai, Lead, MoneyUnit, Origin};
+use domain::{csv, Lead};
 
-use crate::i18n::{Key, Lang};
+use crate::i18n::Lang;
+use crate::lead_columns;
 
-/// The leads as CSV with headers in `lang`, amounts in 万元, times in Beijing time.
+/// The leads as CSV with headers in `lang`, every attribute a lead has (`lead_columns`): amounts
+/// in 万元, times in Beijing time.
 pub fn to_csv(leads: &[Lead], lang: Lang) -> String {
-    let t = |key| lang.text(key);
-    let headers = [
-        t(Key::ExportHeaderId),
-        t(Key::FieldCompanyName),
-        t(Key::FieldCreditCode),
-        t(Key::FieldContactName),
-        t(Key::FieldContactTitle),
-        t(Key::FieldMobile),
-        t(Key::FieldWechat),
-        t(Key::FieldEmail),
-        t(Key::FieldOrigin),
-        t(Key::FieldIndustry),
-        t(Key::FieldIndustrySegment),
-        t(Key::FieldIntendedProject),
-        &format!("{} ({})", t(Key::FieldIntendedInvestment), t(Key::UnitWan)),
-        t(Key::FieldTier),
-        t(Key::FieldIntent),
-        t(Key::FieldEvent),
-        t(Key::FieldReferrer),
-        t(Key::ExportHeaderConsentVersion),
-        t(Key::FieldNotes),
-        t(Key::FieldNextFollowUp),
-        t(Key::ExportHeaderCapturedAt),
-        t(Key::ExportHeaderUpdatedAt),
-        t(Key::ExportHeaderCapturedBy),
-        t(Key::ExportHeaderDeviceId),
-    ]
-    .map(str::to_owned);
     let mut out = String::from(csv::UTF8_BOM);
-    out.push_str(&csv::line(headers));
+    out.push_str(&csv::line(lead_columns::headers(lang)));
     for lead in leads {
-        out.push_str(&csv::line(row(lead, lang)));
+        out.push_str(&csv::line(lead_columns::values(lead, lang).iter().map(lead_columns::Value::text)));
     }
     out
-}
-
-fn row(lead: &Lead, lang: Lang) -> Vec<String> {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let origin = match &lead.origin {
-        None => String::new(),
-        Some(Origin::Domestic { province, city }) => {
-            let province = lang.text_of("province", province.code());
-            city.as_ref().map(|c| format!("{province} {c}")).unwrap_or(province)
-        }
-        Some(Origin::Foreign { country }) => lang.text_of("country", country),
-    };
-    let tiers = [
-        (lead.tier.fortune_global_500, Key::TierFortuneGlobal500),
-        (lead.tier.china_top_500, Key::TierChinaTop500),
-        (lead.tier.china_private_top_500, Key::TierChinaPrivateTop500),
-        (lead.tier.industry_leader, Key::TierIndustryLeader),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, key)| lang.text(*key))
-    .collect::<Vec<_>>()
-    .join("、");
-    vec![
-        lead.id.to_string(),
-        lead.company_name.clone(),
-        text(&lead.credit_code),
-        lead.contact_name.clone(),
-        text(&lead.contact_title),
-        text(&lead.mobile),
-        text(&lead.wechat),
-        text(&lead.email),
-        origin,
-        lead.industry.map(|i| lang.text_of("industry", i.code())).unwrap_or_default(),
-        lead.industry_segment.map(|s| lang.text_of("segment", s.code())).unwrap_or_default(),
-        text(&lead.intended_project),
-        lead.intended_investment.map(|w| w.format_in(MoneyUnit::Wan)).unwrap_or_default(),
-        tiers,
-        lang.text_of("intent", lead.intent.code()),
-        text(&lead.event),
-        text(&lead.referrer),
-        lead.consent.text_version.clone(),
-        text(&lead.notes),
-        lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
-        format_shanghai(lead.captured_at),
-        format_shanghai(lead.updated_at),
-        lead.captured_by.clone(),
-        lead.device_id.clone(),
-    ]
 }
 
 /// The leads as pretty-printed JSON, in the same shape the domain types serialize to. Made by the
@@ -122,7 +47,7 @@ pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{Consent, LeadDraft, LeadId, LeadMeta};
+    use domain::{Consent, LeadDraft, LeadId, LeadMeta, MoneyUnit};
 
     fn lead() -> Lead {
         let at = chrono::DateTime::parse_from_rfc3339("2026-09-20T16:30:00Z").unwrap().to_utc();

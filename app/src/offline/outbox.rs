@@ -64,6 +64,44 @@ impl OutboxEntry {
     }
 }
 
+/// A delete on the tablet: the officer withdraws the lead. It stays in the store, withdrawn (out
+/// of every list), until the server has the withdrawal; its change is queued like any edit. What
+/// [`withdraw`] decided.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Withdrawn {
+    /// The lead as withdrawn, to store and queue.
+    pub lead: Lead,
+    /// The server has never acknowledged the lead: the changes of it still queued (or refused)
+    /// are dropped, and the withdrawal carries every attribute. Either the server never got the
+    /// lead and stores nothing, or it did (its answer was lost) and records it withdrawn.
+    pub drop_queued: bool,
+}
+
+/// Why a lead cannot be deleted on the tablet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotWithdrawable {
+    /// It has become a project: only the office can take it out of the figures.
+    Stage(domain::PipelineStage),
+    /// It is withdrawn already.
+    Already,
+}
+
+/// The withdrawal of `record` by `by` (the officer's user name) at `at`, or why not.
+pub fn withdraw(record: &LeadRecord, by: &str, at: chrono::DateTime<chrono::Utc>) -> Result<Withdrawn, NotWithdrawable> {
+    let stage = record.lead.pipeline.stage;
+    if record.lead.withdrawn.is_some() {
+        return Err(NotWithdrawable::Already);
+    }
+    if !domain::Withdrawal::allowed_at(stage) {
+        return Err(NotWithdrawable::Stage(stage));
+    }
+    let by = if by.trim().is_empty() { record.lead.captured_by.clone() } else { by.to_owned() };
+    let mut lead = record.lead.clone();
+    lead.withdrawn = Some(domain::Withdrawal { at, by, reason: None });
+    lead.updated_at = lead.updated_at.max(at);
+    Ok(Withdrawn { lead, drop_queued: record.server_version == 0 })
+}
+
 /// Whether saving `lead` over `previous` changes anything the officer can change. A save that
 /// changes nothing is not stored at all: it would only move `updated_at` on the tablet, a change
 /// no sync would ever carry.
@@ -189,12 +227,14 @@ pub struct RoundState<'a> {
     pub still_queued: BTreeSet<String>,
     /// Changes refused in earlier rounds, kept for the officer (a short list).
     pub refused: &'a [OutboxEntry],
-    /// The tablet's records of the pulled leads (and of any lead whose record the store read whole).
+    /// The tablet's records of the pulled leads, of the acknowledged leads that are withdrawn,
+    /// and of any lead whose record the store read whole.
     pub local: BTreeMap<LeadId, LeadRecord>,
     /// The server version each other acknowledged lead's record holds (the store reads no more
     /// of them).
     pub versions: BTreeMap<LeadId, u64>,
-    /// For each pulled lead, how many of its changes the outbox holds before this round's removal.
+    /// For each pulled lead and each withdrawn lead of `local`, how many of its changes the
+    /// outbox holds before this round's removal.
     pub queued_per_lead: BTreeMap<LeadId, usize>,
 }
 
@@ -212,8 +252,12 @@ pub struct SyncPlan {
     pub records: Vec<LeadRecord>,
     /// New server versions of the other acknowledged leads: only that field of their record changes.
     pub versions_only: BTreeMap<LeadId, u64>,
-    /// Leads whose content on the tablet changed (to show).
+    /// Leads whose content on the tablet changed (to show; a withdrawn one leaves the list).
     pub changed: Vec<Lead>,
+    /// Withdrawn leads with nothing left to send: delete their records. The server sent them as
+    /// tombstones (withdrawn on this tablet or another of the officer's), or acknowledged the
+    /// withdrawal made here.
+    pub purge: Vec<LeadId>,
 }
 
 impl SyncPlan {
@@ -253,8 +297,19 @@ pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]
     let mut touched = BTreeSet::new();
     // Pulled leads first, judged against the tablet's copy as it was: the server's copy of a lead
     // this round acknowledged may differ from the tablet's (fields the server sets, merges).
+    let mut purge = BTreeSet::new();
     for server in pulled {
         let id = server.lead.id;
+        if server.lead.withdrawn.is_some() && !still_pending(id) {
+            // A tombstone: nothing of it is kept. Changes still to send go first; a later pull
+            // brings it again.
+            if records.remove(&id).is_some_and(|r| r.lead.withdrawn.is_none()) {
+                plan.changed.push(server.lead.clone());
+            }
+            touched.remove(&id);
+            purge.insert(id);
+            continue;
+        }
         let before = records.get(&id).map(|r| r.lead.clone());
         if let Some(record) = merge_pulled(records.get(&id), still_pending(id), server) {
             if before.as_ref() != Some(&record.lead) {
@@ -265,6 +320,9 @@ pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]
         }
     }
     for (lead_id, version) in &ack.versions {
+        if purge.contains(lead_id) {
+            continue;
+        }
         if let Some(record) = records.get_mut(lead_id) {
             if record.server_version < *version {
                 record.server_version = *version;
@@ -274,7 +332,18 @@ pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]
             plan.versions_only.insert(*lead_id, *version);
         }
     }
+    // A withdrawal made here and acknowledged (with a version, or with none when the server never
+    // had the lead), with nothing else of the lead left to send.
+    for (id, record) in &records {
+        if record.lead.withdrawn.is_some() && applied.iter().any(|e| e.change.lead.id == *id) && !still_pending(*id) {
+            purge.insert(*id);
+        }
+    }
+    for id in &purge {
+        touched.remove(id);
+    }
     plan.records = touched.into_iter().filter_map(|id| records.remove(&id)).collect();
+    plan.purge = purge.into_iter().collect();
     plan
 }
 

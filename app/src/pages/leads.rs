@@ -130,5 +130,8 @@ fn reject_text(lang: crate::i18n::Lang, reason: &domain::sync::RejectReason) -> 
             fill(lang.text(Key::RejectInvalid), &[("fields", &fields.join("、"))])
         }
         RejectReason::Malformed { message } => fill(lang.text(Key::RejectMalformed), &[("message", message)]),
+        RejectReason::NotWithdrawable { stage } => {
+            fill(lang.text(Key::RejectNotWithdrawable), &[("stage", &lang.text_of("stage", stage.code()))])
+        }
     }
 }

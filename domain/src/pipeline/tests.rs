@@ -11,7 +11,7 @@ fn signing(wan: i64, on: NaiveDate) -> Signing {
 }
 
 fn to(stage: PipelineStage, on: NaiveDate) -> StageChange {
-    StageChange { to: stage, on, reason: String::new(), signing: None, actual_to_date: None }
+    StageChange { to: stage, on, reason: String::new(), signing: None, actual_to_date: None, funds_on: None }
 }
 
 fn signed() -> Pipeline {
@@ -83,4 +83,61 @@ fn a_lead_without_a_pipeline_reads_as_a_fresh_lead() {
     let json = serde_json::to_string(&signed()).expect("serializes");
     assert!(json.contains(r#""stage":"signed""#), "{json}");
     assert!(json.contains(r#""supervision":"provincial""#), "{json}");
+}
+
+/// The form as the workspace shows it for `p` on `today`, with `edit` applied.
+fn form_for(p: &Pipeline, today: NaiveDate, edit: impl FnOnce(&mut StageForm)) -> StageChange {
+    let mut form = StageForm::for_pipeline(p, today, true);
+    edit(&mut form);
+    form.parse(p).expect("the form reads")
+}
+
+#[test]
+fn a_funds_reading_at_the_signed_stage_keeps_the_signing_date() {
+    let p = signed();
+    // The form as shown on 2023-12-02 for a project signed on 2023-03-01: the manager only types
+    // the money that has arrived.
+    let change = form_for(&p, day(12, 2), |f| {
+        f.to = "signed".into();
+        f.actual_wan = "8000".into();
+    });
+    let next = p.apply(&change).expect("a funds reading");
+    assert_eq!(next.signing.as_ref().map(|s| s.signed_on), Some(day(3, 1)), "the signing stays in its quarter");
+    assert_eq!(next.funds, vec![FundsReading { on: day(12, 2), to_date: Wan(8_000) }], "the money is booked on its own day");
+
+    // Money that arrived in the summer, recorded late, with its own date.
+    let change = form_for(&next, day(12, 3), |f| {
+        f.to = "signed".into();
+        f.actual_wan = "3000".into();
+        f.funds_on = "2023-07-15".into();
+    });
+    let later = next.apply(&change).expect("a backdated reading");
+    assert_eq!(later.funds.iter().map(|r| (r.on, r.to_date.0)).collect::<Vec<_>>(), vec![(day(7, 15), 3_000), (day(12, 2), 8_000)]);
+    assert_eq!(later.actual_on(day(9, 30)), Wan(3_000));
+    assert_eq!(later.signing.as_ref().map(|s| s.signed_on), Some(day(3, 1)));
+}
+
+#[test]
+fn the_signing_date_moves_only_when_edited() {
+    let p = signed();
+    let change = form_for(&p, day(12, 2), |f| {
+        f.to = "signed".into();
+        f.signed_on = "2023-02-20".into();
+    });
+    assert_eq!(p.apply(&change).expect("a corrected signing date").signing.map(|s| s.signed_on), Some(day(2, 20)));
+    // A first signing with the signing date left empty takes the stage's date.
+    let negotiating = Pipeline::default().apply(&to(PipelineStage::Negotiating, day(1, 5))).expect("negotiating");
+    let change = form_for(&negotiating, day(4, 9), |f| {
+        f.to = "signed".into();
+        f.agreed_wan = "1000".into();
+    });
+    assert_eq!(negotiating.apply(&change).expect("signed").signing.map(|s| s.signed_on), Some(day(4, 9)));
+}
+
+#[test]
+fn money_cannot_arrive_before_the_signing() {
+    let change = StageChange { actual_to_date: Some(Wan(10)), funds_on: Some(day(2, 28)), ..to(PipelineStage::Signed, day(3, 2)) };
+    assert_eq!(signed().apply(&change).unwrap_err(), StageError::FundsBeforeSigning);
+    let bad = StageForm { to: "signed".into(), on: "2023-03-02".into(), funds_on: "2023/03/02".into(), ..StageForm::default() };
+    assert_eq!(bad.parse(&signed()).unwrap_err(), StageFormError::BadDate);
 }

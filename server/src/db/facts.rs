@@ -43,8 +43,63 @@ pub async fn events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>,
     rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
 }
 
-/// Writes the facts and duplicate keys of these leads, replacing any they had.
+/// Writes the facts and duplicate keys of these leads, replacing any they had. A withdrawn lead
+/// has neither: it is listed in `lead_withdrawals` instead (and leaves it when restored).
 pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
+    let (withdrawn, live): (Vec<&StoredLead>, Vec<&StoredLead>) = leads.iter().copied().partition(|s| s.lead.withdrawn.is_some());
+    // A lead at its first version was never withdrawn: only later versions can have rows to leave.
+    let changed = |leads: &[&StoredLead]| leads.iter().filter(|s| s.version > 1).map(|s| s.lead.id.to_string()).collect::<Vec<_>>();
+    delete_where_in(conn, "lead_facts", &changed(&withdrawn)).await?;
+    delete_where_in(conn, "lead_withdrawals", &changed(&live)).await?;
+    write_withdrawals(conn, &withdrawn).await?;
+    write_facts(conn, &live).await?;
+    super::duplicates::index(conn, leads).await
+}
+
+async fn delete_where_in(conn: &mut AnyConnection, table: &str, ids: &[String]) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(500) {
+        let sql = format!("DELETE FROM {table} WHERE lead_id IN ({})", super::placeholders(1, chunk.len()));
+        chunk.iter().fold(sqlx::query(&sql), |q, id| q.bind(id.clone())).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn write_withdrawals(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
+    use super::bulk::{int, text, Kind::Int, Kind::Text};
+    const COLUMNS: [(&str, super::bulk::Kind); 7] = [
+        ("lead_id", Text),
+        ("owner_id", Int),
+        ("withdrawn_at", Text),
+        ("withdrawn_by", Text),
+        ("reason", Text),
+        ("company_name", Text),
+        ("contact_name", Text),
+    ];
+    let rows: Vec<Vec<serde_json::Value>> = leads
+        .iter()
+        .filter_map(|stored| {
+            let lead = &stored.lead;
+            let w = lead.withdrawn.as_ref()?;
+            Some(vec![
+                text(Some(&lead.id.to_string())),
+                int(Some(stored.owner_id)),
+                text(Some(&domain::time::rfc3339::format(w.at))),
+                text(Some(&w.by)),
+                text(w.reason.as_deref()),
+                text(Some(&lead.company_name)),
+                text(Some(&lead.contact_name)),
+            ])
+        })
+        .collect();
+    let update = COLUMNS[1..].iter().map(|(c, _)| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
+    let on_conflict = format!("ON CONFLICT (lead_id) DO UPDATE SET {update}");
+    for chunk in rows.chunks(1000) {
+        super::bulk::insert(conn, "lead_withdrawals", &COLUMNS, chunk, &on_conflict).await?;
+    }
+    Ok(())
+}
+
+async fn write_facts(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<(), sqlx::Error> {
     use super::bulk::{int, text, Kind::Int, Kind::Text};
     const COLUMNS: [(&str, super::bulk::Kind); 19] = [
         ("lead_id", Text),
@@ -99,5 +154,42 @@ pub async fn write(conn: &mut AnyConnection, leads: &[&StoredLead]) -> Result<()
     for chunk in rows.chunks(1000) {
         super::bulk::insert(conn, "lead_facts", &COLUMNS, chunk, &on_conflict).await?;
     }
-    super::duplicates::index(conn, leads).await
+    Ok(())
+}
+
+/// A withdrawn lead, as the workspace lists it.
+#[derive(Clone, Debug)]
+pub struct WithdrawnRow {
+    pub lead_id: String,
+    pub company_name: String,
+    pub contact_name: String,
+    /// The officer's user name.
+    pub officer: String,
+    /// RFC 3339.
+    pub withdrawn_at: String,
+    pub withdrawn_by: String,
+    pub reason: Option<String>,
+}
+
+/// The withdrawn leads, the latest withdrawal first, at most `limit`.
+pub async fn withdrawn(conn: &mut AnyConnection, limit: i64) -> Result<Vec<WithdrawnRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT w.lead_id, w.company_name, w.contact_name, u.username, w.withdrawn_at, w.withdrawn_by, w.reason          FROM lead_withdrawals w JOIN users u ON u.id = w.owner_id ORDER BY w.withdrawn_at DESC, w.lead_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(WithdrawnRow {
+                lead_id: r.try_get("lead_id")?,
+                company_name: r.try_get("company_name")?,
+                contact_name: r.try_get("contact_name")?,
+                officer: r.try_get("username")?,
+                withdrawn_at: r.try_get("withdrawn_at")?,
+                withdrawn_by: r.try_get("withdrawn_by")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect()
 }

@@ -48,6 +48,7 @@ async fn leads(state: &AppState, manager: &Manager, filter: &LeadFilter, format:
     };
     let mut conn = state.db.pool.acquire().await?;
     let rows = review::rows(&mut conn, &parsed).await?;
+    let rows = export::with_leads(&mut conn, rows).await?;
     Ok(match format {
         Format::Csv => download("text/csv; charset=utf-8", format!("leads-{}.csv", stamp()), export::leads_csv(&rows).into_bytes()),
         Format::Xlsx => {

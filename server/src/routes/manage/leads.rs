@@ -1,8 +1,10 @@
-//! The lead table, a lead's page, and the stage form it posts.
+//! The lead table, a lead's page with the stage form it posts and the restore of a withdrawn
+//! lead, and the list of withdrawn leads.
 
 use app::i18n::Key;
 use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
 use app::manage::leads::{lead_list, LeadList};
+use app::manage::withdrawn::{withdrawn_page, WithdrawnView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,11 +21,16 @@ use super::Manager;
 use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::routes::query::PageQuery;
-use crate::stage::{change_stage, ChangeStageError};
 use crate::state::AppState;
+use crate::web_edit::{change_stage, restore as restore_lead, EditError, StageRefusal};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/manage/leads", get(list)).route("/manage/leads/{id}", get(show)).route("/manage/leads/{id}/stage", post(stage))
+    Router::new()
+        .route("/manage/leads", get(list))
+        .route("/manage/leads/{id}", get(show))
+        .route("/manage/leads/{id}/stage", post(stage))
+        .route("/manage/leads/{id}/restore", post(restore))
+        .route("/manage/withdrawn", get(withdrawn))
 }
 
 async fn list(State(state): State<AppState>, manager: Manager, PageQuery(filter): PageQuery<LeadFilter>) -> Result<Response, ApiError> {
@@ -44,6 +51,8 @@ struct Saved {
     saved: Option<String>,
     #[serde(default)]
     followup: Option<String>,
+    #[serde(default)]
+    restored: Option<String>,
 }
 
 /// What the lead page says besides the lead: the outcome of the last form sent.
@@ -55,6 +64,7 @@ struct Outcome {
     stage_saved: bool,
     followup_error: Option<Key>,
     followup_saved: bool,
+    restored: bool,
 }
 
 /// The lead page with the follow-up form's error.
@@ -119,6 +129,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         form,
         error,
         saved: outcome.stage_saved,
+        restored: outcome.restored,
         followup,
         duplicates: pair_views(pairs, &sides),
     };
@@ -137,7 +148,12 @@ async fn show(
         &state,
         &manager,
         &id,
-        Outcome { stage_saved: saved.saved.is_some(), followup_saved: saved.followup.is_some(), ..Outcome::default() },
+        Outcome {
+            stage_saved: saved.saved.is_some(),
+            followup_saved: saved.followup.is_some(),
+            restored: saved.restored.is_some(),
+            ..Outcome::default()
+        },
     )
     .await
 }
@@ -163,10 +179,44 @@ async fn stage(
     };
     match change_stage(&state.db, &manager.user, &id, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?saved=1")).into_response()),
-        Err(ChangeStageError::Refused(e)) => {
-            render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(e.code()), ..Outcome::default() }).await
+        Err(EditError::Refused(refusal)) => {
+            let code = match refusal {
+                StageRefusal::Rule(e) => e.code(),
+                StageRefusal::Withdrawn => "withdrawn",
+            };
+            render(&state, &manager, &id, Outcome { form: Some(form), stage_error: Some(code), ..Outcome::default() }).await
         }
-        Err(ChangeStageError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
-        Err(ChangeStageError::Db(e)) => Err(e.into()),
+        Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The withdrawn leads, the latest first.
+async fn withdrawn(State(state): State<AppState>, manager: Manager) -> Result<Response, ApiError> {
+    const SHOWN: i64 = 500;
+    let mut conn = state.db.pool.acquire().await?;
+    let rows = crate::db::facts::withdrawn(&mut conn, SHOWN)
+        .await?
+        .into_iter()
+        .map(|r| WithdrawnView {
+            lead_id: r.lead_id,
+            company_name: r.company_name,
+            contact_name: r.contact_name,
+            officer: r.officer,
+            withdrawn_at: r.withdrawn_at,
+            withdrawn_by: r.withdrawn_by,
+            reason: r.reason,
+        })
+        .collect();
+    Ok(manager.page(withdrawn_page(&manager.frame, rows)).into_response())
+}
+
+/// A withdrawn lead back in the workspace, and on its officer's tablets at their next sync. A
+/// lead that is not withdrawn (restored meanwhile by someone else) is simply shown.
+async fn restore(State(state): State<AppState>, manager: Manager, Path(id): Path<String>) -> Result<Response, ApiError> {
+    match restore_lead(&state.db, &manager.user, &id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?restored=1")).into_response()),
+        Err(EditError::Refused(_)) | Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
     }
 }
