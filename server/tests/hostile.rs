@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{create, edit, lead, request, spawn_app, user_with_session};
+use common::{create, edit, lead, no_redirects, request, spawn_app, user_with_session};
 use domain::sync::{ChangeStatus, RejectReason};
 use domain::LeadField;
 use serde_json::{json, Value};
@@ -184,11 +184,6 @@ async fn redirect_targets_never_leave_the_site() {
     }
     let response = client.get(app.url("/lang/en?back=/manage/dashboard%3Fperiod%3D2023")).send().await.unwrap();
     assert_eq!(response.headers()["location"], "/manage/dashboard?period=2023");
-}
-
-/// A client that shows redirects instead of following them.
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 #[tokio::test]

@@ -8,26 +8,11 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::device::Device;
-use common::{lead, spawn_app, user_with_session, TestApp};
+use common::{cookie, lead, no_redirects, signed, spawn_app, user_with_session, TestApp};
 use domain::{IndustryChain, PipelineStage, Wan};
 use server::db::users::Role;
 
 /// A client that shows redirects instead of following them.
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn cookie(token: &str) -> String {
-    format!("zs_session={token}")
-}
-
-/// A workspace form's fields with the session's anti-forgery token, as the page sends them.
-fn signed<K: AsRef<str>, V: AsRef<str>>(token: &str, fields: &[(K, V)]) -> Vec<(String, String)> {
-    let mut signed: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())).collect();
-    signed.push(("_csrf".into(), server::auth::token::form_token(token)));
-    signed
-}
-
 /// An officer's device with `leads` captured and synced; returns the device.
 async fn officer_with_leads(app: &TestApp, name: &str, leads: Vec<domain::Lead>) -> Device {
     let token = user_with_session(&app.db, name, Role::Officer).await;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, OutboxEntry, RoundState};
+use app::offline::outbox::{acknowledge, changes_anything, next_batch, plan, withdraw, NotWithdrawable, OutboxEntry, RoundState};
 use app::offline::record::LeadRecord;
 use domain::sync::request_size::{server_ms, RequestSize};
 use domain::sync::{LeadChange, ServerLead, SyncRequest, SyncResponse};
@@ -44,6 +44,32 @@ impl Device {
         let mut record = LeadRecord::new(lead.clone());
         record.server_version = previous.map_or(0, |p| p.server_version);
         self.records.insert(lead.id, record);
+    }
+
+    /// Deletes a lead as the officer does on the tablet (`LeadStore::withdraw`): the record stays,
+    /// withdrawn, with its withdrawal queued.
+    pub fn withdraw(&mut self, id: LeadId, by: &str) -> Result<(), NotWithdrawable> {
+        let record = self.records.get(&id).expect("a lead on this tablet").clone();
+        let withdrawn = withdraw(&record, by, domain::time::now())?;
+        let previous = if withdrawn.drop_queued {
+            self.outbox.retain(|e| e.change.lead.id != id);
+            self.refused.retain(|e| e.change.lead.id != id);
+            None
+        } else {
+            Some(&record)
+        };
+        if let Some(entry) = OutboxEntry::for_save(previous, &withdrawn.lead) {
+            self.outbox.push(entry);
+        }
+        let mut stored = LeadRecord::new(withdrawn.lead);
+        stored.server_version = record.server_version;
+        self.records.insert(id, stored);
+        Ok(())
+    }
+
+    /// The leads the officer sees: every record not withdrawn.
+    pub fn shown(&self) -> Vec<&domain::Lead> {
+        self.records.values().filter(|r| r.lead.withdrawn.is_none()).map(|r| &r.lead).collect()
     }
 
     pub fn pending(&self) -> usize {
@@ -99,6 +125,13 @@ impl Device {
                 }
                 state.queued_per_lead.insert(id, self.outbox.iter().filter(|e| e.change.lead.id == id).count());
             }
+            // Withdrawn leads this chunk sent are read whole, with their queued changes counted.
+            for id in chunk.iter().map(|e| e.change.lead.id) {
+                if let Some(record) = self.records.get(&id).filter(|r| r.lead.withdrawn.is_some()) {
+                    state.local.insert(id, record.clone());
+                    state.queued_per_lead.insert(id, self.outbox.iter().filter(|e| e.change.lead.id == id).count());
+                }
+            }
             for id in part.versions.keys().filter(|id| !state.local.contains_key(id)) {
                 if let Some(record) = self.records.get(id) {
                     state.versions.insert(*id, record.server_version);
@@ -115,6 +148,9 @@ impl Device {
                 if let Some(record) = self.records.get_mut(&id) {
                     record.server_version = version;
                 }
+            }
+            for id in planned.purge {
+                self.records.remove(&id);
             }
         }
         self.cursor = answer.cursor;

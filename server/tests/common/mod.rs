@@ -248,3 +248,20 @@ pub async fn all_leads(http: &reqwest::Client, base: &str, token: &str) -> Vec<d
         }
     }
 }
+
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The session cookie of `token`.
+pub fn cookie(token: &str) -> String {
+    format!("zs_session={token}")
+}
+
+/// A workspace form's fields with the session's anti-forgery token, as the page sends them.
+pub fn signed<K: AsRef<str>, V: AsRef<str>>(token: &str, fields: &[(K, V)]) -> Vec<(String, String)> {
+    let mut signed: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())).collect();
+    signed.push(("_csrf".into(), server::auth::token::form_token(token)));
+    signed
+}

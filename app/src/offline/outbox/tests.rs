@@ -279,3 +279,66 @@ fn an_answer_splits_by_the_chunks_of_the_changes_it_answers() {
     assert_eq!(parts[1].versions.get(&a.id), Some(&2));
     assert_eq!(parts.iter().map(|p| p.done.len() + p.rejected.len()).sum::<usize>(), results.len(), "nothing lost, nothing twice");
 }
+
+fn at(second: u32) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc.with_ymd_and_hms(2026, 10, 1, 8, 0, second).unwrap()
+}
+
+#[test]
+fn a_delete_queues_a_withdrawal_of_only_that_attribute() {
+    let a = lead("甲");
+    let record = synced(&a, 3);
+    let withdrawn = withdraw(&record, "li.wei", at(0)).expect("a fresh lead can be withdrawn");
+    assert!(!withdrawn.drop_queued, "the server has the lead: earlier changes still go first");
+    assert_eq!(withdrawn.lead.withdrawn.as_ref().map(|w| w.by.as_str()), Some("li.wei"));
+    let entry = OutboxEntry::for_save(Some(&record), &withdrawn.lead).unwrap();
+    assert_eq!((entry.change.base_version, entry.change.changed.clone()), (3, vec![LeadAttr::Withdrawn]));
+
+    // Never acknowledged: the withdrawal stands for the whole lead, its earlier changes go.
+    let fresh = withdraw(&synced(&a, 0), "li.wei", at(0)).unwrap();
+    assert!(fresh.drop_queued);
+    assert_eq!(OutboxEntry::for_save(None, &fresh.lead).unwrap().change.changed, LeadAttr::ALL.to_vec());
+
+    let mut negotiating = record.clone();
+    negotiating.lead.pipeline.stage = domain::PipelineStage::Negotiating;
+    assert_eq!(withdraw(&negotiating, "li.wei", at(0)), Err(NotWithdrawable::Stage(domain::PipelineStage::Negotiating)));
+    let again = LeadRecord { lead: withdrawn.lead.clone(), server_version: 3, ..record.clone() };
+    assert_eq!(withdraw(&again, "li.wei", at(1)), Err(NotWithdrawable::Already));
+}
+
+#[test]
+fn an_acknowledged_withdrawal_and_a_pulled_tombstone_purge_the_record() {
+    let a = lead("甲");
+    let withdrawn = withdraw(&synced(&a, 3), "li.wei", at(0)).unwrap().lead;
+    let sent = vec![OutboxEntry::for_save(Some(&synced(&a, 3)), &withdrawn).unwrap()];
+    let round = state(&sent, &[], &[synced(&withdrawn, 3)]);
+    let results = vec![answer(&sent[0], ChangeStatus::Applied, Some(4), None)];
+    let planned = plan(&round, &acknowledge(&results), &[]);
+    assert_eq!(planned.purge, vec![a.id], "nothing left to send: the record goes");
+    assert!(planned.records.is_empty() && planned.versions_only.is_empty(), "{planned:?}");
+
+    // The withdrawal of a lead the server never had is answered without a version.
+    let results = vec![answer(&sent[0], ChangeStatus::Applied, None, None)];
+    assert_eq!(plan(&round, &acknowledge(&results), &[]).purge, vec![a.id]);
+
+    // Another tablet of the officer: the lead comes as a tombstone and leaves the list.
+    let b = lead("乙");
+    let on_server = Lead { withdrawn: withdrawn.withdrawn.clone(), ..b.clone() };
+    let elsewhere = state(&[], &[], &[synced(&b, 2)]);
+    let planned = plan(&elsewhere, &Acknowledgement::default(), &[ServerLead { version: 3, lead: on_server.clone() }]);
+    assert_eq!((planned.purge.clone(), planned.changed.clone()), (vec![b.id], vec![on_server.clone()]));
+    assert!(planned.records.is_empty());
+    // A tablet that never had it stores nothing; one with an edit still to send keeps its copy
+    // until the edit is through.
+    let planned = plan(&state(&[], &[], &[]), &Acknowledgement::default(), &[ServerLead { version: 3, lead: on_server.clone() }]);
+    assert_eq!((planned.purge.len(), planned.records.len(), planned.changed.len()), (1, 0, 0));
+    let mut waiting = state(&[], &[], &[synced(&b, 2)]);
+    waiting.queued_per_lead.insert(b.id, 1);
+    let planned = plan(&waiting, &Acknowledgement::default(), &[ServerLead { version: 3, lead: on_server }]);
+    assert!(planned.purge.is_empty());
+    assert_eq!(planned.records[0].server_version, 3);
+
+    // Restored by a manager: it comes back.
+    let planned = plan(&state(&[], &[], &[]), &Acknowledgement::default(), &[ServerLead { version: 4, lead: b.clone() }]);
+    assert_eq!((planned.records.len(), planned.changed.clone()), (1, vec![b]));
+}
