@@ -6,6 +6,7 @@ use domain::{Lead, LeadId};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 
+use crate::offline::outbox::NotWithdrawable;
 use crate::offline::record::LeadRecord;
 use crate::offline::{LeadStore, StoreError};
 
@@ -66,7 +67,7 @@ impl LocalLeads {
                 };
                 let records = match loaded {
                     Ok(loaded) => {
-                        this.leads.set(loaded.records.iter().map(|r| r.lead.clone()).collect());
+                        this.leads.set(shown(&loaded.records));
                         this.status.set(StoreStatus::Ready { unreadable: loaded.unreadable });
                         loaded.records
                     }
@@ -89,7 +90,7 @@ impl LocalLeads {
             Ok(reconciled) if reconciled.restored > 0 || reconciled.requeued > 0 => {
                 leptos::logging::warn!("restored from the journal: {reconciled:?}");
                 if let Ok(loaded) = store.load_all().await {
-                    self.leads.set(loaded.records.into_iter().map(|r| r.lead).collect());
+                    self.leads.set(shown(&loaded.records));
                 }
                 self.recovered.set(reconciled.restored.max(reconciled.requeued));
             }
@@ -187,16 +188,21 @@ impl LocalLeads {
         });
     }
 
-    /// Deletes a lead durably and returns it, so the officer can undo.
-    pub async fn delete(self, id: LeadId) -> Result<Option<Lead>, StoreError> {
-        self.store().await?.delete(id).await?;
-        let mut removed = None;
-        self.leads.update(|leads| {
-            if let Some(pos) = leads.iter().position(|l| l.id == id) {
-                removed = Some(leads.remove(pos));
-            }
-        });
-        Ok(removed)
+    /// Deletes a lead durably (a withdrawal, queued for the server: `LeadStore::withdraw`) and
+    /// returns it as it was, so the officer can undo; or says why it cannot be deleted.
+    pub async fn delete(self, id: LeadId) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
+        let by = crate::offline::settings::officer().unwrap_or_default();
+        let withdrawn = self.store().await?.withdraw(id, &by).await?;
+        if let Some(Ok(_)) = &withdrawn {
+            self.leads.update(|leads| leads.retain(|l| l.id != id));
+        }
+        Ok(withdrawn)
+    }
+
+    /// Undoes a delete: the lead as it was before, saved again (its withdrawal undone by a
+    /// queued change, like any edit).
+    pub async fn undo_delete(self, lead: Lead) -> Result<bool, StoreError> {
+        self.save(Lead { withdrawn: None, ..lead }).await
     }
 
     /// Shows leads the server sent (already stored by the sync client).
@@ -206,9 +212,15 @@ impl LocalLeads {
         }
         self.leads.update(|leads| {
             for lead in pulled {
-                match leads.iter_mut().find(|l| l.id == lead.id) {
-                    Some(existing) => *existing = lead,
-                    None => leads.push(lead),
+                let at = leads.iter().position(|l| l.id == lead.id);
+                match (at, lead.withdrawn.is_some()) {
+                    // A tombstone: withdrawn here or on another of the officer's tablets.
+                    (Some(at), true) => {
+                        leads.remove(at);
+                    }
+                    (None, true) => {}
+                    (Some(at), false) => leads[at] = lead,
+                    (None, false) => leads.push(lead),
                 }
             }
         });
@@ -223,6 +235,12 @@ impl LocalLeads {
     pub fn get(&self, id: LeadId) -> Option<Lead> {
         self.leads.with_untracked(|leads| leads.iter().find(|l| l.id == id).cloned())
     }
+}
+
+/// The leads the officer sees: every record but the withdrawn ones (kept until the server has
+/// their withdrawal).
+fn shown(records: &[LeadRecord]) -> Vec<Lead> {
+    records.iter().filter(|r| r.lead.withdrawn.is_none()).map(|r| r.lead.clone()).collect()
 }
 
 /// The tablet's leads.

@@ -40,7 +40,7 @@ use wasm_bindgen::JsValue;
 
 use super::journal::{self, Held, JournalLine};
 use super::journal_client::{encode_sliced, Journal};
-use super::outbox::{changes_anything, plan, Acknowledgement, OutboxEntry, RoundState};
+use super::outbox::{changes_anything, plan, withdraw, Acknowledgement, NotWithdrawable, OutboxEntry, RoundState};
 use super::record::{read_record, LeadRecord, RECORD_SCHEMA};
 use super::Slices;
 
@@ -321,28 +321,55 @@ impl LeadStore {
         commit(tx).await
     }
 
-    /// Deletes a lead from the tablet, with the changes of it not yet sent and those the server
-    /// refused (nothing happens if there is no such lead).
-    pub async fn delete(&self, id: LeadId) -> Result<(), StoreError> {
+    /// Deletes a lead on the tablet, as the officer does: the lead is withdrawn ([`withdraw`]),
+    /// its record kept (withdrawn, out of every list) with the withdrawal queued, in one durable
+    /// transaction, until the server has it. A lead the server has never acknowledged loses its
+    /// earlier changes, queued and refused. Returns the lead as it was (for an undo), or why it
+    /// cannot be withdrawn; `None` if there is no such lead.
+    pub async fn withdraw(&self, id: LeadId, by: &str) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
         let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
-        let (outbox, rejected) = (tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
-        let queued = outbox.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
-        let refused = rejected.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
-        let mut dequeued = 0;
-        for key in queued.await? {
-            outbox.delete(key?).primitive()?;
-            dequeued += 1;
+        let (leads, outbox, rejected) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
+        let Some(previous) = read_record_by_id(&leads, id).await? else { return Ok(None) };
+        let withdrawn = match withdraw(&previous, by, domain::time::now()) {
+            Ok(withdrawn) => withdrawn,
+            Err(why) => return Ok(Some(Err(why))),
+        };
+        let mut delta = 0;
+        let mut lines = Vec::new();
+        if withdrawn.drop_queued {
+            let queued = outbox.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
+            let refused = rejected.index(BY_LEAD)?.get_all_keys::<JsValue>().with_query::<String, _>(id.to_string()).primitive()?;
+            for key in queued.await? {
+                outbox.delete(key?).primitive()?;
+                delta -= 1;
+            }
+            for key in refused.await? {
+                rejected.delete(key?).primitive()?;
+            }
+            // The journal forgets them too.
+            lines.push(JournalLine::Delete { id });
         }
-        for key in refused.await? {
-            rejected.delete(key?).primitive()?;
+        let mut record = LeadRecord::new(withdrawn.lead.clone());
+        record.server_version = previous.server_version;
+        let entry = OutboxEntry::for_save((!withdrawn.drop_queued).then_some(&previous), &withdrawn.lead);
+        if let Some(entry) = &entry {
+            outbox.put(entry).serde()?;
+            delta += 1;
         }
-        if dequeued > 0 {
-            add_pending(&tx.object_store(META)?, -dequeued).await?;
+        leads.put(&record).serde()?;
+        if delta != 0 {
+            add_pending(&tx.object_store(META)?, delta).await?;
         }
-        tx.object_store(LEADS)?.delete(id.to_string()).primitive()?;
-        commit(tx).await?;
-        self.journal_after(vec![JournalLine::Delete { id }]).await;
-        Ok(())
+        lines.push(JournalLine::Put { record, entry });
+        // The journal's lines are appended while the database commits, and waited for, as a save's.
+        let journaled = self.journal.as_ref().map(|j| j.append(&lines));
+        let committed = commit(tx).await;
+        let journaled = match journaled {
+            Some(appended) => Some(appended.await),
+            None => None,
+        };
+        settle(committed, journaled)?;
+        Ok(Some(Ok(previous.lead)))
     }
 
     /// The oldest `max` changes waiting to be sent, in queue order, read through the queue's index
@@ -464,9 +491,13 @@ impl LeadStore {
         for id in &pulled_ids {
             per_lead.push((*id, by_lead.count().with_query::<String, _>(id.to_string()).primitive()?));
         }
+        // Acknowledged leads, and the leads of sent withdrawals (one the server never had is
+        // answered without a version).
+        let withdrawals = sent.iter().filter(|e| e.change.lead.withdrawn.is_some()).map(|e| e.change.lead.id);
+        let acknowledged: BTreeSet<LeadId> = ack.versions.keys().copied().chain(withdrawals).filter(|id| !pulled_ids.contains(id)).collect();
         let mut bare = Vec::new();
-        for id in ack.versions.keys().filter(|id| !pulled_ids.contains(id)) {
-            bare.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
+        for id in acknowledged {
+            bare.push((id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
         }
 
         let pending = number_of(count.await?).unwrap_or(0);
@@ -497,14 +528,23 @@ impl LeadStore {
         // Records of acknowledged leads are only given their new version: kept as the browser
         // returned them (a record of an older schema is read whole).
         let mut records_as_stored = BTreeMap::new();
+        let mut withdrawn = Vec::new();
         for (id, request) in bare {
             let Some(value) = request.await? else { continue };
-            if schema_of(&value) == Some(u64::from(RECORD_SCHEMA)) {
+            if is_withdrawn(&value) {
+                // Read whole, with its queued changes counted: its record may go.
+                withdrawn.push((id, by_lead.count().with_query::<String, _>(id.to_string()).primitive()?));
+                state.local.insert(id, decode_record(value)?);
+            } else if schema_of(&value) == Some(u64::from(RECORD_SCHEMA)) {
                 state.versions.insert(id, number_field(&value, "server_version").unwrap_or(0));
                 records_as_stored.insert(id, value);
             } else {
                 state.local.insert(id, decode_record(value)?);
             }
+        }
+
+        for (id, request) in withdrawn {
+            state.queued_per_lead.insert(id, request.await? as usize);
         }
 
         let plan = plan(&state, ack, pulled);
@@ -533,6 +573,9 @@ impl LeadStore {
         for record in &plan.records {
             leads.put(record).serde()?;
         }
+        for id in &plan.purge {
+            leads.delete(id.to_string()).primitive()?;
+        }
         for (id, version) in &plan.versions_only {
             if let Some(value) = records_as_stored.get(id) {
                 let _ = js_sys::Reflect::set(value, &"server_version".into(), &(*version as f64).into());
@@ -546,6 +589,7 @@ impl LeadStore {
         }
         commit(tx).await?;
         let mut lines: Vec<JournalLine> = plan.records.into_iter().map(|record| JournalLine::Put { record, entry: None }).collect();
+        lines.extend(plan.purge.iter().map(|id| JournalLine::Delete { id: *id }));
         if !plan.versions_only.is_empty() {
             lines.push(JournalLine::Versions { versions: plan.versions_only });
         }
@@ -706,6 +750,13 @@ async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
             Err(if quota { StoreError::QuotaExceeded } else { StoreError::from(error) })
         }
     }
+}
+
+/// Whether a stored record's lead is withdrawn, without decoding it.
+fn is_withdrawn(value: &JsValue) -> bool {
+    js_sys::Reflect::get(value, &"lead".into())
+        .and_then(|lead| js_sys::Reflect::get(&lead, &"withdrawn".into()))
+        .is_ok_and(|w| !w.is_undefined() && !w.is_null())
 }
 
 fn schema_of(value: &JsValue) -> Option<u64> {

@@ -10,35 +10,56 @@ use crate::components::fields::FormState;
 use crate::components::toast::{use_toasts, ToastKind, Toasts};
 use crate::i18n::{fill, tr, use_i18n, I18n, Key};
 use crate::local_leads::{use_local_leads, LocalLeads};
+use crate::offline::outbox::NotWithdrawable;
 use crate::page::{go_to, query_param};
 use crate::pages::lead_form::{parse_or_show_errors, report_store_error, LeadForm};
 
-/// Deletes a lead and offers to undo it; shared by the list and the edit screen.
+/// Deletes a lead and offers to undo it; shared by the list and the edit screen. A lead that has
+/// become a project is not deleted: the toast says why.
 pub fn delete_with_undo(leads: LocalLeads, toasts: Toasts, i18n: I18n, id: LeadId) {
     let sync = crate::sync_state::use_sync();
     leptos::task::spawn_local(async move {
+        let lang = move || i18n.lang.get_untracked();
         match leads.delete(id).await {
-            Ok(Some(lead)) => {
+            Ok(Some(Ok(lead))) => {
                 sync.recount();
-                let message = fill(i18n.lang.get_untracked().text(Key::ToastDeleted), &[("company", &lead.company_name)]);
+                let message = fill(lang().text(Key::ToastDeleted), &[("company", &lead.company_name)]);
                 let undo = Callback::new(move |()| {
                     let lead = lead.clone();
                     leptos::task::spawn_local(async move {
-                        match leads.save(lead).await {
+                        match leads.undo_delete(lead).await {
                             Ok(queued) => {
                                 sync.after_save(queued);
-                                toasts.show(ToastKind::Ok, i18n.lang.get_untracked().text(Key::ToastRestored).to_owned());
+                                toasts.show(ToastKind::Ok, lang().text(Key::ToastRestored).to_owned());
                             }
-                            Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),
+                            Err(error) => report_store_error(toasts, lang(), error),
                         }
                     });
                 });
                 toasts.show_with_undo(message, undo);
             }
+            Ok(Some(Err(why))) => toasts.show(ToastKind::Problem, not_deletable_text(lang(), why)),
             Ok(None) => {}
-            Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),
+            Err(error) => report_store_error(toasts, lang(), error),
         }
     });
+}
+
+/// Why a lead cannot be deleted on the tablet, for the officer.
+pub fn not_deletable_text(lang: crate::i18n::Lang, why: NotWithdrawable) -> String {
+    match why {
+        NotWithdrawable::Stage(stage) => fill(lang.text(Key::DeleteNotAllowed), &[("stage", &lang.text_of("stage", stage.code()))]),
+        NotWithdrawable::Already => lang.text(Key::DeleteAlready).to_owned(),
+    }
+}
+
+/// Whether the officer may delete a lead at `stage` on the tablet, or why not.
+pub fn deletable_at(stage: domain::PipelineStage) -> Result<(), NotWithdrawable> {
+    if domain::Withdrawal::allowed_at(stage) {
+        Ok(())
+    } else {
+        Err(NotWithdrawable::Stage(stage))
+    }
 }
 
 /// What the edit screen can show.

@@ -129,10 +129,16 @@ pub fn LeadForm(
                     </div>
                 </div>
             </details>
+            {move || on_delete.is_some().then(|| draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).err())).flatten().map(|why| {
+                view! { <p class="form-note" id="not-deletable" data-testid="not-deletable">{crate::pages::edit::not_deletable_text(i18n.lang.get(), why)}</p> }
+            })}
             <div class="actions">
                 {on_delete.map(|on_delete| view! {
                     <a class="button secondary" href="/leads">{tr(Key::ActionCancel)}</a>
-                    <button type="button" class="danger" data-testid="delete" on:click=move |_| on_delete.run(())>
+                    <button type="button" class="danger" data-testid="delete"
+                        disabled=move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err())
+                        aria-describedby=move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err()).then_some("not-deletable")
+                        on:click=move |_| on_delete.run(())>
                         {tr(Key::ActionDelete)}
                     </button>
                 })}

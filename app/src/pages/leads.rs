@@ -112,10 +112,21 @@ fn LeadRow(lead: Lead) -> impl IntoView {
                     <span class="when">{format_shanghai(lead.captured_at)}</span>
                 </span>
             </a>
-            <button type="button" class="danger ghost" data-testid="delete"
-                on:click=move |_| delete_with_undo(leads, toasts, i18n, id)>
-                {tr(Key::ActionDelete)}
-            </button>
+            {match crate::pages::edit::deletable_at(lead.pipeline.stage) {
+                Ok(()) => view! {
+                    <button type="button" class="danger ghost" data-testid="delete"
+                        on:click=move |_| delete_with_undo(leads, toasts, i18n, id)>
+                        {tr(Key::ActionDelete)}
+                    </button>
+                }.into_any(),
+                // A project: not deleted here; the toast says why.
+                Err(why) => view! {
+                    <button type="button" class="danger ghost" data-testid="delete" aria-disabled="true"
+                        on:click=move |_| toasts.show(crate::components::toast::ToastKind::Problem, crate::pages::edit::not_deletable_text(i18n.lang.get_untracked(), why))>
+                        {tr(Key::ActionDelete)}
+                    </button>
+                }.into_any(),
+            }}
         </li>
     }
 }
