@@ -7,6 +7,7 @@
 
 mod codes;
 pub mod contact;
+pub mod correction;
 pub mod credit_code;
 pub mod csv;
 pub mod duplicates;

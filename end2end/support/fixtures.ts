@@ -76,7 +76,9 @@ export async function expectOnScreenAndUncovered(page: Page, locator: ReturnType
   await expect(locator).toBeInViewport({ ratio: 1 });
   const covered = await locator.evaluate((element) => {
     const box = element.getBoundingClientRect();
-    const inset = 2;
+    // Inside a rounded corner's arc: the corner itself is not the element's.
+    const radius = parseFloat(getComputedStyle(element).borderTopLeftRadius) || 0;
+    const inset = 2 + radius * 0.3;
     const points = [
       [box.left + box.width / 2, box.top + box.height / 2],
       [box.left + inset, box.top + inset],

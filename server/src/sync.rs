@@ -296,6 +296,7 @@ impl<'a> Work<'a> {
 
     fn entry(&self, pusher: &Pusher, change: &LeadChange, attr: &str, old: Option<String>, new: String, overwritten: bool) -> HistoryEntry {
         HistoryEntry {
+            id: None,
             lead_id: change.lead.id.to_string(),
             change_id: Some(change.change_id.to_string()),
             user_id: pusher.user.id,

@@ -1,10 +1,11 @@
-//! The workspace's changes to stored leads (a stage moved, a withdrawn lead restored, a duplicate
-//! merged), each in one transaction of the writers' turn, as sync batches take it: one write path
+//! The workspace's changes to stored leads (a stage moved, a lead corrected, a value put back from
+//! the trail, a withdrawn lead restored, a duplicate merged), each in one transaction of the writers' turn, as sync batches take it: one write path
 //! for leads. The lead gets a new version and a new place in the change sequence, so the owning
 //! officer's tablets pull it on their next sync; each changed attribute gets the new version (so
 //! a tablet's edit based on an older one is merged, not taken whole) and an entry in the trail,
 //! recorded as a web change.
 
+use domain::correction::CorrectionForm;
 use domain::sync::LeadAttr;
 use domain::{Lead, StageChange, StageError};
 
@@ -59,7 +60,8 @@ pub fn record(stored: &mut StoredLead, next: Lead, seq: i64, user: &User, at: &s
 }
 
 /// Applies `change` (the domain's rules, given the lead as stored) to the lead `lead_id` on behalf
-/// of `user`; returns the lead's new version.
+/// of `user`; returns the lead's new version (its version as it was when nothing changed: then
+/// nothing is written).
 pub async fn edit<E>(db: &Db, user: &User, lead_id: &str, change: impl FnOnce(&Lead) -> Result<Lead, E>) -> Result<i64, EditError<E>> {
     let mut turn = db.writer_turn().await;
     let mut tx = turn.begin().await?;
@@ -67,6 +69,9 @@ pub async fn edit<E>(db: &Db, user: &User, lead_id: &str, change: impl FnOnce(&L
     let seq = leads::take_sequence(&mut tx, 1).await?;
     let mut stored = leads::find(&mut tx, lead_id).await?.ok_or(EditError::NotFound)?;
     let next = change(&stored.lead).map_err(EditError::Refused)?;
+    if stored.lead.changed_attrs(&next).is_empty() {
+        return Ok(stored.version);
+    }
     let entries = record(&mut stored, next, seq, user, &now_text())?;
     leads::update(&mut tx, &stored).await?;
     history::insert(&mut tx, &entries).await?;
@@ -106,6 +111,82 @@ pub async fn restore(db: &Db, manager: &User, lead_id: &str) -> Result<i64, Edit
     edit(db, manager, lead_id, |lead| match lead.withdrawn {
         Some(_) => Ok(Lead { withdrawn: None, ..lead.clone() }),
         None => Err(NotWithdrawn),
+    })
+    .await
+}
+
+/// Why a manager's correction was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CorrectionRefusal {
+    /// Fields the capture form's rules refuse.
+    Invalid(Vec<domain::FieldError>),
+    /// The officer withdrew the lead: it is restored first.
+    Withdrawn,
+}
+
+/// What the manager's form said, and what it showed when it was opened.
+pub struct Correction<'a> {
+    pub form: &'a CorrectionForm,
+    /// The form as it was shown: what the manager changed is what differs from it. `None` (a
+    /// client that sends no such thing) takes the whole form.
+    pub shown: Option<&'a CorrectionForm>,
+}
+
+/// A manager correcting a lead's attributes. Only the attributes the manager changed are taken,
+/// as a tablet's change is merged: an officer's edit of another attribute made meanwhile stays.
+pub async fn correct(db: &Db, manager: &User, lead_id: &str, correction: Correction<'_>) -> Result<i64, EditError<CorrectionRefusal>> {
+    let at = domain::time::now();
+    edit(db, manager, lead_id, |lead| {
+        if lead.withdrawn.is_some() {
+            return Err(CorrectionRefusal::Withdrawn);
+        }
+        let typed = correction.form.apply(lead, at).map_err(CorrectionRefusal::Invalid)?;
+        let changed = match correction.shown.map(|shown| shown.apply(lead, at)) {
+            Some(Ok(as_shown)) => as_shown.changed_attrs(&typed),
+            _ => lead.changed_attrs(&typed),
+        };
+        let mut next = lead.clone();
+        next.take_attrs(&typed, &changed);
+        next.updated_at = typed.updated_at;
+        next.normalized().map_err(CorrectionRefusal::Invalid)
+    })
+    .await
+}
+
+/// Why a value of the trail could not be put back.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RevertRefusal {
+    /// No such entry of this lead, or one with no attribute value to put back.
+    NoValue,
+    /// The value no longer passes the rules (they changed since), or the lead is withdrawn.
+    Invalid,
+}
+
+/// The attributes whose earlier values a manager may put back from the trail: the officer's.
+pub fn revertible(attr: &str) -> Option<LeadAttr> {
+    LeadAttr::ALL.iter().copied().find(|a| a.name() == attr && !matches!(a, LeadAttr::Pipeline | LeadAttr::Withdrawn | LeadAttr::Consent))
+}
+
+/// Puts back the value the trail's entry `entry_id` replaced (an overwritten value, or a
+/// correction to undo), as a web change of that one attribute.
+pub async fn revert(db: &Db, manager: &User, lead_id: &str, entry_id: i64) -> Result<i64, EditError<RevertRefusal>> {
+    let entry = {
+        let mut conn = db.pool.acquire().await?;
+        history::entry(&mut conn, lead_id, entry_id).await?
+    };
+    let Some((attr, Some(old))) = entry.and_then(|e| revertible(&e.attr).map(|a| (a, e.old_value))) else {
+        return Err(EditError::Refused(RevertRefusal::NoValue));
+    };
+    let old: serde_json::Value = serde_json::from_str(&old).map_err(|_| EditError::Refused(RevertRefusal::NoValue))?;
+    edit(db, manager, lead_id, |lead| {
+        if lead.withdrawn.is_some() {
+            return Err(RevertRefusal::Invalid);
+        }
+        let mut json = json(lead).map_err(|_| RevertRefusal::Invalid)?;
+        json[attr.name()] = old;
+        let mut back: Lead = serde_json::from_value(json).map_err(|_| RevertRefusal::Invalid)?;
+        back.updated_at = back.updated_at.max(domain::time::now());
+        back.normalized().map_err(|_| RevertRefusal::Invalid)
     })
     .await
 }

@@ -71,7 +71,9 @@ fn hostile_value(rng: &mut StdRng) -> Value {
         6 => Value::Null,
         7 => json!(rng.gen::<bool>()),
         8 => json!([1, "two", null]),
-        9 => json!({ "unexpected": true }),
+        9 if rng.gen::<bool>() => json!({ "unexpected": true }),
+        // A withdrawal of the protocol's shape, for its fields' paths to reach into.
+        9 => json!({ "at": "2026-09-20T02:00:00.000Z", "by": "li.wei", "reason": "重复录入" }),
         10 => json!(["company_name", "pipeline", "nonsense"]),
         _ => json!(uuid::Uuid::new_v4().to_string()),
     }
@@ -105,6 +107,10 @@ const PATHS: &[&str] = &[
     "/lead/notes",
     "/lead/next_follow_up",
     "/lead/pipeline",
+    "/lead/withdrawn",
+    "/lead/withdrawn/at",
+    "/lead/withdrawn/by",
+    "/lead/withdrawn/reason",
     "/lead/captured_at",
     "/lead/updated_at",
     "/lead/captured_by",
@@ -142,7 +148,7 @@ async fn no_generated_sync_request_breaks_the_server_or_its_readers() {
                     let mut edit = sent[rng.gen_range(0..sent.len())].clone();
                     edit["change_id"] = json!(uuid::Uuid::new_v4().to_string());
                     edit["base_version"] = json!(rng.gen_range(0..4));
-                    edit["changed"] = json!(["notes", "company_name", "consent"]);
+                    edit["changed"] = json!(["notes", "company_name", "consent", "withdrawn"]);
                     edit
                 }
                 _ => serde_json::to_value(create(&lead(&format!("模糊测试企业{case}")))).unwrap(),

@@ -18,6 +18,8 @@ pub struct HistoryRow {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub overwritten: bool,
+    /// The entry's number when its old value can be put back (an officer's attribute).
+    pub revert_entry: Option<i64>,
 }
 
 /// What the lead page shows.
@@ -36,6 +38,8 @@ pub struct LeadDetail {
     pub saved: bool,
     /// The lead was just restored.
     pub restored: bool,
+    /// A message above the page: whether it tells of a success, and its text.
+    pub notice: Option<(bool, Key)>,
     pub followup: FollowUpSection,
     /// Pairs this lead is in.
     pub duplicates: Vec<super::duplicates::PairView>,
@@ -205,7 +209,9 @@ fn value_view(value: Option<String>) -> AnyView {
     view! { <details><summary>{head}"…"</summary>{value}</details> }.into_any()
 }
 
-fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
+fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) -> impl IntoView {
+    let action = format!("/manage/leads/{lead_id}/revert");
+    let csrf = csrf.to_owned();
     let t = move |key| lang.text(key);
     view! {
         <div class="table-wrap">
@@ -224,7 +230,15 @@ fn history_view(lang: Lang, rows: Vec<HistoryRow>) -> impl IntoView {
                                 <td>{r.who}</td>
                                 <td>{via}</td>
                                 <td>{attr_name(lang, &r.attr)}{r.overwritten.then(|| view! { <br/><span class="tag warn">{t(Key::ManageHistoryOverwritten)}</span> })}</td>
-                                <td class="json">{value_view(r.old_value)}</td>
+                                <td class="json">{value_view(r.old_value)}
+                                    {r.revert_entry.map(|entry| view! {
+                                        <form method="post" action=action.clone() class="inline">
+                                            {super::csrf_input(&csrf)}
+                                            <input type="hidden" name="entry" value=entry.to_string()/>
+                                            <button type="submit" class="button ghost small" data-testid="revert">{t(Key::ManageCorrectRevert)}</button>
+                                        </form>
+                                    })}
+                                </td>
                                 <td class="json">{value_view(r.new_value)}</td>
                             </tr>
                         }
@@ -335,6 +349,14 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
         <h1 data-testid="lead-title">{lead.company_name.clone()}</h1>
         {detail.restored.then(|| view! { <p class="form-ok" role="status" data-testid="restored">{t(Key::ManageWithdrawnRestored)}</p> })}
         {withdrawn_view(lang, &frame.csrf, &lead)}
+        {detail.notice.map(|(ok, key)| {
+            let class = if ok { "form-ok" } else { "form-error" };
+            view! { <p class=class role=if ok { "status" } else { "alert" } data-testid="lead-notice">{t(key)}</p> }
+        })}
+        {lead.withdrawn.is_none().then(|| {
+            let href = format!("/manage/leads/{}/edit", lead.id);
+            view! { <p><a class="button" href=href data-testid="correct-link">{t(Key::ManageCorrectLink)}</a></p> }
+        })}
         <div class="lead-columns">
             <section class="card">
                 <h2>{t(Key::ManageLeadFields)}</h2>
@@ -358,7 +380,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
         {duplicates_view(lang, &frame.csrf, &lead.id.to_string(), detail.duplicates)}
         <section class="card">
             <h2>{t(Key::ManageLeadHistory)}</h2>
-            {history_view(lang, detail.history)}
+            {history_view(lang, &frame.csrf, &lead.id.to_string(), detail.history)}
         </section>
     };
     document(frame, Some(Section::Leads), &title, body.into_any())

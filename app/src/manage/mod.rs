@@ -3,6 +3,7 @@
 //! leads and every filter a shareable URL. The server loads the data and calls these views;
 //! they only turn data into HTML.
 
+pub mod correct;
 pub mod dashboard;
 pub mod duplicates;
 pub mod followup;

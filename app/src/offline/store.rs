@@ -494,7 +494,8 @@ impl LeadStore {
         // Acknowledged leads, and the leads of sent withdrawals (one the server never had is
         // answered without a version).
         let withdrawals = sent.iter().filter(|e| e.change.lead.withdrawn.is_some()).map(|e| e.change.lead.id);
-        let acknowledged: BTreeSet<LeadId> = ack.versions.keys().copied().chain(withdrawals).filter(|id| !pulled_ids.contains(id)).collect();
+        let acknowledged: BTreeSet<LeadId> =
+            ack.versions.keys().copied().chain(withdrawals).filter(|id| !pulled_ids.contains(id)).collect();
         let mut bare = Vec::new();
         for id in acknowledged {
             bare.push((id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));

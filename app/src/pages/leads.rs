@@ -121,7 +121,7 @@ fn LeadRow(lead: Lead) -> impl IntoView {
                 }.into_any(),
                 // A project: not deleted here; the toast says why.
                 Err(why) => view! {
-                    <button type="button" class="danger ghost" data-testid="delete" aria-disabled="true"
+                    <button type="button" class="danger ghost not-allowed" data-testid="delete"
                         on:click=move |_| toasts.show(crate::components::toast::ToastKind::Problem, crate::pages::edit::not_deletable_text(i18n.lang.get_untracked(), why))>
                         {tr(Key::ActionDelete)}
                     </button>

@@ -7,6 +7,9 @@ use sqlx::{AnyConnection, Row};
 /// One changed attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
+    /// The entry's number, once stored (read back from the trail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub lead_id: String,
     pub change_id: Option<String>,
     pub user_id: i64,
@@ -48,6 +51,7 @@ impl HistoryEntry {
         at: String,
     ) -> HistoryEntry {
         HistoryEntry {
+            id: None,
             lead_id,
             change_id,
             user_id,
@@ -65,6 +69,7 @@ impl HistoryEntry {
     /// A change `user_id` made in the manager workspace.
     pub fn web(lead_id: &str, user_id: i64, attr: &str, old_value: Option<String>, new_value: Option<String>, at: &str) -> HistoryEntry {
         HistoryEntry {
+            id: None,
             lead_id: lead_id.to_owned(),
             change_id: None,
             user_id,
@@ -139,28 +144,39 @@ fn new_value(row: &sqlx::any::AnyRow) -> Result<Option<String>, sqlx::Error> {
 
 /// A lead's trail, oldest first.
 pub async fn for_lead(conn: &mut AnyConnection, lead_id: &str) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, packed, overwritten, at FROM lead_history WHERE lead_id = $1 ORDER BY id",
-    )
-    .bind(lead_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let source: String = r.try_get("source")?;
-            Ok(HistoryEntry {
-                lead_id: r.try_get("lead_id")?,
-                change_id: r.try_get("change_id")?,
-                user_id: r.try_get("user_id")?,
-                device_id: r.try_get("device_id")?,
-                source: if source == "web" { "web" } else { "sync" },
-                attr: r.try_get("attr")?,
-                old_value: r.try_get("old_value")?,
-                new_value: new_value(r)?,
-                packed_new_value: None,
-                overwritten: r.try_get::<i64, _>("overwritten")? != 0,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM lead_history WHERE lead_id = $1 ORDER BY id"))
+        .bind(lead_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(entry_from_row).collect()
+}
+
+/// The entry `id` of the trail of `lead_id`, if there is one.
+pub async fn entry(conn: &mut AnyConnection, lead_id: &str, id: i64) -> Result<Option<HistoryEntry>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM lead_history WHERE lead_id = $1 AND id = $2"))
+        .bind(lead_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(entry_from_row).transpose()
+}
+
+const ENTRY_COLUMNS: &str = "id, lead_id, change_id, user_id, device_id, source, attr, old_value, new_value, packed, overwritten, at";
+
+fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<HistoryEntry, sqlx::Error> {
+    let source: String = r.try_get("source")?;
+    Ok(HistoryEntry {
+        id: Some(r.try_get("id")?),
+        lead_id: r.try_get("lead_id")?,
+        change_id: r.try_get("change_id")?,
+        user_id: r.try_get("user_id")?,
+        device_id: r.try_get("device_id")?,
+        source: if source == "web" { "web" } else { "sync" },
+        attr: r.try_get("attr")?,
+        old_value: r.try_get("old_value")?,
+        new_value: new_value(r)?,
+        packed_new_value: None,
+        overwritten: r.try_get::<i64, _>("overwritten")? != 0,
+        at: r.try_get("at")?,
+    })
 }

@@ -200,6 +200,7 @@ pub const READERS: &[&str] = &[
     "/manage/dashboard",
     "/manage/dashboard?period=2026",
     "/manage/targets",
+    "/manage/withdrawn",
     "/manage/export/leads.csv",
     "/manage/export/leads.xlsx",
     "/manage/export/bulletin.xlsx",

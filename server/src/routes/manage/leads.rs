@@ -1,7 +1,8 @@
-//! The lead table, a lead's page with the stage form it posts and the restore of a withdrawn
-//! lead, and the list of withdrawn leads.
+//! The lead table, a lead's page with the stage form it posts, its correction form, a value of
+//! its trail put back, the restore of a withdrawn lead, and the list of withdrawn leads.
 
 use app::i18n::Key;
+use app::manage::correct::{correction_page, CorrectionPage};
 use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
 use app::manage::leads::{lead_list, LeadList};
 use app::manage::withdrawn::{withdrawn_page, WithdrawnView};
@@ -10,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::correction::CorrectionForm;
 use domain::followup::FollowUpState;
 use domain::review::LeadFilter;
 use domain::{OriginClass, StageForm};
@@ -22,7 +24,10 @@ use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::routes::query::PageQuery;
 use crate::state::AppState;
-use crate::web_edit::{change_stage, restore as restore_lead, EditError, StageRefusal};
+use crate::web_edit::{
+    change_stage, correct as correct_lead, restore as restore_lead, revert as revert_value, Correction, CorrectionRefusal, EditError,
+    StageRefusal,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leads/{id}", get(show))
         .route("/manage/leads/{id}/stage", post(stage))
         .route("/manage/leads/{id}/restore", post(restore))
+        .route("/manage/leads/{id}/edit", get(correction).post(correct))
+        .route("/manage/leads/{id}/revert", post(revert))
         .route("/manage/withdrawn", get(withdrawn))
 }
 
@@ -53,6 +60,10 @@ struct Saved {
     followup: Option<String>,
     #[serde(default)]
     restored: Option<String>,
+    #[serde(default)]
+    corrected: Option<String>,
+    #[serde(default)]
+    reverted: Option<String>,
 }
 
 /// What the lead page says besides the lead: the outcome of the last form sent.
@@ -65,6 +76,8 @@ struct Outcome {
     followup_error: Option<Key>,
     followup_saved: bool,
     restored: bool,
+    /// A message above the page: whether it tells of a success, and its text.
+    notice: Option<(bool, Key)>,
 }
 
 /// The lead page with the follow-up form's error.
@@ -109,6 +122,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let history = trail
         .into_iter()
         .map(|e| HistoryRow {
+            revert_entry: e.id.filter(|_| e.old_value.is_some() && crate::web_edit::revertible(&e.attr).is_some()),
             at: e.at,
             who: names.get(&e.user_id).cloned().unwrap_or_else(|| e.user_id.to_string()),
             device: e.device_id,
@@ -130,6 +144,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         error,
         saved: outcome.stage_saved,
         restored: outcome.restored,
+        notice: outcome.notice,
         followup,
         duplicates: pair_views(pairs, &sides),
     };
@@ -152,6 +167,11 @@ async fn show(
             stage_saved: saved.saved.is_some(),
             followup_saved: saved.followup.is_some(),
             restored: saved.restored.is_some(),
+            notice: match (saved.corrected.is_some(), saved.reverted.is_some()) {
+                (true, _) => Some((true, Key::ManageCorrectSaved)),
+                (_, true) => Some((true, Key::ManageCorrectReverted)),
+                _ => None,
+            },
             ..Outcome::default()
         },
     )
@@ -217,6 +237,88 @@ async fn restore(State(state): State<AppState>, manager: Manager, Path(id): Path
     match restore_lead(&state.db, &manager.user, &id).await {
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?restored=1")).into_response()),
         Err(EditError::Refused(_)) | Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The correction form a manager posts, with the form as it was shown (JSON).
+#[derive(Deserialize)]
+struct CorrectionPost {
+    #[serde(flatten)]
+    form: CorrectionForm,
+    #[serde(default)]
+    shown: String,
+}
+
+/// The correction page: the form as `form` says (the lead as it is, when `None`).
+async fn correction_page_of(
+    state: &AppState,
+    manager: &Manager,
+    id: &str,
+    typed: Option<(CorrectionForm, String)>,
+    errors: Vec<domain::FieldError>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(stored) = leads::find(&mut conn, id).await? else {
+        return Ok(manager.message(StatusCode::NOT_FOUND, Key::ManageNavLeads, manager.frame.lang.text(Key::ManageLeadNotFound)));
+    };
+    let (form, shown) = typed.unwrap_or_else(|| {
+        let form = CorrectionForm::for_lead(&stored.lead);
+        let shown = serde_json::to_string(&form).unwrap_or_default();
+        (form, shown)
+    });
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = CorrectionPage { lead_id: id.to_owned(), company_name: stored.lead.company_name, form, shown, errors };
+    Ok((status, manager.page(correction_page(&manager.frame, page))).into_response())
+}
+
+async fn correction(State(state): State<AppState>, manager: Manager, Path(id): Path<String>) -> Result<Response, ApiError> {
+    correction_page_of(&state, &manager, &id, None, Vec::new()).await
+}
+
+/// A manager's correction: saved and back on the lead's page, or the form again with each refused
+/// field's message beside it, nothing saved.
+async fn correct(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(post): Form<CorrectionPost>,
+) -> Result<Response, ApiError> {
+    let shown: Option<CorrectionForm> = serde_json::from_str(&post.shown).ok();
+    let correction = Correction { form: &post.form, shown: shown.as_ref() };
+    match correct_lead(&state.db, &manager.user, &id, correction).await {
+        Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?corrected=1")).into_response()),
+        Err(EditError::Refused(CorrectionRefusal::Invalid(errors))) => {
+            correction_page_of(&state, &manager, &id, Some((post.form, post.shown)), errors).await
+        }
+        Err(EditError::Refused(CorrectionRefusal::Withdrawn)) => {
+            render(&state, &manager, &id, Outcome { notice: Some((false, Key::ManageCorrectWithdrawnErr)), ..Outcome::default() }).await
+        }
+        Err(EditError::NotFound) => correction_page_of(&state, &manager, &id, None, Vec::new()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevertPost {
+    entry: i64,
+}
+
+/// Puts back the value a trail entry replaced.
+async fn revert(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(post): Form<RevertPost>,
+) -> Result<Response, ApiError> {
+    match revert_value(&state.db, &manager.user, &id, post.entry).await {
+        Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?reverted=1")).into_response()),
+        Err(EditError::Refused(_)) => {
+            let outcome = Outcome { notice: Some((false, Key::ManageCorrectRevertRefused)), ..Outcome::default() };
+            let page = render(&state, &manager, &id, outcome).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
         Err(EditError::Db(e)) => Err(e.into()),
     }
 }

@@ -1,0 +1,153 @@
+// The end of a lead's life, as officers and a manager meet it: a delete on one tablet is a
+// withdrawal the server keeps and that takes the lead off the officer's other tablet; a manager
+// sees it among the withdrawn leads and restores it, and it comes back; a lead that became a
+// project cannot be deleted on the tablet, and the screen says why.
+import { Browser, Page } from '@playwright/test';
+
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, test } from '../support/fixtures';
+import { addUser } from '../support/server';
+
+const PASSWORD = 'a long enough password';
+
+async function syncNow(page: Page): Promise<void> {
+  await page.goto('/leads');
+  await appReady(page);
+  await page.getByTestId('sync-now').tap();
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+}
+
+/** A second tablet of the same officer: its own browser profile, the same tablet size. */
+async function secondTablet(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: url, viewport: { width: 1180, height: 820 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2,
+    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
+  });
+  return context.newPage();
+}
+
+async function managerDesk(browser: Browser, url: string): Promise<Page> {
+  const desk = await browser.newContext({ baseURL: url });
+  const page = await desk.newPage();
+  await page.goto('/login?next=/manage/leads');
+  await appReady(page);
+  await page.fill('#f-username', 'zhao.manager');
+  await page.fill('#f-password', PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/manage\/leads$/);
+  return page;
+}
+
+test('a delete on one tablet takes the lead off the other, and a manager can restore it', async ({ page, server, browser }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await addUser(server, 'zhao.manager', 'manager', PASSWORD);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await captureAndConfirm(page, { company: '资阳临空食品有限公司', contact: '王芳', mobile: '13700000001' });
+  await captureAndConfirm(page, { company: '重复录入的公司', contact: '李强', mobile: '13700000002' });
+  await syncNow(page);
+
+  const other = await secondTablet(browser, server.url);
+  await logInOnTablet(other, 'li.wei', PASSWORD);
+  await syncNow(other);
+  expect(await listedCompanies(other)).toEqual(['重复录入的公司', '资阳临空食品有限公司']);
+
+  // Deleted on the first tablet, which syncs.
+  await page.getByTestId('lead-row').filter({ hasText: '重复录入的公司' }).getByTestId('delete').tap();
+  await expect(page.getByTestId('toast')).toContainText('已删除');
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '1');
+  await page.getByTestId('sync-now').tap();
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+  await page.reload();
+  await appReady(page);
+  expect(await listedCompanies(page)).toEqual(['资阳临空食品有限公司']);
+
+  // The second tablet's next sync takes it off.
+  await syncNow(other);
+  await expect(other.getByTestId('lead-row')).toHaveCount(1);
+  await other.reload();
+  await appReady(other);
+  expect(await listedCompanies(other)).toEqual(['资阳临空食品有限公司']);
+
+  // The manager finds it among the withdrawn leads and restores it.
+  const desk = await managerDesk(browser, server.url);
+  await expect(desk.getByTestId('lead-row')).toHaveCount(1);
+  await desk.getByTestId('withdrawn-link').click();
+  await expect(desk.getByTestId('withdrawn-table')).toContainText('重复录入的公司');
+  await expect(desk.getByTestId('withdrawn-table')).toContainText('li.wei');
+  await desk.getByRole('link', { name: '重复录入的公司' }).click();
+  await expect(desk.getByTestId('lead-withdrawn')).toContainText('li.wei');
+  await expect(desk.getByTestId('stage-form')).toHaveCount(0);
+  await desk.screenshot({ path: 'test-results/screens/withdrawn-lead-zh.png', fullPage: true });
+  await desk.getByTestId('restore').click();
+  await expect(desk.getByTestId('restored')).toBeVisible();
+  await expect(desk.getByTestId('lead-withdrawn')).toHaveCount(0);
+
+  for (const tablet of [page, other]) {
+    await syncNow(tablet);
+    await expect(tablet.getByTestId('lead-row')).toHaveCount(2);
+  }
+  await desk.context().close();
+  await other.context().close();
+});
+
+test('a lead that became a project cannot be deleted on the tablet, and the screen says why', async ({ page, server, browser }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await addUser(server, 'zhao.manager', 'manager', PASSWORD);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await captureAndConfirm(page, { company: '四川天然气装备有限公司', contact: '张伟', mobile: '13700000003' });
+  await syncNow(page);
+
+  const desk = await managerDesk(browser, server.url);
+  await desk.getByRole('link', { name: '四川天然气装备有限公司' }).click();
+  await desk.selectOption('[data-testid=stage-to]', 'negotiating');
+  await desk.getByTestId('stage-submit').click();
+  await expect(desk.getByTestId('stage-saved')).toBeVisible();
+  await desk.context().close();
+
+  await syncNow(page);
+  const row = page.getByTestId('lead-row').filter({ hasText: '四川天然气装备' });
+  await expect(row.getByTestId('lead-stage')).toHaveText('洽谈');
+  await row.getByTestId('delete').tap();
+  await expect(page.getByTestId('toast')).toContainText('不能在平板上删除');
+  await expect(page.getByTestId('lead-row')).toHaveCount(1);
+
+  await row.locator('a').tap();
+  await appReady(page);
+  const note = page.getByTestId('not-deletable');
+  await expect(note).toContainText('洽谈');
+  await expect(page.getByTestId('delete')).toBeDisabled();
+  await note.scrollIntoViewIfNeeded();
+  await expectOnScreenAndUncovered(page, note);
+  await page.screenshot({ path: 'test-results/screens/not-deletable-zh.png' });
+
+  await page.reload();
+  await appReady(page);
+  expect(await page.getByTestId('delete').isDisabled()).toBe(true);
+});
+
+test("a manager corrects a company name and the officer's tablet shows it", async ({ page, server, browser }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await addUser(server, 'zhao.manager', 'manager', PASSWORD);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await captureAndConfirm(page, { company: '天府食品', contact: '王芳', mobile: '13700000004' });
+  await syncNow(page);
+
+  const desk = await managerDesk(browser, server.url);
+  await desk.getByRole('link', { name: '天府食品' }).click();
+  await desk.getByTestId('correct-link').click();
+  // A wrong mobile is refused beside its field, and nothing is saved.
+  await desk.fill('#c-mobile', '12345');
+  await desk.fill('#c-company_name', '天府食品集团有限公司');
+  await desk.getByTestId('correct-submit').click();
+  await expect(desk.getByTestId('error-mobile')).toContainText('11 位手机号');
+  await expect(desk.locator('#c-company_name')).toHaveValue('天府食品集团有限公司');
+  await desk.screenshot({ path: 'test-results/screens/correct-refused-zh.png', fullPage: true });
+  await desk.fill('#c-mobile', '13700000004');
+  await desk.getByTestId('correct-submit').click();
+  await expect(desk.getByTestId('lead-notice')).toContainText('更正已保存');
+  await expect(desk.getByTestId('lead-title')).toHaveText('天府食品集团有限公司');
+  await expect(desk.getByTestId('history')).toContainText('企业名称');
+  await desk.context().close();
+
+  await syncNow(page);
+  expect(await listedCompanies(page)).toEqual(['天府食品集团有限公司']);
+});
