@@ -432,16 +432,33 @@ async fn the_same_investor_met_by_two_officers_is_flagged_and_merged_into_the_fi
     assert_eq!(html.matches("data-testid=\"duplicate-pair\"").count(), 1, "one pair, the medicine company is not in it");
     assert!(html.contains("手机、企业名称") || html.contains("企业名称、手机"), "both shared keys are named");
 
-    let response = no_redirects()
-        .post(app.url("/manage/duplicates/merge"))
-        .header("cookie", cookie(&manager))
-        .header("origin", &app.base)
-        .form(&signed(&manager, &[("keep", second.id.to_string()), ("absorb", first.id.to_string())]))
-        .send()
-        .await
-        .unwrap();
+    let merge = |fields: Vec<(&'static str, String)>| {
+        no_redirects()
+            .post(app.url("/manage/duplicates/merge"))
+            .header("cookie", cookie(&manager))
+            .header("origin", &app.base)
+            .form(&signed(&manager, &fields))
+            .send()
+    };
+    // The merge button first shows what the merge will do, and changes nothing.
+    let response = merge(vec![("keep", second.id.to_string()), ("absorb", first.id.to_string())]).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("data-testid=\"merge-confirm\""), "a confirmation is asked for");
+    assert!(html.contains("将补入它缺少的：邮箱"), "it says what the survivor takes: {}", texts_of(&html, "<p").join(" | "));
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    assert_eq!(server::db::leads::find(&mut conn, &second.id.to_string()).await.unwrap().unwrap().version, 1, "nothing merged yet");
+    drop(conn);
+
+    let response = merge(vec![("keep", second.id.to_string()), ("absorb", first.id.to_string()), ("confirm", "1".into())]).await.unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], format!("/manage/leads/{}", first.id), "the first capture survives, whatever the form said");
+    assert_eq!(
+        response.headers()["location"],
+        format!("/manage/leads/{}?merged=1", first.id),
+        "the first capture survives, whatever the form said"
+    );
+    let done = get(&format!("/manage/leads/{}?merged=1", first.id)).await.unwrap().text().await.unwrap();
+    assert!(done.contains("已合并"), "the lead's page says what was done");
 
     let mut conn = app.db.pool.acquire().await.unwrap();
     let kept = server::db::leads::find(&mut conn, &first.id.to_string()).await.unwrap().unwrap();

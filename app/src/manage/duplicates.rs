@@ -1,5 +1,6 @@
 //! Possible duplicates: pairs of leads sharing a mobile, WeChat ID, credit code or company name,
-//! each with a merge button (the lead captured first keeps the credit).
+//! each with a merge button (the lead captured first keeps the credit), and the page that says
+//! what a merge will do and asks to confirm it.
 
 use leptos::prelude::*;
 
@@ -83,4 +84,43 @@ pub fn duplicates_page(frame: &Frame, pairs: Vec<PairView>) -> String {
         }}
     };
     document(frame, Some(Section::Duplicates), t(Key::ManageNavDuplicates), body.into_any())
+}
+
+/// What a merge will do, to confirm.
+#[derive(Clone, Debug)]
+pub struct MergePreview {
+    pub keeps: PairSide,
+    pub absorbed: PairSide,
+    /// The attributes the survivor lacks and takes from the other (their names in the lead's JSON).
+    pub filled: Vec<String>,
+}
+
+pub fn merge_confirm_page(frame: &Frame, preview: MergePreview) -> String {
+    let lang = frame.lang;
+    let t = move |key| lang.text(key);
+    let filled = if preview.filled.is_empty() {
+        t(Key::ManageDupFillsNothing).to_owned()
+    } else {
+        let names: Vec<String> = preview.filled.iter().map(|a| lang.text_of("field", a)).collect();
+        crate::i18n::fill(t(Key::ManageDupFills), &[("fields", &names.join("、"))])
+    };
+    let dropped = crate::i18n::fill(t(Key::ManageDupDrops), &[("company", &preview.keeps.company_name)]);
+    let back = "/manage/duplicates";
+    let body = view! {
+        <p><a class="button" href=back>{t(Key::ManageDupBack)}</a></p>
+        <h1>{t(Key::ManageDupConfirmTitle)}</h1>
+        <div class="lead-columns">
+            <section class="card" data-testid="merge-keeps"><h2>{t(Key::ManageDupKeeps)}</h2><p>{side(preview.keeps.clone())}</p><p>{filled}</p></section>
+            <section class="card" data-testid="merge-absorbed"><h2>{t(Key::ManageDupAbsorbed)}</h2><p>{side(preview.absorbed.clone())}</p><p>{dropped}</p></section>
+        </div>
+        <p class="muted">{t(Key::ManageDupConfirmExplained)}</p>
+        <form method="post" action="/manage/duplicates/merge">
+            {super::csrf_input(&frame.csrf)}
+            <input type="hidden" name="keep" value=preview.keeps.lead_id.clone()/>
+            <input type="hidden" name="absorb" value=preview.absorbed.lead_id.clone()/>
+            <input type="hidden" name="confirm" value="1"/>
+            <button type="submit" class="primary" data-testid="merge-confirm">{t(Key::ManageDupConfirm)}</button>
+        </form>
+    };
+    document(frame, Some(Section::Duplicates), t(Key::ManageDupConfirmTitle), body.into_any())
 }

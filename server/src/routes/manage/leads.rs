@@ -64,6 +64,8 @@ struct Saved {
     corrected: Option<String>,
     #[serde(default)]
     reverted: Option<String>,
+    #[serde(default)]
+    merged: Option<String>,
 }
 
 /// What the lead page says besides the lead: the outcome of the last form sent.
@@ -167,9 +169,10 @@ async fn show(
             stage_saved: saved.saved.is_some(),
             followup_saved: saved.followup.is_some(),
             restored: saved.restored.is_some(),
-            notice: match (saved.corrected.is_some(), saved.reverted.is_some()) {
-                (true, _) => Some((true, Key::ManageCorrectSaved)),
-                (_, true) => Some((true, Key::ManageCorrectReverted)),
+            notice: match (saved.corrected.is_some(), saved.reverted.is_some(), saved.merged.is_some()) {
+                (true, _, _) => Some((true, Key::ManageCorrectSaved)),
+                (_, true, _) => Some((true, Key::ManageCorrectReverted)),
+                (_, _, true) => Some((true, Key::ManageDupMerged)),
                 _ => None,
             },
             ..Outcome::default()
