@@ -197,11 +197,12 @@ fn attr_name(lang: Lang, attr: &str) -> String {
     }
 }
 
-/// A value of the trail (JSON): short ones shown whole, long ones (a whole lead, a pipeline)
+/// A value of the trail in words (`super::trail`): short ones shown whole, long ones (notes)
 /// folded behind their beginning.
-fn value_view(value: Option<String>) -> AnyView {
+fn value_view(lang: Lang, attr: &str, value: Option<String>) -> AnyView {
     const SHORT: usize = 80;
     let Some(value) = value else { return ().into_any() };
+    let value = super::trail::value_text(lang, attr, &value);
     if value.chars().count() <= SHORT {
         return view! { {value} }.into_any();
     }
@@ -222,7 +223,11 @@ fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) ->
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
-                        let via = if r.via_web { t(Key::ManageHistoryWeb).to_owned() } else { format!("{} · {}", t(Key::ManageHistorySync), r.device) };
+                        let via = if r.via_web {
+                            t(Key::ManageHistoryWeb).to_owned()
+                        } else {
+                            format!("{} · {}", t(Key::ManageHistorySync), super::trail::device_text(lang, &r.who, &r.device))
+                        };
                         let class = if r.overwritten { "overwritten" } else { "" };
                         view! {
                             <tr class=class>
@@ -230,7 +235,7 @@ fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) ->
                                 <td>{r.who}</td>
                                 <td>{via}</td>
                                 <td>{attr_name(lang, &r.attr)}{r.overwritten.then(|| view! { <br/><span class="tag warn">{t(Key::ManageHistoryOverwritten)}</span> })}</td>
-                                <td class="json">{value_view(r.old_value)}
+                                <td class="value">{value_view(lang, &r.attr, r.old_value)}
                                     {r.revert_entry.map(|entry| view! {
                                         <form method="post" action=action.clone() class="inline">
                                             {super::csrf_input(&csrf)}
@@ -239,7 +244,7 @@ fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) ->
                                         </form>
                                     })}
                                 </td>
-                                <td class="json">{value_view(r.new_value)}</td>
+                                <td class="value">{value_view(lang, &r.attr, r.new_value)}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -364,7 +369,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
                 <h2>{t(Key::ManageLeadProvenance)}</h2>
                 <dl class="fields">
                     {field(t(Key::ManageColOfficer), format!("{} ({})", detail.officer, detail.department))}
-                    {field(t(Key::ManageLeadDevice), lead.device_id.clone())}
+                    {field(t(Key::ManageLeadDevice), super::trail::device_text(lang, &detail.officer, &lead.device_id))}
                     {field(t(Key::ManageLeadCapturedAt), domain::time::format_shanghai(lead.captured_at))}
                     {field(t(Key::ManageLeadSyncedAt), beijing(&detail.synced_at))}
                     {field(t(Key::ManageLeadVersion), detail.version.to_string())}

@@ -10,6 +10,7 @@ pub mod followup;
 pub mod lead;
 pub mod leads;
 pub mod targets;
+pub mod trail;
 pub mod withdrawn;
 
 use domain::Wan;
