@@ -200,9 +200,11 @@ impl LocalLeads {
     }
 
     /// Undoes a delete: the lead as it was before, saved again (its withdrawal undone by a
-    /// queued change, like any edit).
+    /// queued change, like any edit), as changed now: newer than the withdrawn copy, in the
+    /// database and in the journal alike.
     pub async fn undo_delete(self, lead: Lead) -> Result<bool, StoreError> {
-        self.save(Lead { withdrawn: None, ..lead }).await
+        let updated_at = lead.updated_at.max(domain::time::now());
+        self.save(Lead { withdrawn: None, updated_at, ..lead }).await
     }
 
     /// Shows leads the server sent (already stored by the sync client).

@@ -107,9 +107,10 @@ pub struct LeadStore {
 /// What comparing the database with the journal did at start.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reconciled {
-    /// Leads written back into the database from the journal (it had lost them).
+    /// Leads written back into the database from the journal (it had lost them), but for
+    /// withdrawn ones (written back too, until the server has their withdrawal).
     pub restored: usize,
-    /// Queued changes written back.
+    /// Queued changes written back (but for withdrawals, written back too).
     pub requeued: usize,
     /// Leads the journal lacked (stored before it existed), now appended to it.
     pub journaled: usize,
@@ -644,8 +645,10 @@ impl LeadStore {
             change_ids: entries.iter().chain(&refused).map(|e| e.change_id.clone()).collect(),
         };
         let restore = journal::restore(replayed, &held);
-        let reconciled =
-            Reconciled { restored: restore.records.len(), requeued: restore.entries.len(), journaled: missing.len(), unreadable };
+        // The leads the officer gets back: a withdrawn one comes back only to send its withdrawal.
+        let restored = restore.records.iter().filter(|r| r.lead.withdrawn.is_none()).count();
+        let requeued = restore.entries.iter().filter(|e| e.change.lead.withdrawn.is_none()).count();
+        let reconciled = Reconciled { restored, requeued, journaled: missing.len(), unreadable };
         if !restore.is_empty() {
             let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
             let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
