@@ -82,6 +82,38 @@ impl FollowUpRules {
     }
 }
 
+/// The overdue list's filters, as the query string gives them: exact values, empty for any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OverdueFilter {
+    /// The officer's user name.
+    pub officer: String,
+    pub department: String,
+    pub event: String,
+    /// 0-based.
+    pub page: i64,
+}
+
+impl OverdueFilter {
+    /// The filters that are set, trimmed: (column, value).
+    pub fn set(&self) -> Vec<(&'static str, String)> {
+        [("officer", &self.officer), ("department", &self.department), ("event", &self.event)]
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k, v.trim().to_owned()))
+            .collect()
+    }
+
+    /// The query string of these filters at `page` (without the `?`).
+    pub fn query_with_page(&self, page: i64) -> String {
+        let mut pairs: Vec<String> = self.set().into_iter().map(|(k, v)| format!("{k}={}", crate::review::percent_encode(&v))).collect();
+        if page > 0 {
+            pairs.push(format!("page={page}"));
+        }
+        pairs.join("&")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

@@ -1,10 +1,11 @@
 //! Exports of the manager workspace, always with Chinese headers (they go into official
-//! bulletins): the filtered lead list as CSV and as .xlsx, and the monthly bulletin (.xlsx) holding
-//! the dashboard's tables.
+//! bulletins): the filtered lead list as CSV and as .xlsx, the overdue list as CSV, and the monthly
+//! bulletin (.xlsx) holding the dashboard's tables.
 
-use app::i18n::{Key, Lang};
+use app::i18n::{fill, Key, Lang};
 use app::lead_columns::{self, Column, Value, COLUMNS};
 use app::manage::dashboard::{period_name, target_name};
+use app::manage::followup::OverdueItem;
 use chrono::{Datelike, NaiveDate, Timelike};
 use domain::report::{Actual, Dashboard, Ratio, Unit};
 use domain::review::ReviewRow;
@@ -181,6 +182,47 @@ pub fn leads_xlsx(leads: &[ExportLead]) -> Result<Vec<u8>, XlsxError> {
     }
     sheet.set_freeze_panes(1, 0)?;
     workbook.save_to_buffer()
+}
+
+/// The overdue leads as CSV: what was missed by how many days, the amount as a number.
+pub fn overdue_csv(items: &[OverdueItem]) -> String {
+    let t = |key| LANG.text(key);
+    let headers = [
+        t(Key::ExportHeaderId),
+        t(Key::ManageColCompany),
+        t(Key::ManageOverdueMissed),
+        t(Key::ManageColIntended),
+        t(Key::ManageColOfficer),
+        t(Key::ManageColDepartment),
+        t(Key::ManageFollowupAssignee),
+        t(Key::ManageColCaptured),
+    ];
+    let mut out = String::from(domain::csv::UTF8_BOM);
+    out.push_str(&domain::csv::line(headers));
+    for item in items {
+        let missed: Vec<String> = item
+            .missed
+            .iter()
+            .map(|(deadline, days)| {
+                format!(
+                    "{} · {}",
+                    LANG.text_of("deadline", deadline.code()),
+                    fill(t(Key::ManageOverdueLate), &[("days", &days.to_string())])
+                )
+            })
+            .collect();
+        out.push_str(&domain::csv::line([
+            item.lead_id.clone(),
+            item.company_name.clone(),
+            missed.join("；"),
+            item.intended_wan.map(|w| w.to_string()).unwrap_or_default(),
+            item.officer.clone(),
+            item.department.clone(),
+            item.assignee.clone().unwrap_or_default(),
+            domain::time::rfc3339::parse(&item.captured_at).map(domain::time::format_shanghai).unwrap_or_else(|| item.captured_at.clone()),
+        ]));
+    }
+    out
 }
 
 /// A figure in a metric's unit, as a number with its format: money in 亿元, shares as shares.

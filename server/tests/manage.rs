@@ -63,10 +63,16 @@ async fn officers_get_403_from_every_manager_page_export_and_target_endpoint() {
         "/manage/export/leads.csv".into(),
         "/manage/export/leads.xlsx".into(),
         "/manage/export/bulletin.xlsx".into(),
+        "/manage/export/overdue.csv".into(),
+        "/manage/withdrawn".into(),
+        format!("/manage/leads/{id}/edit"),
     ];
     let posts = [
         format!("/manage/leads/{id}/stage"),
         format!("/manage/leads/{id}/followup"),
+        format!("/manage/leads/{id}/edit"),
+        format!("/manage/leads/{id}/revert"),
+        format!("/manage/leads/{id}/restore"),
         "/manage/duplicates/merge".into(),
         "/manage/targets".into(),
         "/manage/targets/1/delete".into(),
@@ -489,11 +495,25 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
     let mut large = lead("大额线索有限公司");
     large.intended_investment = Some(Wan(20_000));
     officer_with_leads(&app, "wang.officer", vec![small.clone(), large.clone()]).await;
+    let mut elsewhere = lead("别处的线索有限公司");
+    elsewhere.event = Some("四川行".into());
+    officer_with_leads(&app, "li.officer", vec![elsewhere]).await;
     let manager = user_with_session(&app.db, "zhao.manager", Role::Manager).await;
     let get = |path: String| app.client.get(app.url(&path)).header("cookie", cookie(&manager)).send();
 
-    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
-    assert!(html.contains("共 2 条逾期"));
+    // Filtered by officer, by event; and the same as CSV.
+    let all = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    assert!(all.contains("共 3 条逾期"), "every officer's overdue leads");
+    let html = get("/manage/overdue?officer=wang.officer".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("共 2 条逾期") && !html.contains("别处的线索"));
+    let by_event = get("/manage/overdue?event=%E5%9B%9B%E5%B7%9D%E8%A1%8C".into()).await.unwrap().text().await.unwrap();
+    assert!(by_event.contains("共 1 条逾期") && by_event.contains("别处的线索"));
+    let csv = get("/manage/export/overdue.csv?officer=wang.officer".into()).await.unwrap();
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "the header and the officer's two leads: {lines:?}");
+    assert!(lines.iter().any(|l| l.contains("大额线索有限公司") && l.contains("论证评估逾期") && l.contains(",20000,")), "{lines:?}");
     assert_eq!(html.matches("首次联系逾期").count(), 2);
     assert_eq!(html.matches("论证评估逾期").count(), 1, "only the lead of 1 亿元 or more needs an assessment");
 
@@ -516,7 +536,7 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 422, "an unknown owner is refused");
-    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    let html = get("/manage/overdue?officer=wang.officer".into()).await.unwrap().text().await.unwrap();
     assert!(html.contains("共 1 条逾期"), "only the large lead is left");
     assert!(html.contains("大额线索有限公司") && !html.contains("小额线索有限公司"));
     let page = get(format!("/manage/leads/{}", small.id)).await.unwrap().text().await.unwrap();
@@ -525,7 +545,7 @@ async fn overdue_leads_are_listed_until_someone_follows_them_up() {
     // Screening the large lead answers its deadlines.
     let response = post_stage(&app, &manager, &large.id.to_string(), &[("to", "screened"), ("on", "2026-10-01")]).await;
     assert_eq!(response.status(), 303);
-    let html = get("/manage/overdue".into()).await.unwrap().text().await.unwrap();
+    let html = get("/manage/overdue?officer=wang.officer".into()).await.unwrap().text().await.unwrap();
     assert!(html.contains("没有逾期的线索"));
 }
 

@@ -1,7 +1,7 @@
 //! The overdue list: leads past their first-response or assessment deadline, longest overdue
 //! first, with who follows them up.
 
-use domain::followup::{Deadline, FollowUpRules};
+use domain::followup::{Deadline, FollowUpRules, OverdueFilter};
 use leptos::prelude::*;
 
 use super::{beijing, document, grouped, yi, Frame, Section};
@@ -29,6 +29,11 @@ pub struct OverdueList {
     pub total: i64,
     pub page: i64,
     pub pages: i64,
+    pub filter: OverdueFilter,
+    /// The filters' choices: officers, departments and events that occur.
+    pub officers: Vec<String>,
+    pub departments: Vec<String>,
+    pub events: Vec<String>,
 }
 
 pub fn overdue_page(frame: &Frame, list: OverdueList) -> String {
@@ -43,7 +48,23 @@ pub fn overdue_page(frame: &Frame, list: OverdueList) -> String {
         ],
     );
     let count = fill(t(Key::ManageOverdueCount), &[("n", &grouped(list.total))]);
-    let pager = |to: i64, key: Key| view! { <a class="button" href=format!("/manage/overdue?page={to}")>{t(key)}</a> };
+    let pager =
+        |to: i64, key: Key| view! { <a class="button" href=format!("/manage/overdue?{}", list.filter.query_with_page(to))>{t(key)}</a> };
+    let query = list.filter.query_with_page(0);
+    let export = if query.is_empty() { "/manage/export/overdue.csv".to_owned() } else { format!("/manage/export/overdue.csv?{query}") };
+    let any = t(Key::ManageFilterAny);
+    let f = &list.filter;
+    let filters = view! {
+        <form class="filters" method="get" action="/manage/overdue" data-testid="overdue-filters">
+            {super::leads::select("officer", t(Key::ManageColOfficer).into(), any, super::leads::plain(&list.officers), &f.officer)}
+            {super::leads::select("department", t(Key::ManageColDepartment).into(), any, super::leads::plain(&list.departments), &f.department)}
+            {super::leads::select("event", t(Key::FieldEvent).into(), any, super::leads::plain(&list.events), &f.event)}
+            <div class="filter-actions">
+                <button type="submit" class="primary" data-testid="apply-filters">{t(Key::ManageFilterApply)}</button>
+                <a class="button" href="/manage/overdue">{t(Key::ManageFilterClear)}</a>
+            </div>
+        </form>
+    };
     let prev = (list.page > 0).then(|| pager(list.page - 1, Key::ManagePrev));
     let next = (list.page + 1 < list.pages).then(|| pager(list.page + 1, Key::ManageNext));
     let page_text = fill(t(Key::ManagePage), &[("page", &(list.page + 1).to_string()), ("pages", &list.pages.max(1).to_string())]);
@@ -51,7 +72,12 @@ pub fn overdue_page(frame: &Frame, list: OverdueList) -> String {
     let body = view! {
         <h1>{t(Key::ManageOverdueTitle)}</h1>
         <p class="hint">{rules}</p>
-        <div class="list-bar"><strong data-testid="overdue-count">{count}</strong></div>
+        {filters}
+        <div class="list-bar">
+            <strong data-testid="overdue-count">{count}</strong>
+            <span class="spacer"></span>
+            <a class="button" href=export data-testid="export-overdue">{t(Key::ManageExportCsv)}</a>
+        </div>
         {if items.is_empty() {
             view! { <p class="empty">{t(Key::ManageOverdueNone)}</p> }.into_any()
         } else {

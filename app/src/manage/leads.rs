@@ -21,7 +21,13 @@ pub struct LeadList {
 }
 
 /// A `<select>` of `options` (value, label) with "any" first, `selected` chosen.
-fn select(name: &'static str, label: String, any: &'static str, options: Vec<(String, String)>, selected: &str) -> impl IntoView {
+pub(crate) fn select(
+    name: &'static str,
+    label: String,
+    any: &'static str,
+    options: Vec<(String, String)>,
+    selected: &str,
+) -> impl IntoView {
     let id = format!("filter-{name}");
     let label_for = id.clone();
     let selected = selected.to_owned();
@@ -43,7 +49,7 @@ fn codes<T: Copy>(lang: Lang, prefix: &str, all: &[T], code: fn(T) -> &'static s
     all.iter().map(|v| (code(*v).to_owned(), lang.text_of(prefix, code(*v)))).collect()
 }
 
-fn plain(values: &[String]) -> Vec<(String, String)> {
+pub(crate) fn plain(values: &[String]) -> Vec<(String, String)> {
     values.iter().map(|v| (v.clone(), v.clone())).collect()
 }
 

@@ -2,7 +2,7 @@
 //! cut-offs come from `domain::followup::FollowUpRules`.
 
 use chrono::{DateTime, Utc};
-use domain::followup::FollowUpRules;
+use domain::followup::{FollowUpRules, OverdueFilter};
 use sqlx::{AnyConnection, Row};
 
 /// A lead's follow-up record.
@@ -51,30 +51,54 @@ pub struct OverdueRow {
 const OVERDUE: &str = "FROM lead_facts f JOIN users u ON u.id = f.owner_id LEFT JOIN lead_followup fu ON fu.lead_id = f.lead_id \
      WHERE f.stage = 'lead' AND ((fu.responded_at IS NULL AND f.captured_at < $1) OR (f.intended_wan >= $2 AND f.captured_at < $3))";
 
-/// The leads past a deadline at `now`, longest overdue first, one page, and how many there are.
+/// The filter's columns, as SQL: each set filter is one more bound value after the first three.
+fn filter_sql(filter: &OverdueFilter) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for (i, (name, value)) in filter.set().into_iter().enumerate() {
+        let column = match name {
+            "officer" => "u.username",
+            "department" => "u.department",
+            _ => "f.event",
+        };
+        sql.push_str(&format!(" AND {column} = ${}", i + 4));
+        values.push(value);
+    }
+    (sql, values)
+}
+
+/// The leads past a deadline at `now` that `filter` lets through, longest overdue first, one
+/// page, and how many there are.
 pub async fn overdue(
     conn: &mut AnyConnection,
     rules: &FollowUpRules,
     now: DateTime<Utc>,
+    filter: &OverdueFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<OverdueRow>, i64), sqlx::Error> {
     let first = domain::time::rfc3339::format(rules.first_response_cutoff(now));
     let assessment = domain::time::rfc3339::format(rules.assessment_cutoff(now));
-    let count_sql = format!("SELECT COUNT(*) AS n {OVERDUE}");
-    let total: i64 = sqlx::query(&count_sql)
-        .bind(first.clone())
-        .bind(rules.assessment_from.0)
-        .bind(assessment.clone())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
+    let (filters, values) = filter_sql(filter);
+    fn bound<'q>(
+        sql: &'q str,
+        first: &str,
+        from_wan: i64,
+        assessment: &str,
+        values: &[String],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let query = sqlx::query(sql).bind(first.to_owned()).bind(from_wan).bind(assessment.to_owned());
+        values.iter().fold(query, |q, v| q.bind(v.clone()))
+    }
+    let bind = |sql| bound(sql, &first, rules.assessment_from.0, &assessment, &values);
+    let count_sql = format!("SELECT COUNT(*) AS n {OVERDUE}{filters}");
+    let total: i64 = bind(&count_sql).fetch_one(&mut *conn).await?.try_get("n")?;
+    let (l, o) = (values.len() + 4, values.len() + 5);
     let sql = format!(
         "SELECT f.lead_id, f.company_name, f.captured_at, f.intended_wan, u.username, u.department, fu.assignee, fu.responded_at \
-         {OVERDUE} ORDER BY f.captured_at, f.lead_id LIMIT $4 OFFSET $5"
+         {OVERDUE}{filters} ORDER BY f.captured_at, f.lead_id LIMIT ${l} OFFSET ${o}"
     );
-    let rows =
-        sqlx::query(&sql).bind(first).bind(rules.assessment_from.0).bind(assessment).bind(limit).bind(offset).fetch_all(conn).await?;
+    let rows = bind(&sql).bind(limit).bind(offset).fetch_all(conn).await?;
     let rows = rows
         .iter()
         .map(|r| {

@@ -1,17 +1,20 @@
-//! The overdue list and a lead's follow-up form (owner, first contact).
+//! The overdue list (filtered by officer, department and event, and as CSV) and a lead's
+//! follow-up form (owner, first contact).
 
 use app::i18n::Key;
 use app::manage::followup::{overdue_page, OverdueItem, OverdueList};
 use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use domain::followup::{Deadline, FollowUpRules, FollowUpState};
+use domain::followup::{Deadline, FollowUpRules, FollowUpState, OverdueFilter};
 use domain::{PipelineStage, Wan};
 use serde::Deserialize;
 
 use super::Manager;
 use crate::db::followup::{self, FollowUp, OverdueRow};
+use crate::db::review;
 use crate::error::ApiError;
 use crate::routes::query::PageQuery;
 use crate::state::AppState;
@@ -19,7 +22,10 @@ use crate::state::AppState;
 const PAGE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/manage/overdue", get(list)).route("/manage/leads/{id}/followup", post(save))
+    Router::new()
+        .route("/manage/overdue", get(list))
+        .route("/manage/export/overdue.csv", get(overdue_csv))
+        .route("/manage/leads/{id}/followup", post(save))
 }
 
 /// The deadlines a lead has missed now, with whole days late.
@@ -47,20 +53,43 @@ fn item(rules: &FollowUpRules, row: OverdueRow) -> OverdueItem {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct PageNumber {
-    #[serde(default)]
-    page: i64,
-}
-
-async fn list(State(state): State<AppState>, manager: Manager, PageQuery(query): PageQuery<PageNumber>) -> Result<Response, ApiError> {
+async fn list(State(state): State<AppState>, manager: Manager, PageQuery(filter): PageQuery<OverdueFilter>) -> Result<Response, ApiError> {
     let rules = state.follow_up;
-    let page = query.page.max(0);
+    let page = filter.page.max(0);
     let mut conn = state.db.pool.acquire().await?;
-    let (rows, total) = followup::overdue(&mut conn, &rules, domain::time::now(), PAGE, page * PAGE).await?;
+    let (rows, total) = followup::overdue(&mut conn, &rules, domain::time::now(), &filter, PAGE, page * PAGE).await?;
+    let choices = review::choices(&mut conn).await?;
     let items = rows.into_iter().map(|row| item(&rules, row)).collect();
     let pages = ((total + PAGE - 1) / PAGE).max(1);
-    Ok(manager.page(overdue_page(&manager.frame, OverdueList { rules, items, total, page, pages })))
+    let list = OverdueList {
+        rules,
+        items,
+        total,
+        page,
+        pages,
+        filter,
+        officers: choices.officers,
+        departments: choices.departments,
+        events: choices.events,
+    };
+    Ok(manager.page(overdue_page(&manager.frame, list)))
+}
+
+/// The overdue leads the filters let through, every page, as CSV.
+async fn overdue_csv(
+    State(state): State<AppState>,
+    _manager: Manager,
+    PageQuery(filter): PageQuery<OverdueFilter>,
+) -> Result<Response, ApiError> {
+    /// More than any district has overdue at once.
+    const MOST: i64 = 100_000;
+    let rules = state.follow_up;
+    let mut conn = state.db.pool.acquire().await?;
+    let (rows, _) = followup::overdue(&mut conn, &rules, domain::time::now(), &filter, MOST, 0).await?;
+    let items: Vec<OverdueItem> = rows.into_iter().map(|row| item(&rules, row)).collect();
+    let name = format!("attachment; filename=\"overdue-{}.csv\"", domain::time::file_stamp(domain::time::now()));
+    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, name)], crate::export::overdue_csv(&items))
+        .into_response())
 }
 
 #[derive(Deserialize)]
