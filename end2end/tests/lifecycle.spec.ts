@@ -146,6 +146,14 @@ test("a manager corrects a company name and the officer's tablet shows it", asyn
   await expect(desk.getByTestId('lead-notice')).toContainText('更正已保存');
   await expect(desk.getByTestId('lead-title')).toHaveText('天府食品集团有限公司');
   await expect(desk.getByTestId('history')).toContainText('企业名称');
+  // The trail in words: the old and the new name, not JSON.
+  await expect(desk.getByTestId('history')).toContainText('天府食品集团有限公司');
+  await expect(desk.getByTestId('history')).not.toContainText('"company_name"');
+  await desk.screenshot({ path: 'test-results/screens/trail-in-words-zh.png', fullPage: true });
+  await desk.goto('/manage/overdue?officer=li.wei');
+  await expect(desk.getByTestId('overdue-filters')).toBeVisible();
+  await expect(desk.locator('#filter-officer')).toHaveValue('li.wei');
+  await desk.screenshot({ path: 'test-results/screens/overdue-filtered-zh.png', fullPage: true });
   await desk.context().close();
 
   await syncNow(page);
