@@ -159,3 +159,35 @@ test("a manager corrects a company name and the officer's tablet shows it", asyn
   await syncNow(page);
   expect(await listedCompanies(page)).toEqual(['天府食品集团有限公司']);
 });
+
+test('the workspace pages of a lead\'s end hold in English', async ({ page, server, browser }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await addUser(server, 'zhao.manager', 'manager', PASSWORD);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await captureAndConfirm(page, { company: 'Chengdu Long Company Name Food Processing Group Co., Ltd.', contact: 'Wang Fang', mobile: '13700000005' });
+  await captureAndConfirm(page, { company: '撤回的公司', contact: '李强', mobile: '13700000006' });
+  await syncNow(page);
+  await page.getByTestId('lead-row').filter({ hasText: '撤回的公司' }).getByTestId('delete').tap();
+  await page.getByTestId('sync-now').tap();
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+
+  const desk = await managerDesk(browser, server.url);
+  await desk.getByTestId('withdrawn-link').click();
+  await expect(desk.locator('h1')).toHaveText('已撤回的线索');
+  await desk.getByText('English', { exact: true }).click();
+  await expect(desk.locator('h1')).toHaveText('Withdrawn leads');
+  await expect(desk.getByTestId('withdrawn-table')).toContainText('撤回的公司');
+  await desk.screenshot({ path: 'test-results/screens/withdrawn-list-en.png', fullPage: true });
+  await desk.goto('/manage/leads');
+  await desk.getByRole('link', { name: /Chengdu Long Company/ }).click();
+  await desk.getByTestId('correct-link').click();
+  await expect(desk.locator('h1')).toContainText('Correct the lead');
+  await desk.fill('#c-email', 'not an address');
+  await desk.getByTestId('correct-submit').click();
+  await expect(desk.getByTestId('error-email')).toBeVisible();
+  await desk.screenshot({ path: 'test-results/screens/correct-refused-en.png', fullPage: true });
+  await desk.goto('/manage/overdue');
+  await expect(desk.getByTestId('overdue-filters')).toBeVisible();
+  await desk.screenshot({ path: 'test-results/screens/overdue-en.png', fullPage: true });
+  await desk.context().close();
+});
