@@ -143,7 +143,7 @@ impl Column {
             Column::Segment => Value::Text(lead.industry_segment.map(|s| lang.text_of("segment", s.code())).unwrap_or_default()),
             Column::Project => text(&lead.intended_project),
             Column::IntendedWan => Value::Wan(lead.intended_investment.map(|w| w.0)),
-            Column::Tier => Value::Text(tier_text(lead, lang)),
+            Column::Tier => Value::Text(tier_text(&lead.tier, lang)),
             Column::Intent => Value::Text(lang.text_of("intent", lead.intent.code())),
             Column::Event => text(&lead.event),
             Column::Referrer => text(&lead.referrer),
@@ -168,7 +168,8 @@ pub fn values(lead: &Lead, lang: Lang) -> Vec<Value> {
     COLUMNS.iter().map(|c| c.value(lead, lang)).collect()
 }
 
-fn origin_text(origin: Option<&Origin>, lang: Lang) -> String {
+/// Where the investor comes from, in words (empty when not recorded).
+pub fn origin_text(origin: Option<&Origin>, lang: Lang) -> String {
     match origin {
         None => String::new(),
         Some(Origin::Domestic { province, city }) => {
@@ -179,12 +180,13 @@ fn origin_text(origin: Option<&Origin>, lang: Lang) -> String {
     }
 }
 
-fn tier_text(lead: &Lead, lang: Lang) -> String {
+/// The enterprise's tiers, in words (empty when none).
+pub fn tier_text(tier: &domain::EnterpriseTier, lang: Lang) -> String {
     [
-        (lead.tier.fortune_global_500, Key::TierFortuneGlobal500),
-        (lead.tier.china_top_500, Key::TierChinaTop500),
-        (lead.tier.china_private_top_500, Key::TierChinaPrivateTop500),
-        (lead.tier.industry_leader, Key::TierIndustryLeader),
+        (tier.fortune_global_500, Key::TierFortuneGlobal500),
+        (tier.china_top_500, Key::TierChinaTop500),
+        (tier.china_private_top_500, Key::TierChinaPrivateTop500),
+        (tier.industry_leader, Key::TierIndustryLeader),
     ]
     .iter()
     .filter(|(on, _)| *on)

@@ -1,7 +1,7 @@
 //! One lead for a manager: every field, where it came from (device, captured, synced), its
 //! project progress with the stage form, and its whole audit trail.
 
-use domain::{Lead, Origin, PipelineStage, StageForm, Supervision};
+use domain::{Lead, PipelineStage, StageForm, Supervision};
 use leptos::prelude::*;
 
 use super::{beijing, document, grouped, yi, Frame, Section};
@@ -63,31 +63,9 @@ fn field(label: impl Into<String>, value: String) -> impl IntoView {
     view! { <div class="kv"><dt>{label}</dt><dd>{value}</dd></div> }
 }
 
-fn origin_text(lang: Lang, origin: &Option<Origin>) -> String {
-    match origin {
-        None => String::new(),
-        Some(Origin::Domestic { province, city }) => {
-            let province = lang.text_of("province", province.code());
-            city.as_ref().map_or(province.clone(), |c| format!("{province} {c}"))
-        }
-        Some(Origin::Foreign { country }) => lang.text_of("country", country),
-    }
-}
-
 fn fields(lang: Lang, lead: &Lead) -> impl IntoView {
     let t = move |key| lang.text(key);
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let tier = &lead.tier;
-    let tiers: Vec<&str> = [
-        (tier.fortune_global_500, Key::TierFortuneGlobal500),
-        (tier.china_top_500, Key::TierChinaTop500),
-        (tier.china_private_top_500, Key::TierChinaPrivateTop500),
-        (tier.industry_leader, Key::TierIndustryLeader),
-    ]
-    .into_iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, key)| t(key))
-    .collect();
     let investment = lead.intended_investment.map(|w| format!("{} {}", grouped(w.0), t(Key::UnitWan))).unwrap_or_default();
     view! {
         <dl class="fields">
@@ -98,12 +76,12 @@ fn fields(lang: Lang, lead: &Lead) -> impl IntoView {
             {field(t(Key::FieldMobile), text(&lead.mobile))}
             {field(t(Key::FieldWechat), text(&lead.wechat))}
             {field(t(Key::FieldEmail), text(&lead.email))}
-            {field(t(Key::FieldOrigin), origin_text(lang, &lead.origin))}
+            {field(t(Key::FieldOrigin), crate::lead_columns::origin_text(lead.origin.as_ref(), lang))}
             {field(t(Key::FieldIndustry), lead.industry.map(|i| lang.text_of("industry", i.code())).unwrap_or_default())}
             {field(t(Key::FieldIndustrySegment), lead.industry_segment.map(|s| lang.text_of("segment", s.code())).unwrap_or_default())}
             {field(t(Key::FieldIntendedProject), text(&lead.intended_project))}
             {field(t(Key::FieldIntendedInvestment), investment)}
-            {field(t(Key::FieldTier), tiers.join("、"))}
+            {field(t(Key::FieldTier), crate::lead_columns::tier_text(&lead.tier, lang))}
             {field(t(Key::FieldIntent), lang.text_of("intent", lead.intent.code()))}
             {field(t(Key::FieldEvent), text(&lead.event))}
             {field(t(Key::FieldReferrer), text(&lead.referrer))}

@@ -7,37 +7,10 @@ use serde::de::DeserializeOwned;
 
 use super::grouped;
 use crate::i18n::{fill, Key, Lang};
+use crate::lead_columns::{origin_text, tier_text};
 
 fn read<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     serde_json::from_value(value.clone()).ok()
-}
-
-fn origin_text(lang: Lang, origin: &Origin) -> String {
-    match origin {
-        Origin::Domestic { province, city } => {
-            let province = lang.text_of("province", province.code());
-            city.as_ref().map_or(province.clone(), |c| format!("{province} {c}"))
-        }
-        Origin::Foreign { country } => lang.text_of("country", country),
-    }
-}
-
-fn tier_text(lang: Lang, tier: &EnterpriseTier) -> String {
-    let names: Vec<&str> = [
-        (tier.fortune_global_500, Key::TierFortuneGlobal500),
-        (tier.china_top_500, Key::TierChinaTop500),
-        (tier.china_private_top_500, Key::TierChinaPrivateTop500),
-        (tier.industry_leader, Key::TierIndustryLeader),
-    ]
-    .into_iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, key)| lang.text(key))
-    .collect();
-    if names.is_empty() {
-        lang.text(Key::ManageHistoryEmpty).to_owned()
-    } else {
-        names.join("、")
-    }
 }
 
 fn pipeline_text(lang: Lang, pipeline: &Pipeline) -> String {
@@ -72,9 +45,12 @@ pub fn value_text(lang: Lang, attr: &str, json: &str) -> String {
         "industry" => code("industry"),
         "industry_segment" => code("segment"),
         "intent" => code("intent"),
-        "origin" => read::<Origin>(&value).map(|o| origin_text(lang, &o)),
+        "origin" => read::<Origin>(&value).map(|o| origin_text(Some(&o), lang)),
         "intended_investment" => value.as_i64().map(|w| format!("{} {}", grouped(w), lang.text(Key::UnitWan))),
-        "tier" => read::<EnterpriseTier>(&value).map(|t| tier_text(lang, &t)),
+        "tier" => read::<EnterpriseTier>(&value)
+            .map(|t| tier_text(&t, lang))
+            .filter(|t| !t.is_empty())
+            .or_else(|| Some(lang.text(Key::ManageHistoryEmpty).to_owned())),
         "consent" => read::<Consent>(&value).map(|c| {
             fill(lang.text(Key::ManageHistoryConsent), &[("version", &c.text_version), ("at", &domain::time::format_shanghai(c.given_at))])
         }),
