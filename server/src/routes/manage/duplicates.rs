@@ -25,17 +25,20 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/manage/duplicates", get(list)).route("/manage/duplicates/merge", post(merge_pair))
 }
 
+/// One lead of a pair, as shown.
+fn pair_side(sides: &HashMap<String, Side>, id: &str) -> Option<PairSide> {
+    sides.get(id).map(|s| PairSide {
+        lead_id: id.to_owned(),
+        company_name: s.company_name.clone(),
+        contact_name: s.contact_name.clone(),
+        officer: s.officer.clone(),
+        captured_at: s.captured_at.clone(),
+    })
+}
+
 /// The pairs as shown: the side captured first keeps the lead.
 pub fn pair_views(pairs: Vec<DuplicatePair>, sides: &HashMap<String, Side>) -> Vec<PairView> {
-    let side = |id: &str| {
-        sides.get(id).map(|s| PairSide {
-            lead_id: id.to_owned(),
-            company_name: s.company_name.clone(),
-            contact_name: s.contact_name.clone(),
-            officer: s.officer.clone(),
-            captured_at: s.captured_at.clone(),
-        })
-    };
+    let side = |id: &str| pair_side(sides, id);
     pairs
         .into_iter()
         .filter_map(|pair| {
@@ -72,15 +75,7 @@ async fn preview(state: &AppState, one: &str, other: &str) -> Result<Option<Merg
     let filled = keep.changed_attrs(&domain::duplicates::merge(keep, absorb)).into_iter().map(|a| a.name().to_owned()).collect();
     let ids = vec![keep.id.to_string(), absorb.id.to_string()];
     let sides = duplicates::sides(&mut conn, &ids).await?;
-    let side = |id: &str| {
-        sides.get(id).map(|s| PairSide {
-            lead_id: id.to_owned(),
-            company_name: s.company_name.clone(),
-            contact_name: s.contact_name.clone(),
-            officer: s.officer.clone(),
-            captured_at: s.captured_at.clone(),
-        })
-    };
+    let side = |id: &str| pair_side(&sides, id);
     Ok(side(&ids[0]).zip(side(&ids[1])).map(|(keeps, absorbed)| MergePreview { keeps, absorbed, filled }))
 }
 
