@@ -228,6 +228,13 @@ impl LocalLeads {
         });
     }
 
+    /// Takes leads off the list that left the tablet (handed to another officer).
+    pub fn forget(&self, gone: &[LeadId]) {
+        if !gone.is_empty() {
+            self.leads.update(|leads| leads.retain(|l| !gone.contains(&l.id)));
+        }
+    }
+
     /// The open store (opening it on first use), for the sync client.
     pub async fn open_store(self) -> Result<LeadStore, StoreError> {
         self.store().await

@@ -176,6 +176,7 @@ impl SyncState {
         self.show_counts(&store).await;
         let report = report?;
         self.leads.show_pulled(report.pulled);
+        self.leads.forget(&report.handed_off);
         let now = domain::time::rfc3339::format(domain::time::now());
         settings::set_last_sync(&now);
         self.last_success.set(Some(now));

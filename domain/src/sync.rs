@@ -160,6 +160,11 @@ pub struct SyncResponse {
     pub changes: Vec<ServerLead>,
     /// Whether more changes wait beyond `cursor` (pull again right away).
     pub more: bool,
+    /// Leads the caller no longer owns (a manager handed them to another officer) changed after
+    /// the request's cursor, and leads of this request's changes it no longer owns: the tablet
+    /// drops its copy once it has nothing of the lead left to send.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<LeadId>,
     /// Reference data the tablet needs offline.
     pub reference: ReferenceData,
 }

@@ -7,6 +7,8 @@
 //!   on the server since the change's base version are kept (`merged`);
 //! - when both sides changed the same attribute, the later arrival (this change) wins and the value
 //!   it replaces stays in the audit trail, marked as overwritten;
+//! - a change to a lead a manager handed away from the pushing officer still applies (made before
+//!   their tablet learned of it), and the answer tells the tablet again to drop the lead;
 //! - a change to another officer's lead, or one that leaves the lead invalid (the domain's parser,
 //!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies;
 //! - so is a change the server cannot read (a `null` consent, an instant no clock gives), if it
@@ -32,7 +34,7 @@ use sqlx::AnyConnection;
 use crate::db::history::HistoryEntry;
 use crate::db::leads::{NewLead, StoredLead};
 use crate::db::users::User;
-use crate::db::{changes, history, leads, now_text, packed};
+use crate::db::{changes, handoffs, history, leads, now_text, packed};
 
 /// Who is pushing, from where.
 #[derive(Clone, Copy)]
@@ -61,6 +63,11 @@ struct Work<'a> {
     created: BTreeMap<LeadId, &'a str>,
     updated: BTreeSet<LeadId>,
     history: Vec<HistoryEntry>,
+    /// For leads pushed by someone other than their owner, the officers who owned them before a
+    /// handoff (`db::handoffs`).
+    former_owners: HashMap<String, BTreeSet<i64>>,
+    /// (pusher, lead): changes taken from an officer who no longer owns the lead.
+    handed_off: BTreeSet<(i64, LeadId)>,
 }
 
 /// What a batch did.
@@ -72,6 +79,9 @@ pub struct Applied {
     /// the device has their content and learns their versions from `results`, so the pull that
     /// follows leaves them out instead of sending every pushed lead back.
     pub known_to_device: Vec<i64>,
+    /// Leads of this batch the pusher no longer owns (handed to another officer): the tablet is
+    /// told again to drop them (`SyncResponse::gone`).
+    pub handed_off: Vec<LeadId>,
 }
 
 /// A pushed batch with each change's lead run through the domain's parser, and a new lead's
@@ -197,7 +207,19 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     let lead_ids: Vec<String> =
         pushed.iter().flat_map(|p| p.batch.readable()).map(|c| c.lead.id.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
     let found = leads::find_many(conn, &lead_ids).await?;
+    // Leads pushed by someone other than their owner: a former owner's change may still apply.
+    let not_pushers: Vec<String> = pushed
+        .iter()
+        .flat_map(|p| p.batch.readable().map(move |c| (p.pusher.user.id, c.lead.id)))
+        .filter(|(pusher, id)| found.leads.get(id).is_some_and(|s| s.owner_id != *pusher))
+        .map(|(_, id)| id.to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let former_owners = handoffs::former_owners(conn, &not_pushers).await?;
     let mut work = Work {
+        former_owners,
+        handed_off: BTreeSet::new(),
         at: now_text(),
         next_seq,
         stored: found.leads,
@@ -251,7 +273,10 @@ pub async fn apply_batches<'a>(conn: &mut AnyConnection, pushed: &[Pushed<'a>]) 
     Ok(pushed
         .iter()
         .zip(results_per_batch)
-        .map(|(p, results)| Applied { results, known_to_device: work.known_to_device(p.batch.readable()) })
+        .map(|(p, results)| {
+            let handed_off = work.handed_off.iter().filter(|(user, _)| *user == p.pusher.user.id).map(|(_, id)| *id).collect();
+            Applied { results, known_to_device: work.known_to_device(p.batch.readable()), handed_off }
+        })
         .collect())
 }
 
@@ -346,7 +371,13 @@ impl<'a> Work<'a> {
         };
         let incoming = &incoming.lead;
         if stored.owner_id != pusher.user.id {
-            return Ok(rejected(change, RejectReason::NotYourLead));
+            // An officer the lead was handed away from may have changed it before their tablet
+            // learned: the change is merged like any other (a withdrawal is not theirs to make).
+            let former = self.former_owners.get(&incoming.id.to_string()).is_some_and(|o| o.contains(&pusher.user.id));
+            if !former || incoming.withdrawn.is_some() && stored.lead.withdrawn.is_none() {
+                return Ok(rejected(change, RejectReason::NotYourLead));
+            }
+            self.handed_off.insert((pusher.user.id, incoming.id));
         }
         let base = change.base_version as i64;
         if base > stored.version {

@@ -1,6 +1,7 @@
 //! The workspace's changes to stored leads (a stage moved, a lead corrected, a value put back from
-//! the trail, a withdrawn lead restored, a duplicate merged), each in one transaction of the writers' turn, as sync batches take it: one write path
-//! for leads. The lead gets a new version and a new place in the change sequence, so the owning
+//! the trail, a withdrawn lead restored, leads handed to another officer, a duplicate merged),
+//! each in one transaction of the writers' turn, as sync batches take it: one write path for
+//! leads. The lead gets a new version and a new place in the change sequence, so the owning
 //! officer's tablets pull it on their next sync; each changed attribute gets the new version (so
 //! a tablet's edit based on an older one is merged, not taken whole) and an entry in the trail,
 //! recorded as a web change.
@@ -79,6 +80,82 @@ pub async fn edit<E>(db: &Db, user: &User, lead_id: &str, change: impl FnOnce(&L
     turn.committed();
     Ok(stored.version)
 }
+
+/// Which leads a reassignment hands over.
+#[derive(Clone, Copy, Debug)]
+pub enum Handed<'a> {
+    /// One lead, by id.
+    Lead(&'a str),
+    /// Every lead of this officer (one who is leaving, say), withdrawn ones too.
+    AllOf(i64),
+}
+
+/// Why a reassignment was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReassignRefusal {
+    /// Leads go to an officer whose account is enabled.
+    NotAnActiveOfficer,
+}
+
+/// What a reassignment did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reassigned {
+    /// Leads that now belong to the new officer.
+    pub moved: usize,
+    /// Leads left where they were: their stored row cannot be read (`db::unreadable`).
+    pub unreadable: usize,
+}
+
+/// A manager handing leads to the officer `to`, in one transaction: each lead gets a new version
+/// and place in the change sequence (the new officer's tablets pull it with its history), a trail
+/// entry (`owner`, from whom to whom) and a handoff record, which takes it off the old officer's
+/// tablets at their next sync (`db::handoffs`). Leads `to` already owns are left alone.
+pub async fn reassign(db: &Db, manager: &User, which: Handed<'_>, to: &User) -> Result<Reassigned, EditError<ReassignRefusal>> {
+    if to.role != crate::db::users::Role::Officer || to.disabled {
+        return Err(EditError::Refused(ReassignRefusal::NotAnActiveOfficer));
+    }
+    let mut turn = db.writer_turn().await;
+    let mut tx = turn.begin().await?;
+    // First statement: takes the write lock (numbers are taken below, once the leads are known).
+    leads::take_sequence(&mut tx, 0).await?;
+    let ids = match which {
+        Handed::Lead(id) => vec![id.to_owned()],
+        Handed::AllOf(owner_id) => leads::ids_of_owner(&mut tx, owner_id).await?,
+    };
+    let found = leads::find_many(&mut tx, &ids).await?;
+    if matches!(which, Handed::Lead(_)) && found.leads.is_empty() && found.unreadable.is_empty() {
+        return Err(EditError::NotFound);
+    }
+    let mut moving: Vec<StoredLead> = found.leads.into_values().filter(|s| s.owner_id != to.id).collect();
+    moving.sort_by_key(|s| s.seq);
+    let done = Reassigned { moved: moving.len(), unreadable: found.unreadable.len() };
+    if moving.is_empty() {
+        return Ok(done);
+    }
+    let names = crate::db::users::names(&mut tx).await?;
+    let name = |id: i64| serde_json::Value::from(names.get(&id).cloned().unwrap_or_default()).to_string();
+    let first_seq = leads::take_sequence(&mut tx, moving.len() as i64).await?;
+    let at = now_text();
+    let (mut entries, mut handoffs) = (Vec::with_capacity(moving.len()), Vec::with_capacity(moving.len()));
+    for (stored, seq) in moving.iter_mut().zip(first_seq..) {
+        let id = stored.lead.id;
+        entries.push(HistoryEntry::web(&id.to_string(), manager.id, OWNER, Some(name(stored.owner_id)), Some(name(to.id)), &at));
+        handoffs.push(crate::db::handoffs::Handoff { lead_id: id, from: stored.owner_id, to: to.id, seq, by: manager.id });
+        stored.owner_id = to.id;
+        stored.version += 1;
+        stored.seq = seq;
+        leads::update(&mut tx, stored).await?;
+    }
+    history::insert(&mut tx, &entries).await?;
+    crate::db::handoffs::insert(&mut tx, &handoffs, &at).await?;
+    tx.commit().await?;
+    turn.committed();
+    Ok(done)
+}
+
+/// The trail's name for a lead's owner changing hands (not an attribute of the lead: the server
+/// keeps who owns it beside it).
+pub const OWNER: &str = "owner";
 
 /// Why a manager's stage change was refused.
 #[derive(Debug, PartialEq, Eq)]

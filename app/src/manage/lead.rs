@@ -43,6 +43,10 @@ pub struct LeadDetail {
     pub followup: FollowUpSection,
     /// Pairs this lead is in.
     pub duplicates: Vec<super::duplicates::PairView>,
+    /// The officers the lead can be handed to (its owner among them).
+    pub officers: Vec<super::reassign::OfficerChoice>,
+    /// The owner's user name.
+    pub owner: String,
 }
 
 /// The follow-up part of the lead page.
@@ -358,6 +362,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
                 {progress(lang, &lead)}
                 {lead.withdrawn.is_none().then(|| stage_form(lang, &frame.csrf, &lead.id.to_string(), &detail.form, detail.error, detail.saved))}
                 {followup_view(lang, &frame.csrf, &lead.id.to_string(), detail.followup)}
+                {super::reassign::lead_form(lang, &frame.csrf, &lead.id.to_string(), &detail.owner, &detail.officers)}
             </section>
         </div>
         {duplicates_view(lang, &frame.csrf, &lead.id.to_string(), detail.duplicates)}

@@ -151,6 +151,7 @@ pub fn lead_list(frame: &Frame, list: LeadList) -> String {
             <a class="button" href=export("/manage/export/leads.csv") data-testid="export-csv">{t(Key::ManageExportCsv)}</a>
             <a class="button" href=export("/manage/export/leads.xlsx") data-testid="export-xlsx">{t(Key::ManageExportXlsx)}</a>
             <a class="button ghost" href="/manage/withdrawn" data-testid="withdrawn-link">{t(Key::ManageWithdrawnLink)}</a>
+            <a class="button ghost" href="/manage/reassign" data-testid="reassign-link">{t(Key::ManageReassignLink)}</a>
         </div>
         {if list.page.rows.is_empty() {
             view! { <p class="empty">{t(Key::ManageEmpty)}</p> }.into_any()

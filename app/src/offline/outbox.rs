@@ -233,9 +233,11 @@ pub struct RoundState<'a> {
     /// The server version each other acknowledged lead's record holds (the store reads no more
     /// of them).
     pub versions: BTreeMap<LeadId, u64>,
-    /// For each pulled lead and each withdrawn lead of `local`, how many of its changes the
-    /// outbox holds before this round's removal.
+    /// For each pulled lead, each lead of `gone` and each withdrawn lead of `local`, how many of
+    /// its changes the outbox holds before this round's removal.
     pub queued_per_lead: BTreeMap<LeadId, usize>,
+    /// Leads the answer says the officer no longer owns (`SyncResponse::gone`).
+    pub gone: &'a [LeadId],
 }
 
 /// What to write after a sync answer.
@@ -256,8 +258,10 @@ pub struct SyncPlan {
     pub changed: Vec<Lead>,
     /// Withdrawn leads with nothing left to send: delete their records. The server sent them as
     /// tombstones (withdrawn on this tablet or another of the officer's), or acknowledged the
-    /// withdrawal made here.
+    /// withdrawal made here. Also leads handed to another officer (`RoundState::gone`).
     pub purge: Vec<LeadId>,
+    /// Of `purge`, the leads handed to another officer that were on the tablet's list.
+    pub handed_off: Vec<LeadId>,
 }
 
 impl SyncPlan {
@@ -318,6 +322,20 @@ pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]
             records.insert(id, record);
             touched.insert(id);
         }
+    }
+    // Leads handed to another officer: dropped once nothing of them is left to send. Changes
+    // still to send go first (the server takes an old owner's change made before the handoff)
+    // and their answer names the lead again.
+    for id in state.gone {
+        if still_pending(*id) {
+            continue;
+        }
+        if records.remove(id).is_some_and(|r| r.lead.withdrawn.is_none()) {
+            plan.handed_off.push(*id);
+        }
+        plan.changed.retain(|lead| lead.id != *id);
+        touched.remove(id);
+        purge.insert(*id);
     }
     for (lead_id, version) in &ack.versions {
         if purge.contains(lead_id) {

@@ -122,6 +122,8 @@ pub struct Reconciled {
 pub struct Applied {
     /// Leads whose content on the tablet changed (to show).
     pub changed: Vec<Lead>,
+    /// Leads handed to another officer, gone from the tablet (to take off the list).
+    pub handed_off: Vec<LeadId>,
     /// Changes still waiting to be sent.
     pub pending: u64,
 }
@@ -429,7 +431,7 @@ impl LeadStore {
     /// cursor moves. Reads and writes only what the answer concerns. Returns the leads whose
     /// tablet copy changed and the pending count after.
     ///
-    /// In transactions of [`APPLY_CHUNK`] changes, the last with the pulled leads and the cursor,
+    /// In transactions of [`APPLY_CHUNK`] changes, the last with the pulled leads, the leads gone and the cursor,
     /// so that an officer's save waits behind one short transaction at most. Their commits are
     /// relaxed (the browser need not wait for the disk), and the journal's lines for them are not
     /// waited for: lost in a crash, either only leaves changes queued, and the server answers
@@ -439,16 +441,18 @@ impl LeadStore {
         sent: &[OutboxEntry],
         ack: &Acknowledgement,
         pulled: &[ServerLead],
+        gone: &[LeadId],
         cursor: u64,
     ) -> Result<Applied, StoreError> {
         let chunks: Vec<&[OutboxEntry]> = if sent.is_empty() { vec![&[]] } else { sent.chunks(APPLY_CHUNK).collect() };
         let mut parts = ack.split(&chunks);
-        let mut applied = Applied { changed: Vec::new(), pending: 0 };
+        let mut applied = Applied { changed: Vec::new(), handed_off: Vec::new(), pending: 0 };
         let last = chunks.len() - 1;
         for (i, (chunk, part)) in chunks.into_iter().zip(parts.drain(..)).enumerate() {
-            let (pulled, cursor) = if i == last { (pulled, Some(cursor)) } else { (&[][..], None) };
-            let done = self.apply_chunk(chunk, &part, pulled, cursor).await?;
+            let (pulled, gone, cursor) = if i == last { (pulled, gone, Some(cursor)) } else { (&[][..], &[][..], None) };
+            let done = self.apply_chunk(chunk, &part, pulled, gone, cursor).await?;
             applied.changed.extend(done.changed);
+            applied.handed_off.extend(done.handed_off);
             applied.pending = done.pending;
             if i != last {
                 super::yield_now().await;
@@ -465,6 +469,7 @@ impl LeadStore {
         sent: &[OutboxEntry],
         ack: &Acknowledgement,
         pulled: &[ServerLead],
+        gone: &[LeadId],
         cursor: Option<u64>,
     ) -> Result<Applied, StoreError> {
         let tx = self.transaction_with(&[LEADS, OUTBOX, REJECTED, META], TransactionDurability::Relaxed)?;
@@ -482,7 +487,8 @@ impl LeadStore {
             }
             _ => None,
         };
-        let pulled_ids: BTreeSet<LeadId> = pulled.iter().map(|s| s.lead.id).collect();
+        // Pulled leads and leads handed away are read whole, with their queued changes counted.
+        let pulled_ids: BTreeSet<LeadId> = pulled.iter().map(|s| s.lead.id).chain(gone.iter().copied()).collect();
         let mut full = Vec::new();
         for id in &pulled_ids {
             full.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
@@ -505,7 +511,7 @@ impl LeadStore {
         let pending = number_of(count.await?).unwrap_or(0);
         let refused: Vec<OutboxEntry> =
             refused.await?.filter_map(|value| value.ok().and_then(|value| serde_wasm_bindgen::from_value(value).ok())).collect();
-        let mut state = RoundState { sent, refused: &refused, ..RoundState::default() };
+        let mut state = RoundState { sent, refused: &refused, gone, ..RoundState::default() };
         // The span's bounds and how many keys it holds in all (sent or not).
         let mut span_keys = None;
         if let Some((low, high, span)) = span {
@@ -612,7 +618,7 @@ impl LeadStore {
                 Err(error) => leptos::logging::warn!("journal: {error}"),
             }
         }
-        Ok(Applied { changed: plan.changed, pending })
+        Ok(Applied { changed: plan.changed, handed_off: plan.handed_off, pending })
     }
 
     /// Compares the database (its `records`, as [`Self::load_all`] read them) with the journal,

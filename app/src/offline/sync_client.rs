@@ -51,6 +51,8 @@ pub struct Report {
     pub rejected: usize,
     /// Leads whose tablet copy the server changed.
     pub pulled: Vec<Lead>,
+    /// Leads handed to another officer, no longer on the tablet.
+    pub handed_off: Vec<domain::LeadId>,
 }
 
 /// Runs rounds until the outbox is empty (but for refused changes) and the server has nothing
@@ -84,9 +86,10 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let ack = acknowledge(&response.results);
         report.sent += ack.done.len();
         report.rejected += ack.rejected.len();
-        let applied = store.apply_sync(&sent, &ack, &response.changes, response.cursor).await?;
+        let applied = store.apply_sync(&sent, &ack, &response.changes, &response.gone, response.cursor).await?;
         span.end();
         report.pulled.extend(applied.changed);
+        report.handed_off.extend(applied.handed_off);
         pending = applied.pending as usize;
         total = total.max(report.sent + report.rejected + pending);
         on_progress(Progress { sent: report.sent, total, pending });

@@ -181,11 +181,12 @@ pub async fn insert_many(conn: &mut AnyConnection, new: &[NewLead<'_>]) -> Resul
     Ok(())
 }
 
-/// Replaces a stored lead with its next version.
+/// Replaces a stored lead with its next version (and owner).
 pub async fn update(conn: &mut AnyConnection, stored: &StoredLead) -> Result<(), sqlx::Error> {
     let lead = &stored.lead;
     sqlx::query(
-        "UPDATE leads SET version = $1, seq = $2, data = $3, attr_versions = $4, event = $5, updated_at = $6, synced_at = $7 WHERE id = $8",
+        "UPDATE leads SET version = $1, seq = $2, data = $3, attr_versions = $4, event = $5, updated_at = $6, synced_at = $7, owner_id = $8 \
+         WHERE id = $9",
     )
     .bind(stored.version)
     .bind(stored.seq)
@@ -194,6 +195,7 @@ pub async fn update(conn: &mut AnyConnection, stored: &StoredLead) -> Result<(),
     .bind(lead.event.clone())
     .bind(domain::time::rfc3339::format(lead.updated_at))
     .bind(super::now_text())
+    .bind(stored.owner_id)
     .bind(lead.id.to_string())
     .execute(conn)
     .await?;
@@ -262,4 +264,10 @@ pub async fn bookkeeping(conn: &mut AnyConnection, id: &str) -> Result<Bookkeepi
         Some(r) => Ok(Bookkeeping { device_id: r.try_get("device_id")?, synced_at: r.try_get("synced_at")? }),
         None => Ok(Bookkeeping::default()),
     }
+}
+
+/// The ids of `owner_id`'s leads, oldest change first.
+pub async fn ids_of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id FROM leads WHERE owner_id = $1 ORDER BY seq").bind(owner_id).fetch_all(conn).await?;
+    rows.iter().map(|r| r.try_get("id")).collect()
 }

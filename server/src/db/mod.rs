@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod duplicates;
 pub mod facts;
 pub mod followup;
+pub mod handoffs;
 pub mod history;
 pub mod leads;
 pub mod packed;

@@ -115,3 +115,19 @@ pub async fn names(conn: &mut AnyConnection) -> Result<std::collections::HashMap
     let rows = sqlx::query("SELECT id, username FROM users").fetch_all(conn).await?;
     rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("username")?))).collect()
 }
+
+/// Every officer with how many leads they own, by name.
+pub async fn officers_with_leads(conn: &mut AnyConnection) -> Result<Vec<(User, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, role, department, disabled, (SELECT COUNT(*) FROM leads WHERE owner_id = users.id) AS leads \
+         FROM users WHERE role = 'officer' ORDER BY username",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((user_from_row(r)?, r.try_get("leads")?))).collect()
+}
+
+/// The user with this name.
+pub async fn find_by_name(conn: &mut AnyConnection, username: &str) -> Result<Option<User>, sqlx::Error> {
+    Ok(find_with_hash(conn, username).await?.map(|(user, _)| user))
+}

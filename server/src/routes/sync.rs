@@ -14,7 +14,8 @@ use domain::sync::{LeadChange, ReferenceData, ServerLead, SyncRequest, SyncRespo
 use serde::Deserialize;
 
 use crate::auth::AuthUser;
-use crate::db::{facts, leads};
+use crate::db::leads::StoredLead;
+use crate::db::{facts, handoffs, leads};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::sync::{Applied, CheckedBatch, Provenance, UnreadableChange};
@@ -88,6 +89,33 @@ impl<S: Send + Sync> FromRequest<S> for SyncBody {
     }
 }
 
+/// What one answer pulls: the caller's changed leads and the leads handed away from them, in
+/// sequence order, at most [`PULL_LIMIT`] of both together.
+struct Pull {
+    pulled: Vec<StoredLead>,
+    gone: Vec<domain::LeadId>,
+    more: bool,
+    /// The sequence number of the last of them (the cursor when there are none).
+    last_pulled: i64,
+}
+
+impl Pull {
+    /// The first [`PULL_LIMIT`] of both lists (each read with one more than that, so what lies
+    /// before the cut is complete).
+    fn first(pulled: Vec<StoredLead>, gone: Vec<(i64, domain::LeadId)>, cursor: i64) -> Pull {
+        let mut seqs: Vec<i64> = pulled.iter().map(|l| l.seq).chain(gone.iter().map(|(seq, _)| *seq)).collect();
+        seqs.sort_unstable();
+        let more = seqs.len() as i64 > PULL_LIMIT;
+        let last_pulled = seqs.get(..seqs.len().min(PULL_LIMIT as usize)).and_then(|s| s.last().copied()).unwrap_or(cursor);
+        Pull {
+            pulled: pulled.into_iter().filter(|l| l.seq <= last_pulled).collect(),
+            gone: gone.into_iter().filter(|(seq, _)| *seq <= last_pulled).map(|(_, id)| id).collect(),
+            more,
+            last_pulled,
+        }
+    }
+}
+
 #[tracing::instrument(skip_all, fields(user = %user.username, device = %request.device_id, changes = request.changes.len()))]
 async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(request): SyncBody) -> Result<impl IntoResponse, ApiError> {
     // Reported to the tablet (`Server-Timing`), which sizes its next request by it
@@ -119,10 +147,14 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
 
     let mut conn = state.db.pool.acquire().await?;
     let known = &applied.known_to_device;
-    let mut pulled = leads::changed_since(&mut conn, Some(user.id), cursor, known, PULL_LIMIT + 1).await?;
-    let more = pulled.len() as i64 > PULL_LIMIT;
-    pulled.truncate(PULL_LIMIT as usize);
-    let last_pulled = pulled.last().map_or(cursor, |l| l.seq);
+    let pulled = leads::changed_since(&mut conn, Some(user.id), cursor, known, PULL_LIMIT + 1).await?;
+    let gone = handoffs::gone_since(&mut conn, user.id, cursor, PULL_LIMIT + 1).await?;
+    let Pull { pulled, mut gone, more, last_pulled } = Pull::first(pulled, gone, cursor);
+    for id in applied.handed_off {
+        if !gone.contains(&id) {
+            gone.push(id);
+        }
+    }
     // Everything after the cursor was sent or is known to the device, unless the pull was cut.
     let next_cursor = if more { last_pulled } else { known.iter().copied().fold(last_pulled, i64::max) };
     // From the workspace's index: an event first seen in this batch joins the list seconds later.
@@ -132,6 +164,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
         results: applied.results,
         changes: pulled.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect(),
         more,
+        gone,
         reference: ReferenceData { events },
     };
     let timing = server_timing(started.elapsed().as_secs_f64() * 1000.0);

@@ -114,12 +114,12 @@ impl Device {
         let last = chunks.len() - 1;
         for (i, (chunk, part)) in chunks.iter().zip(ack.split(&chunks)).enumerate() {
             let pulled: &[ServerLead] = if i == last { &answer.changes } else { &[] };
+            let gone: &[domain::LeadId] = if i == last { &answer.gone } else { &[] };
             let refused = self.refused.clone();
-            let mut state = RoundState { sent: chunk, refused: &refused, ..RoundState::default() };
+            let mut state = RoundState { sent: chunk, refused: &refused, gone, ..RoundState::default() };
             state.still_queued =
                 chunk.iter().filter(|e| self.outbox.iter().any(|q| q.change_id == e.change_id)).map(|e| e.change_id.clone()).collect();
-            for server in pulled {
-                let id = server.lead.id;
+            for id in pulled.iter().map(|s| s.lead.id).chain(gone.iter().copied()) {
                 if let Some(record) = self.records.get(&id) {
                     state.local.insert(id, record.clone());
                 }

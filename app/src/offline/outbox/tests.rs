@@ -132,6 +132,7 @@ fn state<'a>(sent: &'a [OutboxEntry], refused: &'a [OutboxEntry], local: &[LeadR
         local: local.iter().map(|r| (r.lead.id, r.clone())).collect(),
         versions: BTreeMap::new(),
         queued_per_lead,
+        gone: &[],
     }
 }
 
@@ -341,4 +342,43 @@ fn an_acknowledged_withdrawal_and_a_pulled_tombstone_purge_the_record() {
     // Restored by a manager: it comes back.
     let planned = plan(&state(&[], &[], &[]), &Acknowledgement::default(), &[ServerLead { version: 4, lead: b.clone() }]);
     assert_eq!((planned.records.len(), planned.changed.clone()), (1, vec![b]));
+}
+
+#[test]
+fn a_lead_handed_to_another_officer_leaves_once_its_changes_are_through() {
+    let (a, b) = (lead("甲"), lead("乙"));
+    // Nothing queued: the record goes and the list drops it.
+    let gone = [a.id];
+    let mut round = state(&[], &[], &[synced(&a, 2)]);
+    round.gone = &gone;
+    let planned = plan(&round, &Acknowledgement::default(), &[]);
+    assert_eq!((planned.purge.clone(), planned.handed_off.clone()), (vec![a.id], vec![a.id]));
+    assert!(planned.records.is_empty() && planned.changed.is_empty(), "{planned:?}");
+
+    // An edit made before the tablet learned is still queued (sent in a later round): kept.
+    let mut edited = a.clone();
+    edited.notes = Some("改过".into());
+    let later = OutboxEntry::for_save(Some(&synced(&a, 2)), &edited).unwrap();
+    let mut round = state(&[], &[], &[synced(&edited, 2)]);
+    round.queued_per_lead.insert(a.id, 1);
+    round.gone = &gone;
+    let planned = plan(&round, &Acknowledgement::default(), &[]);
+    assert!(planned.purge.is_empty() && planned.handed_off.is_empty(), "{planned:?}");
+
+    // The round that sends it: its answer names the lead again, and now it goes.
+    let sent = vec![later];
+    let mut round = state(&sent, &[], &[synced(&edited, 2)]);
+    round.gone = &gone;
+    let results = vec![answer(&sent[0], ChangeStatus::Merged, Some(4), None)];
+    let planned = plan(&round, &acknowledge(&results), &[]);
+    assert_eq!((planned.remove.len(), planned.purge.clone()), (1, vec![a.id]));
+    assert!(planned.records.is_empty() && planned.versions_only.is_empty(), "{planned:?}");
+
+    // A lead the tablet never had (handed away before it synced) or already withdrawn: nothing
+    // to show.
+    let gone = [b.id];
+    let mut round = state(&[], &[], &[]);
+    round.gone = &gone;
+    let planned = plan(&round, &Acknowledgement::default(), &[]);
+    assert_eq!((planned.purge.clone(), planned.handed_off.len()), (vec![b.id], 0));
 }

@@ -1,5 +1,6 @@
 //! The lead table, a lead's page with the stage form it posts, its correction form, a value of
-//! its trail put back, the restore of a withdrawn lead, and the list of withdrawn leads.
+//! its trail put back, its handover to another officer, the restore of a withdrawn lead, and the
+//! list of withdrawn leads.
 
 use app::i18n::Key;
 use app::manage::correct::{correction_page, CorrectionPage};
@@ -25,8 +26,8 @@ use crate::error::ApiError;
 use crate::routes::query::PageQuery;
 use crate::state::AppState;
 use crate::web_edit::{
-    change_stage, correct as correct_lead, restore as restore_lead, revert as revert_value, Correction, CorrectionRefusal, EditError,
-    StageRefusal,
+    change_stage, correct as correct_lead, reassign as reassign_leads, restore as restore_lead, revert as revert_value, Correction,
+    CorrectionRefusal, EditError, Handed, StageRefusal,
 };
 
 pub fn router() -> Router<AppState> {
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leads/{id}/restore", post(restore))
         .route("/manage/leads/{id}/edit", get(correction).post(correct))
         .route("/manage/leads/{id}/revert", post(revert))
+        .route("/manage/leads/{id}/reassign", post(reassign))
         .route("/manage/withdrawn", get(withdrawn))
 }
 
@@ -66,6 +68,8 @@ struct Saved {
     reverted: Option<String>,
     #[serde(default)]
     merged: Option<String>,
+    #[serde(default)]
+    reassigned: Option<String>,
 }
 
 /// What the lead page says besides the lead: the outcome of the last form sent.
@@ -95,6 +99,8 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     };
     let meta = leads::bookkeeping(&mut conn, id).await?;
     let owner = users::find(&mut conn, stored.owner_id).await?;
+    let owner_name = owner.as_ref().map(|u| u.username.clone()).unwrap_or_default();
+    let officers = super::officer_choices(&mut conn).await?;
     let names = users::names(&mut conn).await?;
     let trail = history::for_lead(&mut conn, id).await?;
     let record = followup::find(&mut conn, id).await?;
@@ -149,8 +155,10 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         notice: outcome.notice,
         followup,
         duplicates: pair_views(pairs, &sides),
+        officers,
+        owner: owner_name,
     };
-    let refused = error.is_some() || detail.followup.error.is_some();
+    let refused = error.is_some() || detail.followup.error.is_some() || matches!(detail.notice, Some((false, _)));
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, manager.page(lead_page(&manager.frame, detail))).into_response())
 }
@@ -169,12 +177,15 @@ async fn show(
             stage_saved: saved.saved.is_some(),
             followup_saved: saved.followup.is_some(),
             restored: saved.restored.is_some(),
-            notice: match (saved.corrected.is_some(), saved.reverted.is_some(), saved.merged.is_some()) {
-                (true, _, _) => Some((true, Key::ManageCorrectSaved)),
-                (_, true, _) => Some((true, Key::ManageCorrectReverted)),
-                (_, _, true) => Some((true, Key::ManageDupMerged)),
-                _ => None,
-            },
+            notice: [
+                (saved.corrected.is_some(), Key::ManageCorrectSaved),
+                (saved.reverted.is_some(), Key::ManageCorrectReverted),
+                (saved.merged.is_some(), Key::ManageDupMerged),
+                (saved.reassigned.is_some(), Key::ManageReassignDone),
+            ]
+            .into_iter()
+            .find(|(said, _)| *said)
+            .map(|(_, key)| (true, key)),
             ..Outcome::default()
         },
     )
@@ -240,6 +251,33 @@ async fn restore(State(state): State<AppState>, manager: Manager, Path(id): Path
     match restore_lead(&state.db, &manager.user, &id).await {
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?restored=1")).into_response()),
         Err(EditError::Refused(_)) | Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The lead page's handover form.
+#[derive(Deserialize)]
+struct ReassignPost {
+    to: String,
+}
+
+/// Hands the lead to another officer (`web_edit::reassign`).
+async fn reassign(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(form): Form<ReassignPost>,
+) -> Result<Response, ApiError> {
+    let to = {
+        let mut conn = state.db.pool.acquire().await?;
+        users::find_by_name(&mut conn, &form.to).await?
+    };
+    let refused = || Outcome { notice: Some((false, Key::ManageReassignRefused)), ..Outcome::default() };
+    let Some(to) = to else { return render(&state, &manager, &id, refused()).await };
+    match reassign_leads(&state.db, &manager.user, Handed::Lead(&id), &to).await {
+        Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?reassigned=1")).into_response()),
+        Err(EditError::Refused(_)) => render(&state, &manager, &id, refused()).await,
+        Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
         Err(EditError::Db(e)) => Err(e.into()),
     }
 }

@@ -7,6 +7,7 @@ mod duplicates;
 mod export;
 mod followup;
 mod leads;
+mod reassign;
 mod targets;
 
 use app::i18n::{Key, Lang, LANG_COOKIE};
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/logout", post(logout))
         .route("/lang/{tag}", get(switch_lang))
         .merge(leads::router())
+        .merge(reassign::router())
         .merge(dashboard::router())
         .merge(duplicates::router())
         .merge(followup::router())
@@ -152,4 +154,18 @@ async fn switch_lang(Path(tag): Path<String>, PageQuery(query): PageQuery<Back>)
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax", lang.tag());
     let cookie = HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("zs_lang=zh-CN; Path=/"));
     ([(SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// The officers leads can be handed between, for the handover forms.
+pub async fn officer_choices(conn: &mut sqlx::AnyConnection) -> Result<Vec<app::manage::reassign::OfficerChoice>, sqlx::Error> {
+    Ok(crate::db::users::officers_with_leads(conn)
+        .await?
+        .into_iter()
+        .map(|(user, leads)| app::manage::reassign::OfficerChoice {
+            label: format!("{}（{}）", user.username, user.department),
+            active: !user.disabled,
+            username: user.username,
+            leads: leads as usize,
+        })
+        .collect())
 }
