@@ -30,6 +30,8 @@ pub enum LeadField {
     NextFollowUp,
     /// The officer's withdrawal of the lead: set by the device, not typed.
     Withdrawn,
+    /// The erasure of the contact's personal data: set by the server, not typed.
+    Erased,
     /// When the lead was captured: set by the device's clock, not typed.
     CapturedAt,
     /// When the lead was last changed: set by the device's clock, not typed.
@@ -62,6 +64,7 @@ impl LeadField {
             LeadField::Notes => "notes",
             LeadField::NextFollowUp => "next_follow_up",
             LeadField::Withdrawn => "withdrawn",
+            LeadField::Erased => "erased",
             LeadField::CapturedAt => "captured_at",
             LeadField::UpdatedAt => "updated_at",
         }

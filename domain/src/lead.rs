@@ -129,6 +129,23 @@ impl Withdrawal {
     }
 }
 
+/// The contact's personal data erased from a lead (PIPL: the contact asked, or withdrew their
+/// consent; or the retention rule). The project record stays for the statistics; who asked and
+/// how is kept by the server beside the lead, not in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    #[serde(with = "crate::time::rfc3339")]
+    pub at: DateTime<Utc>,
+    /// The user name of who recorded the erasure (a manager), or `retention`.
+    pub by: String,
+}
+
+/// The attributes of a lead that are the contact's personal data.
+pub const PERSONAL: [crate::sync::LeadAttr; 6] = {
+    use crate::sync::LeadAttr as A;
+    [A::ContactName, A::ContactTitle, A::Mobile, A::Wechat, A::Email, A::Notes]
+};
+
 /// Who captured a lead, where and when: set by the device, not typed by the officer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadMeta {
@@ -174,6 +191,10 @@ pub struct Lead {
     /// Set when the officer withdrew the lead; absent on every lead in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Withdrawal>,
+    /// Set when the contact's personal data was erased: the lead then has none ([`PERSONAL`]),
+    /// whatever a tablet sends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased: Option<Erasure>,
     #[serde(with = "crate::time::rfc3339")]
     pub captured_at: DateTime<Utc>,
     #[serde(with = "crate::time::rfc3339")]
@@ -192,6 +213,36 @@ impl Lead {
             captured_by: self.captured_by.clone(),
             device_id: self.device_id.clone(),
         }
+    }
+
+    /// The lead without the contact's personal data, marked erased at `at` by `by`.
+    pub fn erased(&self, at: DateTime<Utc>, by: &str) -> Lead {
+        let mut lead = self.clone();
+        lead.contact_name = String::new();
+        lead.contact_title = None;
+        lead.mobile = None;
+        lead.wechat = None;
+        lead.email = None;
+        lead.notes = None;
+        lead.erased = Some(self.erased.clone().unwrap_or(Erasure { at, by: by.to_owned() }));
+        lead
+    }
+
+    /// An erased lead as it may be stored: without personal data.
+    fn without_erased_data(lead: Lead) -> Lead {
+        match &lead.erased {
+            Some(e) => {
+                let (at, by) = (e.at, e.by.clone());
+                lead.erased(at, &by)
+            }
+            None => lead,
+        }
+    }
+
+    /// Whether any personal attribute ([`PERSONAL`]) holds a value.
+    pub fn has_personal_data(&self) -> bool {
+        !self.contact_name.is_empty()
+            || [&self.contact_title, &self.mobile, &self.wechat, &self.email, &self.notes].iter().any(|v| v.is_some())
     }
 
     /// Runs the lead through the same parser the capture form uses and returns it normalised
@@ -233,6 +284,7 @@ impl Lead {
             + city * 6
             + reason
             + withdrawn
+            + self.erased.as_ref().map_or(0, |e| e.by.chars().count() * 6 + 60)
             + 60 * self.pipeline.funds.len()
             + 1800
     }
@@ -284,6 +336,8 @@ pub struct LeadDraft {
     pub pipeline: Pipeline,
     /// Not edited in the form either: carried through.
     pub withdrawn: Option<Withdrawal>,
+    /// Carried through too: an erased lead takes no personal data.
+    pub erased: Option<Erasure>,
 }
 
 /// Collects field errors while a draft is parsed, so that every wrong field is reported at once.
@@ -336,6 +390,7 @@ impl LeadDraft {
             next_follow_up: lead.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
             pipeline: lead.pipeline.clone(),
             withdrawn: lead.withdrawn.clone(),
+            erased: lead.erased.clone(),
         }
     }
 
@@ -345,13 +400,17 @@ impl LeadDraft {
         let mut errors = Errors(Vec::new());
         let company_name = errors.check(F::CompanyName, text::required(&self.company_name, max::COMPANY));
         let credit_code = errors.check(F::CreditCode, parse_credit_code(&self.credit_code));
-        let contact_name = errors.check(F::ContactName, text::required(&self.contact_name, max::PERSON));
+        let contact_name = match self.erased {
+            // Erased: whatever was typed is not kept.
+            Some(_) => String::new(),
+            None => errors.check(F::ContactName, text::required(&self.contact_name, max::PERSON)),
+        };
         let contact_title = errors.check(F::ContactTitle, text::optional(&self.contact_title, max::PERSON));
         let mobile = errors.check(F::Mobile, parse_mobile(&self.mobile));
         let wechat = errors.check(F::Wechat, parse_wechat(&self.wechat));
         let email = errors.check(F::Email, parse_email(&self.email));
         let any_contact_typed = [&self.mobile, &self.wechat, &self.email].iter().any(|s| !s.trim().is_empty());
-        if !any_contact_typed {
+        if !any_contact_typed && self.erased.is_none() {
             errors.0.push(FieldError { field: F::Mobile, kind: FieldErrorKind::NeedOneContact });
         }
         let origin = self.parse_origin(&mut errors);
@@ -385,6 +444,7 @@ impl LeadDraft {
         };
         let notes = errors.check(F::Notes, text::optional(&self.notes, max::NOTES));
         let withdrawn = errors.check(F::Withdrawn, parse_withdrawal(self.withdrawn.as_ref()));
+        let erased = errors.check(F::Erased, parse_erasure(self.erased.as_ref()));
         let next_follow_up = errors.check(F::NextFollowUp, parse_date(&self.next_follow_up));
         for (field, at) in [(F::CapturedAt, meta.captured_at), (F::UpdatedAt, meta.updated_at)] {
             if !crate::time::in_range(at) {
@@ -393,7 +453,7 @@ impl LeadDraft {
         }
 
         match consent {
-            Some(consent) if errors.0.is_empty() => Ok(Lead {
+            Some(consent) if errors.0.is_empty() => Ok(Lead::without_erased_data(Lead {
                 id: meta.id,
                 company_name,
                 credit_code,
@@ -416,11 +476,12 @@ impl LeadDraft {
                 next_follow_up,
                 pipeline: self.pipeline.clone(),
                 withdrawn,
+                erased,
                 captured_at: meta.captured_at,
                 updated_at: meta.updated_at,
                 captured_by: meta.captured_by,
                 device_id: meta.device_id,
-            }),
+            })),
             _ => {
                 errors.0.sort_by_key(|e| e.field as u8);
                 Err(errors.0)
@@ -471,6 +532,14 @@ fn parse_withdrawal(withdrawal: Option<&Withdrawal>) -> Result<Option<Withdrawal
         None => None,
     };
     Ok(Some(Withdrawal { at: w.at, by, reason }))
+}
+
+fn parse_erasure(erasure: Option<&Erasure>) -> Result<Option<Erasure>, FieldErrorKind> {
+    let Some(e) = erasure else { return Ok(None) };
+    if !crate::time::in_range(e.at) {
+        return Err(FieldErrorKind::ClockOutOfRange);
+    }
+    Ok(Some(Erasure { at: e.at, by: text::required(&e.by, max::PERSON)? }))
 }
 
 fn parse_date(raw: &str) -> Result<Option<NaiveDate>, FieldErrorKind> {

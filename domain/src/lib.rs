@@ -26,7 +26,7 @@ pub mod time;
 
 pub use error::{FieldError, FieldErrorKind, LeadField};
 pub use industry::{IndustryChain, IndustrySegment};
-pub use lead::{Consent, EnterpriseTier, Intent, Lead, LeadDraft, LeadId, LeadMeta, Withdrawal, CONSENT_TEXT_VERSION};
+pub use lead::{Consent, EnterpriseTier, Erasure, Intent, Lead, LeadDraft, LeadId, LeadMeta, Withdrawal, CONSENT_TEXT_VERSION, PERSONAL};
 pub use money::{MoneyUnit, Wan};
 pub use origin::{Origin, OriginClass, OriginKind, Province, COUNTRIES};
 pub use pipeline::{Pipeline, PipelineStage, Signing, StageChange, StageError, StageForm, StageFormError, Supervision};

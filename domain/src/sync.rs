@@ -72,6 +72,7 @@ lead_attrs! {
     NextFollowUp => next_follow_up,
     Pipeline => pipeline,
     Withdrawn => withdrawn,
+    Erased => erased,
 }
 
 /// One change to one lead, as the tablet queued it.

@@ -35,6 +35,11 @@ pub enum Command {
     Demo {
         leads: usize,
     },
+    /// The retention rule: erase the contact's personal data of leads with no change for this
+    /// many years.
+    EraseInactive {
+        years: u32,
+    },
 }
 
 /// A command line that could not be understood or carried out.
@@ -52,7 +57,9 @@ pub const USAGE: &str = "usage:
   server user passwd NAME                                                (password on standard input)
   server user disable NAME
   server user list
-  server demo [--leads N]      (the plan's 2023 targets and N demo leads, 1,200 by default)";
+  server demo [--leads N]      (the plan's 2023 targets and N demo leads, 1,200 by default)
+  server erase-inactive --years N   (PIPL retention: erase the contact's personal data of leads
+                                     with no change for N years, then compact the database file)";
 
 /// Leads in the demo data set unless asked otherwise: enough for every page to say something.
 pub const DEMO_LEADS: usize = 1200;
@@ -89,6 +96,12 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             .filter(|n| (1..=1_000_000).contains(n))
             .map(|leads| Command::Demo { leads })
             .ok_or_else(|| CliError::Usage(format!("--leads takes a number from 1 to 1000000, not {n}"))),
+        ["erase-inactive", "--years", n] => n
+            .parse()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .map(|years| Command::EraseInactive { years })
+            .ok_or_else(|| CliError::Usage(format!("--years takes a number from 1 to 100, not {n}"))),
         _ => Err(CliError::Usage(format!("unknown command: {}", args.join(" ")))),
     }
 }
@@ -122,6 +135,12 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
             drop(conn);
             let written = crate::demo::load(db, leads, 2023).await.map_err(|e| CliError::Failed(e.to_string()))?;
             Ok(format!("loaded the 2023 targets and {written} demo leads; add a manager with `server user add NAME --role manager --department DEPT` to see them"))
+        }
+        Command::EraseInactive { years } => {
+            drop(conn);
+            let erased = crate::web_edit::erase_inactive(db, years).await.map_err(failed)?;
+            crate::db::compact(db).await.map_err(failed)?;
+            Ok(format!("erased the contact's personal data of {erased} leads with no change for {years} years"))
         }
         Command::AddUser { username, role, department } => {
             let hash = hashed(&read_password(input)?)?;

@@ -166,6 +166,7 @@ fn lead(rng: &mut StdRng, n: usize, year: i32, officer: &str, last_day: NaiveDat
         next_follow_up: None,
         pipeline,
         withdrawn: None,
+        erased: None,
         captured_at,
         updated_at: captured_at,
         captured_by: officer.to_owned(),

@@ -13,6 +13,7 @@
 //!   the same as the capture form's), is `rejected` with its reason; the rest of the batch applies;
 //! - so is a change the server cannot read (a `null` consent, an instant no clock gives), if it
 //!   names its change id and lead id; its answer is recorded like any other;
+//! - an erased lead (PIPL) takes no personal data: a tablet that sends some gets the lead back;
 //! - a new lead's provenance is the server's: its officer and device are the request's, and it
 //!   was captured no later than it arrived;
 //! - a withdrawal (a delete on the tablet) is kept as the lead's `withdrawn` attribute, by the
@@ -140,6 +141,7 @@ fn as_created(mut lead: Lead, from: Provenance) -> Lead {
     lead.captured_by = from.owner.to_owned();
     lead.device_id = from.device_id.to_owned();
     lead.pipeline = Default::default();
+    lead.erased = None;
     lead.captured_at = lead.captured_at.min(from.received_at);
     lead.updated_at = lead.updated_at.min(from.received_at).max(lead.captured_at);
     lead
@@ -389,7 +391,10 @@ impl<'a> Work<'a> {
         }
         // The pipeline is moved by managers on the server: a tablet's copy of it (a new lead's
         // change names every attribute) is never taken.
-        let officer_attrs: Vec<LeadAttr> = change.changed.iter().copied().filter(|a| *a != LeadAttr::Pipeline).collect();
+        // Nor is an erasure: the server records it (and an erased lead's parser drops any personal
+        // data a tablet still sends).
+        let officer_attrs: Vec<LeadAttr> =
+            change.changed.iter().copied().filter(|a| !matches!(a, LeadAttr::Pipeline | LeadAttr::Erased)).collect();
         let mut merged = stored.lead.clone();
         merged.take_attrs(incoming, &officer_attrs);
         merged.updated_at = merged.updated_at.max(incoming.updated_at.min(received_at));
@@ -409,7 +414,9 @@ impl<'a> Work<'a> {
         };
         let status = if base == stored.version { ChangeStatus::Applied } else { ChangeStatus::Merged };
         let effective = stored.lead.changed_attrs(&merged);
-        if effective.is_empty() {
+        // A tablet still holding an erased contact's data gets the lead again, so its copy loses it.
+        let resend = stored.lead.erased.is_some() && incoming.has_personal_data();
+        if effective.is_empty() && !resend {
             // Every changed value was already there: nothing new to store.
             return Ok(answered(change, status, stored.version));
         }

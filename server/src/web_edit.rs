@@ -153,6 +153,83 @@ pub async fn reassign(db: &Db, manager: &User, which: Handed<'_>, to: &User) -> 
     Ok(done)
 }
 
+/// A contact's request, as a manager records it.
+pub struct ErasureRequest<'a> {
+    pub basis: crate::db::erasures::Basis,
+    /// How the request came, in the manager's words.
+    pub note: Option<&'a str>,
+}
+
+/// Erases the contact's personal data ([`domain::PERSONAL`]) from the lead `lead_id`, in one
+/// transaction: from the lead (a new version: every tablet holding it replaces its copy at its
+/// next sync), from the trail's values (`db::erasures::scrub_trail`), with a record of who asked
+/// and when. The workspace's index drops them after the commit, as for any change. `by` is
+/// `None` for the retention rule. Erasing an erased lead again only records the request.
+pub async fn erase(
+    db: &Db,
+    by: Option<&User>,
+    lead_id: &str,
+    request: ErasureRequest<'_>,
+) -> Result<i64, EditError<std::convert::Infallible>> {
+    use crate::db::erasures;
+    let mut turn = db.writer_turn().await;
+    let mut tx = turn.begin().await?;
+    let seq = leads::take_sequence(&mut tx, 1).await?;
+    let mut stored = leads::find(&mut tx, lead_id).await?.ok_or(EditError::NotFound)?;
+    let (now, at) = (domain::time::now(), now_text());
+    let who = by.map_or("retention", |u| u.username.as_str());
+    let next = stored.lead.erased(now, who);
+    let created = erasures::created(&mut tx, lead_id).await?.map(|first| first.erased(now, who));
+    // The lead's own JSON is written whole (`leads::update`): a lead still as first stored would
+    // otherwise be read from the `created` entry, which is replaced here.
+    let changed = stored.lead.changed_attrs(&next);
+    stored.version += 1;
+    stored.seq = seq;
+    for attr in &changed {
+        stored.attr_versions.insert(*attr, stored.version);
+    }
+    let user_id = by.map_or(stored.owner_id, |u| u.id);
+    let entry = HistoryEntry::web(lead_id, user_id, LeadAttr::Erased.name(), None, Some(json(&next)?["erased"].to_string()), &at);
+    stored.lead = next;
+    leads::update(&mut tx, &stored).await?;
+    let created = match created {
+        Some(lead) => serde_json::to_string(&lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        None => serde_json::to_string(&stored.lead).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+    };
+    erasures::scrub_trail(&mut tx, lead_id, &created).await?;
+    history::insert(&mut tx, &[entry]).await?;
+    let record = erasures::ErasureRecord {
+        basis: request.basis,
+        note: request.note.map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect()),
+        recorded_by: by.map(|u| u.id),
+        at,
+    };
+    erasures::insert(&mut tx, lead_id, &record).await?;
+    tx.commit().await?;
+    turn.committed();
+    Ok(stored.version)
+}
+
+/// The retention rule: erases the personal data of every lead with no change for `years` years
+/// (the server's last write of it); returns how many.
+pub async fn erase_inactive(db: &Db, years: u32) -> Result<usize, sqlx::Error> {
+    let cutoff = domain::time::now() - chrono::Duration::days(365 * i64::from(years)) - chrono::Duration::days(i64::from(years / 4));
+    let ids = {
+        let mut conn = db.pool.acquire().await?;
+        leads::idle_since(&mut conn, &domain::time::rfc3339::format(cutoff)).await?
+    };
+    let mut erased = 0;
+    for id in ids {
+        let request = ErasureRequest { basis: crate::db::erasures::Basis::Retention, note: None };
+        match erase(db, None, &id, request).await {
+            Ok(_) => erased += 1,
+            Err(EditError::Db(e)) => return Err(e),
+            Err(EditError::NotFound | EditError::Refused(_)) => {}
+        }
+    }
+    Ok(erased)
+}
+
 /// The trail's name for a lead's owner changing hands (not an attribute of the lead: the server
 /// keeps who owns it beside it).
 pub const OWNER: &str = "owner";

@@ -47,6 +47,10 @@ pub struct LeadDetail {
     pub officers: Vec<super::reassign::OfficerChoice>,
     /// The owner's user name.
     pub owner: String,
+    /// The erasures of the contact's personal data, oldest first.
+    pub erasures: Vec<super::privacy::ErasureView>,
+    /// Why the last erasure was refused.
+    pub erase_error: Option<Key>,
 }
 
 /// The follow-up part of the lead page.
@@ -366,6 +370,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
             </section>
         </div>
         {duplicates_view(lang, &frame.csrf, &lead.id.to_string(), detail.duplicates)}
+        {super::privacy::section(lang, &frame.csrf, &lead.id.to_string(), &detail.erasures, detail.erase_error)}
         <section class="card">
             <h2>{t(Key::ManageLeadHistory)}</h2>
             {history_view(lang, &frame.csrf, &lead.id.to_string(), detail.history)}

@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod followup;
 pub mod lead;
 pub mod leads;
+pub mod privacy;
 pub mod reassign;
 pub mod targets;
 pub mod trail;

@@ -57,6 +57,8 @@ pub fn value_text(lang: Lang, attr: &str, json: &str) -> String {
         "pipeline" => read::<Pipeline>(&value).map(|p| pipeline_text(lang, &p)),
         "withdrawn" => read::<Withdrawal>(&value)
             .map(|w| fill(lang.text(Key::ManageWithdrawnNotice), &[("who", &w.by), ("at", &domain::time::format_shanghai(w.at))])),
+        "erased" => read::<domain::Erasure>(&value)
+            .map(|e| fill(lang.text(Key::ManagePiplErasedNotice), &[("at", &domain::time::format_shanghai(e.at)), ("basis", &e.by)])),
         _ => value.as_str().map(str::to_owned),
     };
     words.unwrap_or_else(|| value.to_string())

@@ -297,6 +297,14 @@ pub fn plan(state: &RoundState<'_>, ack: &Acknowledgement, pulled: &[ServerLead]
         let left = state.sent.iter().filter(|e| e.change.lead.id == id && leaving.contains(e.change_id.as_str())).count();
         before > left
     };
+    // Changes refused earlier hold the lead as the tablet had it: a lead whose contact's data the
+    // server erased takes them along.
+    for refused in state.refused {
+        let erased = pulled.iter().any(|s| s.lead.id == refused.change.lead.id && s.lead.erased.is_some());
+        if erased && !plan.settle.contains(&refused.change_id) {
+            plan.settle.push(refused.change_id.clone());
+        }
+    }
     let mut records = state.local.clone();
     let mut touched = BTreeSet::new();
     // Pulled leads first, judged against the tablet's copy as it was: the server's copy of a lead

@@ -24,7 +24,7 @@ const EVENTS_LIST: &str = "known-events";
 pub fn focus_field(field: LeadField) {
     use wasm_bindgen::JsCast;
     let input = match field {
-        LeadField::CapturedAt | LeadField::UpdatedAt | LeadField::Withdrawn => LeadField::Consent,
+        LeadField::CapturedAt | LeadField::UpdatedAt | LeadField::Withdrawn | LeadField::Erased => LeadField::Consent,
         other => other,
     };
     let element = document().get_element_by_id(&format!("f-{}", input.name()));

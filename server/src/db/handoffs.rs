@@ -23,7 +23,9 @@ pub async fn insert(conn: &mut AnyConnection, handoffs: &[Handoff], at: &str) ->
     let columns = [("lead_id", Text), ("from_owner_id", Int), ("to_owner_id", Int), ("seq", Int), ("by_id", Int), ("at", Text)];
     let rows: Vec<Vec<serde_json::Value>> = handoffs
         .iter()
-        .map(|h| vec![text(Some(&h.lead_id.to_string())), int(Some(h.from)), int(Some(h.to)), int(Some(h.seq)), int(Some(h.by)), text(Some(at))])
+        .map(|h| {
+            vec![text(Some(&h.lead_id.to_string())), int(Some(h.from)), int(Some(h.to)), int(Some(h.seq)), int(Some(h.by)), text(Some(at))]
+        })
         .collect();
     for chunk in rows.chunks(1000) {
         super::bulk::insert(conn, "lead_handoffs", &columns, chunk, "").await?;

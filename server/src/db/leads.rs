@@ -271,3 +271,11 @@ pub async fn ids_of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec
     let rows = sqlx::query("SELECT id FROM leads WHERE owner_id = $1 ORDER BY seq").bind(owner_id).fetch_all(conn).await?;
     rows.iter().map(|r| r.try_get("id")).collect()
 }
+
+/// The ids of the leads the server last wrote before `before` (RFC 3339) whose contact's data is
+/// not erased yet: the retention rule's candidates.
+pub async fn idle_since(conn: &mut AnyConnection, before: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows =
+        sqlx::query(&format!("SELECT {} FROM leads WHERE synced_at < $1 ORDER BY seq", columns(conn))).bind(before).fetch_all(conn).await?;
+    Ok(readable(&rows).into_iter().filter(|s| s.lead.erased.is_none()).map(|s| s.lead.id.to_string()).collect())
+}

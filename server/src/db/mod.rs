@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod changes;
 pub mod dialect;
 pub mod duplicates;
+pub mod erasures;
 pub mod facts;
 pub mod followup;
 pub mod handoffs;
@@ -232,5 +233,26 @@ pub async fn checkpoint(db: &Db) -> Result<(), sqlx::Error> {
         let mut conn = db.pool.acquire().await?;
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
     }
+    Ok(())
+}
+
+/// Rewrites the database so no freed page keeps old content (an erased contact's data): SQLite's
+/// write-ahead log is checkpointed and emptied, and the file rebuilt (VACUUM); PostgreSQL's
+/// dead row versions are vacuumed away. Takes the writers' turn; run by the retention command,
+/// not while tablets sync at full speed.
+pub async fn compact(db: &Db) -> Result<(), sqlx::Error> {
+    let turn = db.writer_turn().await;
+    let mut conn = db.pool.acquire().await?;
+    match db.engine {
+        Engine::Sqlite => {
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            conn.execute("VACUUM").await?;
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Engine::Postgres => {
+            conn.execute("VACUUM").await?;
+        }
+    }
+    drop(turn);
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The lead table, a lead's page with the stage form it posts, its correction form, a value of
-//! its trail put back, its handover to another officer, the restore of a withdrawn lead, and the
-//! list of withdrawn leads.
+//! its trail put back, its handover to another officer, the erasure of its contact's personal
+//! data, the restore of a withdrawn lead, and the list of withdrawn leads.
 
 use app::i18n::Key;
 use app::manage::correct::{correction_page, CorrectionPage};
 use app::manage::lead::{lead_page, FollowUpSection, HistoryRow, LeadDetail};
 use app::manage::leads::{lead_list, LeadList};
+use app::manage::privacy::ErasureView;
 use app::manage::withdrawn::{withdrawn_page, WithdrawnView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,13 +22,14 @@ use serde::Deserialize;
 use super::duplicates::pair_views;
 use super::followup::missed;
 use super::Manager;
+use crate::db::erasures::{self, Basis};
 use crate::db::{duplicates, followup, history, leads, review, users};
 use crate::error::ApiError;
 use crate::routes::query::PageQuery;
 use crate::state::AppState;
 use crate::web_edit::{
-    change_stage, correct as correct_lead, reassign as reassign_leads, restore as restore_lead, revert as revert_value, Correction,
-    CorrectionRefusal, EditError, Handed, StageRefusal,
+    change_stage, correct as correct_lead, erase as erase_personal_data, reassign as reassign_leads, restore as restore_lead,
+    revert as revert_value, Correction, CorrectionRefusal, EditError, ErasureRequest, Handed, StageRefusal,
 };
 
 pub fn router() -> Router<AppState> {
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leads/{id}/edit", get(correction).post(correct))
         .route("/manage/leads/{id}/revert", post(revert))
         .route("/manage/leads/{id}/reassign", post(reassign))
+        .route("/manage/leads/{id}/erase", post(erase))
         .route("/manage/withdrawn", get(withdrawn))
 }
 
@@ -70,6 +73,8 @@ struct Saved {
     merged: Option<String>,
     #[serde(default)]
     reassigned: Option<String>,
+    #[serde(default)]
+    erased: Option<String>,
 }
 
 /// What the lead page says besides the lead: the outcome of the last form sent.
@@ -84,6 +89,7 @@ struct Outcome {
     restored: bool,
     /// A message above the page: whether it tells of a success, and its text.
     notice: Option<(bool, Key)>,
+    erase_error: Option<Key>,
 }
 
 /// The lead page with the follow-up form's error.
@@ -101,6 +107,8 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let owner = users::find(&mut conn, stored.owner_id).await?;
     let owner_name = owner.as_ref().map(|u| u.username.clone()).unwrap_or_default();
     let officers = super::officer_choices(&mut conn).await?;
+    let erasures =
+        erasures::for_lead(&mut conn, id).await?.into_iter().map(|e| ErasureView { basis: e.basis.code().to_owned(), at: e.at }).collect();
     let names = users::names(&mut conn).await?;
     let trail = history::for_lead(&mut conn, id).await?;
     let record = followup::find(&mut conn, id).await?;
@@ -157,8 +165,11 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         duplicates: pair_views(pairs, &sides),
         officers,
         owner: owner_name,
+        erasures,
+        erase_error: outcome.erase_error,
     };
-    let refused = error.is_some() || detail.followup.error.is_some() || matches!(detail.notice, Some((false, _)));
+    let refused =
+        error.is_some() || detail.followup.error.is_some() || detail.erase_error.is_some() || matches!(detail.notice, Some((false, _)));
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, manager.page(lead_page(&manager.frame, detail))).into_response())
 }
@@ -182,6 +193,7 @@ async fn show(
                 (saved.reverted.is_some(), Key::ManageCorrectReverted),
                 (saved.merged.is_some(), Key::ManageDupMerged),
                 (saved.reassigned.is_some(), Key::ManageReassignDone),
+                (saved.erased.is_some(), Key::ManagePiplDone),
             ]
             .into_iter()
             .find(|(said, _)| *said)
@@ -278,6 +290,39 @@ async fn reassign(
         Ok(_) => Ok(Redirect::to(&format!("/manage/leads/{id}?reassigned=1")).into_response()),
         Err(EditError::Refused(_)) => render(&state, &manager, &id, refused()).await,
         Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The erasure form.
+#[derive(Deserialize)]
+struct ErasePost {
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Erases the contact's personal data (`web_edit::erase`), once the manager confirmed.
+async fn erase(
+    State(state): State<AppState>,
+    manager: Manager,
+    Path(id): Path<String>,
+    Form(form): Form<ErasePost>,
+) -> Result<Response, ApiError> {
+    let basis = Basis::from_code(&form.basis).filter(|b| *b != Basis::Retention);
+    let (Some(basis), Some(_)) = (basis, form.confirm) else {
+        return render(&state, &manager, &id, Outcome { erase_error: Some(Key::ManagePiplConfirmRequired), ..Outcome::default() }).await;
+    };
+    match erase_personal_data(&state.db, Some(&manager.user), &id, ErasureRequest { basis, note: Some(&form.note) }).await {
+        Ok(_) => {
+            state.indexer.wrote();
+            Ok(Redirect::to(&format!("/manage/leads/{id}?erased=1")).into_response())
+        }
+        Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
+        Err(EditError::Refused(never)) => match never {},
         Err(EditError::Db(e)) => Err(e.into()),
     }
 }

@@ -7,6 +7,7 @@ mod duplicates;
 mod export;
 mod followup;
 mod leads;
+mod privacy;
 mod reassign;
 mod targets;
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{tag}", get(switch_lang))
         .merge(leads::router())
         .merge(reassign::router())
+        .merge(privacy::router())
         .merge(dashboard::router())
         .merge(duplicates::router())
         .merge(followup::router())
