@@ -355,7 +355,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
                 <h2>{t(Key::ManageLeadProvenance)}</h2>
                 <dl class="fields">
                     {field(t(Key::ManageColOfficer), format!("{} ({})", detail.officer, detail.department))}
-                    {field(t(Key::ManageLeadDevice), super::trail::device_text(lang, &detail.officer, &lead.device_id))}
+                    {field(t(Key::ManageLeadDevice), super::trail::device_text(lang, &lead.captured_by, &lead.device_id))}
                     {field(t(Key::ManageLeadCapturedAt), domain::time::format_shanghai(lead.captured_at))}
                     {field(t(Key::ManageLeadSyncedAt), beijing(&detail.synced_at))}
                     {field(t(Key::ManageLeadVersion), detail.version.to_string())}

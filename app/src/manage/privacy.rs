@@ -20,7 +20,8 @@ pub struct ErasureView {
 pub fn section(lang: Lang, csrf: &str, lead_id: &str, erasures: &[ErasureView], error: Option<Key>) -> impl IntoView {
     let t = move |key| lang.text(key);
     let export = format!("/manage/leads/{lead_id}/personal-data.json");
-    let action = format!("/manage/leads/{lead_id}/erase");
+    // The page that answers a refused erasure opens at this section, where its message is.
+    let action = format!("/manage/leads/{lead_id}/erase#privacy");
     let erased = erasures.first().map(|e| {
         let said = fill(t(Key::ManagePiplErasedNotice), &[("at", &beijing(&e.at)), ("basis", &lang.text_of("basis", &e.basis))]);
         view! { <p class="notice" role="status" data-testid="lead-erased"><strong>{said}</strong></p> }
@@ -38,7 +39,7 @@ pub fn section(lang: Lang, csrf: &str, lead_id: &str, erasures: &[ErasureView], 
                 {error.map(|key| view! { <p class="form-error" role="alert" data-testid="erase-error">{t(key)}</p> })}
                 <div class="form-grid">
                     <label>{t(Key::ManagePiplBasis)}<select name="basis" data-testid="erase-basis">{bases}</select></label>
-                    <label>{t(Key::ManagePiplNote)}<input name="note" maxlength="200" data-testid="erase-note"/></label>
+                    <label>{t(Key::ManagePiplNote)}<input type="text" name="note" maxlength="200" data-testid="erase-note"/></label>
                 </div>
                 <label class="check"><input type="checkbox" name="confirm" value="1" data-testid="erase-confirm"/>{t(Key::ManagePiplConfirm)}</label>
                 <button type="submit" class="button danger" data-testid="erase-submit">{t(Key::ManagePiplErase)}</button>
@@ -46,7 +47,7 @@ pub fn section(lang: Lang, csrf: &str, lead_id: &str, erasures: &[ErasureView], 
         }
     });
     view! {
-        <section class="card" data-testid="lead-privacy">
+        <section class="card" id="privacy" data-testid="lead-privacy">
             <h2>{t(Key::ManagePiplTitle)}</h2>
             {erased}
             <p class="muted">{t(Key::ManagePiplExplained)}</p>

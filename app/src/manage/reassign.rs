@@ -89,7 +89,6 @@ pub fn reassign_page(frame: &Frame, page: ReassignPage) -> String {
                     <input type="hidden" name="to" value=c.to.username.clone()/>
                     <input type="hidden" name="confirm" value="1"/>
                     <button type="submit" class="primary" data-testid="reassign-confirm-button">{t(Key::ManageReassignConfirmButton)}</button>
-                    " "
                     <a class="button ghost" href="/manage/reassign">{t(Key::ManageReassignCancel)}</a>
                 </form>
             </section>
