@@ -107,8 +107,7 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
 }
 
 fn valid_name(name: &str) -> Result<String, CliError> {
-    let ok = (2..=50).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
+    if users::is_valid_name(name) {
         Ok(name.to_owned())
     } else {
         Err(CliError::Usage(format!("a user name has 2 to 50 letters, digits, '.', '_' or '-': {name}")))

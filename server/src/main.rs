@@ -20,6 +20,13 @@ async fn main() -> std::process::ExitCode {
         if command == Command::Serve {
             let app = Application::build(config).await.map_err(|e| e.to_string())?;
             tracing::info!(address = %app.address(), "listening");
+            if let Some(path) = app.setup_path() {
+                // Printed, not only logged: the first thing a newcomer reads after the run command.
+                println!(
+                    "No administrator yet. Open http://{}{path} in a browser to create the first one (the link works until then).",
+                    app.address()
+                );
+            }
             return app.run_until_stopped().await.map_err(|e| e.to_string());
         }
         let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;

@@ -20,6 +20,8 @@ use crate::writer::SyncWriter;
 /// A bound, not yet running, server.
 pub struct Application {
     listener: TcpListener,
+    /// The first-run setup token, when the database has no administrator yet.
+    setup_token: Option<String>,
     router: Router,
     limits: crate::serve::Limits,
 }
@@ -35,6 +37,7 @@ impl Application {
         tracing::info!(build = %build.id, site_root = %config.leptos.site_root, "serving app build");
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(engine = ?db.engine, "database ready");
+        let setup_token = first_run_token(&db).await.map_err(crate::db::DbError::Connect)?;
         let indexer = Indexer::spawn(db.clone());
         let writer = SyncWriter::spawn(db.clone());
         let upkeep = Arc::new(Upkeep::start(&db));
@@ -54,7 +57,13 @@ impl Application {
         let limits = config.limits;
         let router = routes::router(state)
             .layer(axum::middleware::from_fn(move |request, next| crate::serve::request_timeout(limits.request, request, next)));
-        Ok(Application { listener, router, limits })
+        Ok(Application { listener, router, limits, setup_token })
+    }
+
+    /// The path of the one-time link that creates the first administrator, on a server that has
+    /// none (`routes::setup`).
+    pub fn setup_path(&self) -> Option<String> {
+        self.setup_token.as_ref().map(|token| format!("/setup?token={token}"))
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -92,4 +101,17 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// A new one-time setup token when no administrator exists (its hash stored, as sessions are):
+/// whoever runs the server opens the link it prints and creates the first administrator in the
+/// web, without a shell.
+async fn first_run_token(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    if crate::db::users::any_admin(&mut conn).await? {
+        return Ok(None);
+    }
+    let token = crate::auth::token::generate();
+    crate::db::users::insert_setup_token(&mut conn, &crate::auth::token::hash(&token)).await?;
+    Ok(Some(token))
 }

@@ -11,8 +11,10 @@ pub mod lead;
 pub mod leads;
 pub mod privacy;
 pub mod reassign;
+pub mod setup;
 pub mod targets;
 pub mod trail;
+pub mod users;
 pub mod withdrawn;
 
 use domain::Wan;
@@ -29,6 +31,7 @@ pub enum Section {
     Duplicates,
     Dashboard,
     Targets,
+    Users,
 }
 
 /// Everything a page's frame needs: language, stylesheet, who is signed in.
@@ -44,6 +47,8 @@ pub struct Frame {
     pub csrf: String,
     /// Stored rows the server could not read (table, id), shown to administrators on every page.
     pub unreadable: Vec<(String, String)>,
+    /// Whether the user is an administrator (the accounts page is theirs).
+    pub admin: bool,
 }
 
 /// Renders a whole document around `body`.
@@ -83,6 +88,9 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                         <a class="tab" href="/manage/duplicates" aria-current=current(Section::Duplicates)>{t(Key::ManageNavDuplicates)}</a>
                         <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
                         <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
+                        {frame.admin.then(|| view! {
+                            <a class="tab" href="/manage/users" aria-current=current(Section::Users) data-testid="users-tab">{t(Key::ManageNavUsers)}</a>
+                        })}
                     </nav>
                     {signed_in.then(|| view! { <span class="who">{who}</span> })}
                     <a class="lang-toggle" href=switch lang=lang.other().tag()>{t(Key::LangSwitch)}</a>
@@ -115,6 +123,7 @@ pub fn bare_message_page(lang: Lang, title: &str, message: &str) -> String {
         here: "/manage/leads".into(),
         csrf: String::new(),
         unreadable: Vec::new(),
+        admin: false,
     };
     message_page(&frame, title, message)
 }

@@ -42,6 +42,15 @@ pub struct User {
     pub role: Role,
     pub department: String,
     pub disabled: bool,
+    /// The person's name, as people are shown (the user name when none was given).
+    pub display_name: Option<String>,
+}
+
+impl User {
+    /// How the user is shown to people: their name, else their user name.
+    pub fn label(&self) -> &str {
+        self.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.username)
+    }
 }
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
@@ -52,6 +61,7 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         department: row.try_get("department")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        display_name: row.try_get("display_name")?,
     })
 }
 
@@ -71,14 +81,16 @@ pub async fn insert(
     .bind(role.as_str())
     .bind(department)
     .bind(super::now_text())
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
+    // Every department a user is in is on the managed list.
+    add_department(conn, department).await?;
     row.try_get("id")
 }
 
 /// The user with this name and their password hash.
 pub async fn find_with_hash(conn: &mut AnyConnection, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, username, role, department, disabled, password_hash FROM users WHERE username = $1")
+    let row = sqlx::query("SELECT id, username, role, department, disabled, display_name, password_hash FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(conn)
         .await?;
@@ -87,7 +99,10 @@ pub async fn find_with_hash(conn: &mut AnyConnection, username: &str) -> Result<
 
 /// The user with this id.
 pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, username, role, department, disabled FROM users WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query("SELECT id, username, role, department, disabled, display_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -106,7 +121,8 @@ pub async fn disable(conn: &mut AnyConnection, username: &str) -> Result<bool, s
 
 /// Every user, by name.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<User>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, username, role, department, disabled FROM users ORDER BY username").fetch_all(conn).await?;
+    let rows =
+        sqlx::query("SELECT id, username, role, department, disabled, display_name FROM users ORDER BY username").fetch_all(conn).await?;
     rows.iter().map(user_from_row).collect()
 }
 
@@ -119,7 +135,7 @@ pub async fn names(conn: &mut AnyConnection) -> Result<std::collections::HashMap
 /// Every officer with how many leads they own, by name.
 pub async fn officers_with_leads(conn: &mut AnyConnection) -> Result<Vec<(User, i64)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, username, role, department, disabled, (SELECT COUNT(*) FROM leads WHERE owner_id = users.id) AS leads \
+        "SELECT id, username, role, department, disabled, display_name, (SELECT COUNT(*) FROM leads WHERE owner_id = users.id) AS leads \
          FROM users WHERE role = 'officer' ORDER BY username",
     )
     .fetch_all(conn)
@@ -130,4 +146,114 @@ pub async fn officers_with_leads(conn: &mut AnyConnection) -> Result<Vec<(User, 
 /// The user with this name.
 pub async fn find_by_name(conn: &mut AnyConnection, username: &str) -> Result<Option<User>, sqlx::Error> {
     Ok(find_with_hash(conn, username).await?.map(|(user, _)| user))
+}
+
+/// Sets a user's display name (`None` clears it).
+pub async fn set_display_name(conn: &mut AnyConnection, id: i64, name: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2").bind(name).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Disables or enables a user by id; false if there is no such user.
+pub async fn set_disabled(conn: &mut AnyConnection, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(i64::from(disabled)).bind(id).execute(conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Notes a successful login.
+pub async fn record_login(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2").bind(super::now_text()).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Whether an enabled administrator exists.
+pub async fn any_admin(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").fetch_one(conn).await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// A user as the account list shows them.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: User,
+    pub last_login_at: Option<String>,
+    /// The last change the user's tablets pushed.
+    pub last_sync_at: Option<String>,
+    /// The devices the user's changes came from.
+    pub devices: Vec<String>,
+}
+
+/// Every user, by name, with their last login, last sync and devices.
+pub async fn accounts(conn: &mut AnyConnection) -> Result<Vec<Account>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, role, department, disabled, display_name, last_login_at, \
+         (SELECT MAX(applied_at) FROM applied_changes WHERE user_id = users.id) AS last_sync_at FROM users ORDER BY username",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let devices = sqlx::query("SELECT DISTINCT user_id, device_id FROM lead_history WHERE source = 'sync' ORDER BY device_id")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut by_user: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for row in devices {
+        by_user.entry(row.try_get("user_id")?).or_default().push(row.try_get("device_id")?);
+    }
+    rows.iter()
+        .map(|r| {
+            let user = user_from_row(r)?;
+            Ok(Account {
+                last_login_at: r.try_get("last_login_at")?,
+                last_sync_at: r.try_get("last_sync_at")?,
+                devices: by_user.remove(&user.id).unwrap_or_default(),
+                user,
+            })
+        })
+        .collect()
+}
+
+/// The departments, by name.
+pub async fn departments(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT name FROM departments ORDER BY name").fetch_all(conn).await?;
+    rows.iter().map(|r| r.try_get("name")).collect()
+}
+
+/// Adds a department; false when it exists already.
+pub async fn add_department(conn: &mut AnyConnection, name: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("INSERT INTO departments (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(super::now_text())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether `name` can be a user name: 2 to 50 letters, digits, '.', '_' or '-'.
+pub fn is_valid_name(name: &str) -> bool {
+    (2..=50).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Whether `name` can be a display name or a department: 1 to 50 characters, no control ones.
+pub fn is_valid_label(name: &str) -> bool {
+    (1..=50).contains(&name.trim().chars().count()) && !name.chars().any(char::is_control)
+}
+
+/// Stores the hash of a first-run setup token.
+pub async fn insert_setup_token(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+        .bind(token_hash)
+        .bind(super::now_text())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether this is the hash of a setup token still valid.
+pub async fn setup_token_exists(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 FROM setup_tokens WHERE token_hash = $1").bind(token_hash).fetch_optional(conn).await?.is_some())
+}
+
+/// Ends every setup token (the first administrator exists).
+pub async fn clear_setup_tokens(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM setup_tokens").execute(conn).await?;
+    Ok(())
 }

@@ -73,6 +73,7 @@ async fn login(
     state.throttle.succeeded(&mut conn, &request.username, &address).await?;
     let token = token::generate();
     sessions::insert(&mut conn, &token::hash(&token), user.id).await?;
+    users::record_login(&mut conn, user.id).await?;
     tracing::info!(user_id = user.id, "logged in");
     // The server decides when a session ends (30 days after its last use); the cookie only carries
     // it, so it lives as long as browsers allow (400 days) and never ends a session early.

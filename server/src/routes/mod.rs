@@ -9,6 +9,7 @@ mod leads;
 mod manage;
 pub(crate) mod query;
 mod service_worker;
+mod setup;
 mod sync;
 
 use axum::http::{HeaderName, HeaderValue};
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(service_worker::router())
         .merge(api)
         .merge(manage::router())
+        .merge(setup::router())
         .merge(pages)
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_csp_nonce, app::shell))

@@ -20,6 +20,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub database_url: String,
+    /// The first-run setup link's path the server printed (every test database starts without an
+    /// administrator).
+    pub setup_path: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -66,9 +69,10 @@ pub async fn spawn_app_configured(site_root: &Path, configure: impl FnOnce(Confi
     let config = configure(config);
     let app = Application::build(config).await.expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let setup_path = app.setup_path();
     tokio::spawn(app.run_until_stopped());
     let db = Db::connect(&database_url).await.expect("test connection");
-    TestApp { base, client: reqwest::Client::new(), db, database_url, _dir: dir }
+    TestApp { base, client: reqwest::Client::new(), db, database_url, setup_path, _dir: dir }
 }
 
 pub async fn spawn_app() -> TestApp {

@@ -10,6 +10,7 @@ mod leads;
 mod privacy;
 mod reassign;
 mod targets;
+mod users;
 
 use app::i18n::{Key, Lang, LANG_COOKIE};
 use app::manage::{message_page, Frame};
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(leads::router())
         .merge(reassign::router())
         .merge(privacy::router())
+        .merge(users::router())
         .merge(dashboard::router())
         .merge(duplicates::router())
         .merge(followup::router())
@@ -118,6 +120,7 @@ impl FromRequestParts<AppState> for Manager {
             here,
             csrf: request_token(&parts.headers).map(|token| crate::auth::token::form_token(&token)).unwrap_or_default(),
             unreadable: Vec::new(),
+            admin: user.role == Role::Admin,
         };
         if user.role == Role::Officer {
             let html = message_page(&frame, lang.text(Key::ManageTitle), lang.text(Key::ManageForbidden));
