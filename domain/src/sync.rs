@@ -218,10 +218,33 @@ mod tests {
         let mut moved = lead();
         moved.pipeline.stage = crate::PipelineStage::Screened;
         moved.withdrawn = Some(crate::Withdrawal { at: moved.captured_at, by: "li".into(), reason: None });
+        moved.erased = Some(crate::Erasure { at: moved.captured_at, by: "zhao".into() });
         let json = serde_json::to_value(moved).unwrap();
         for attr in LeadAttr::ALL {
             assert!(json.get(attr.name()).is_some(), "{attr:?}");
         }
+    }
+
+    #[test]
+    fn an_erased_lead_keeps_no_personal_data_whatever_is_sent() {
+        let full = lead();
+        assert!(full.has_personal_data());
+        let erased = full.erased(full.captured_at, "zhao");
+        assert!(!erased.has_personal_data());
+        assert_eq!((erased.company_name.as_str(), erased.intent), (full.company_name.as_str(), full.intent), "the project stays");
+        assert_eq!(erased.normalized().as_ref(), Ok(&erased), "valid without a contact");
+        // A tablet that still holds the data sends it back: the parser drops it.
+        let mut sent = erased.clone();
+        sent.mobile = full.mobile.clone();
+        sent.contact_name = "王芳".into();
+        sent.notes = Some("新备注".into());
+        assert_eq!(sent.normalized().unwrap(), erased);
+        // Erasing again keeps the first record.
+        let again = erased.erased(full.captured_at + chrono::Duration::days(1), "li");
+        assert_eq!(again.erased, erased.erased);
+        let mut bad = erased.clone();
+        bad.erased = Some(crate::Erasure { at: full.captured_at, by: " ".into() });
+        assert_eq!(bad.normalized().unwrap_err()[0].field, crate::LeadField::Erased);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use common::{create, lead, request, start_server};
 use domain::Lead;
-use server::db::users::{self, Role};
 use sqlx::any::AnyPoolOptions;
+use sqlx::Row;
 
 /// The migrations of this engine up to and including number `upto`, copied into `into`.
 fn migrations_up_to(engine: &str, upto: u32, into: &Path) {
@@ -67,7 +67,15 @@ async fn leads_stored_before_the_trail_held_first_versions_are_kept_whole_after_
     let pool = AnyPoolOptions::new().max_connections(1).connect(&open_url).await.unwrap();
     sqlx::migrate::Migrator::new(old.path()).await.unwrap().run(&pool).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    let officer = users::insert(&mut conn, "li.wei", "not a usable hash", Role::Officer, "测试").await.unwrap();
+    // As the previous version's `users::insert` wrote it (today's also fills the department list).
+    let officer: i64 = sqlx::query(
+        "INSERT INTO users (username, password_hash, role, department, disabled, created_at) \
+         VALUES ('li.wei', 'not a usable hash', 'officer', '测试', 0, '2026-11-01T00:00:00.000Z') RETURNING id",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap()
+    .get("id");
     let token = server::auth::token::generate();
     server::db::sessions::insert(&mut conn, &server::auth::token::hash(&token), officer).await.unwrap();
     let mut earlier = lead("成都蜀味预制菜有限公司");
