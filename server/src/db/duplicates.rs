@@ -199,7 +199,7 @@ pub async fn sides(conn: &mut AnyConnection, ids: &[String]) -> Result<std::coll
     let mut found = std::collections::HashMap::new();
     for chunk in ids.chunks(300) {
         let sql = format!(
-            "SELECT f.lead_id, f.company_name, f.contact_name, f.captured_at, u.username FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.lead_id IN ({})",
+            "SELECT f.lead_id, f.company_name, f.contact_name, f.captured_at, COALESCE(NULLIF(u.display_name, ''), u.username) AS username FROM lead_facts f JOIN users u ON u.id = f.owner_id WHERE f.lead_id IN ({})",
             super::placeholders(1, chunk.len())
         );
         for r in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {

@@ -174,7 +174,7 @@ pub struct WithdrawnRow {
 /// The withdrawn leads, the latest withdrawal first, at most `limit`.
 pub async fn withdrawn(conn: &mut AnyConnection, limit: i64) -> Result<Vec<WithdrawnRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT w.lead_id, w.company_name, w.contact_name, u.username, w.withdrawn_at, w.withdrawn_by, w.reason          FROM lead_withdrawals w JOIN users u ON u.id = w.owner_id ORDER BY w.withdrawn_at DESC, w.lead_id LIMIT $1",
+        "SELECT w.lead_id, w.company_name, w.contact_name, COALESCE(NULLIF(u.display_name, ''), u.username) AS username, w.withdrawn_at, w.withdrawn_by, w.reason          FROM lead_withdrawals w JOIN users u ON u.id = w.owner_id ORDER BY w.withdrawn_at DESC, w.lead_id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)

@@ -95,7 +95,7 @@ pub async fn overdue(
     let total: i64 = bind(&count_sql).fetch_one(&mut *conn).await?.try_get("n")?;
     let (l, o) = (values.len() + 4, values.len() + 5);
     let sql = format!(
-        "SELECT f.lead_id, f.company_name, f.captured_at, f.intended_wan, u.username, u.department, fu.assignee, fu.responded_at \
+        "SELECT f.lead_id, f.company_name, f.captured_at, f.intended_wan, COALESCE(NULLIF(u.display_name, ''), u.username) AS username, u.department, fu.assignee, fu.responded_at \
          {OVERDUE}{filters} ORDER BY f.captured_at, f.lead_id LIMIT ${l} OFFSET ${o}"
     );
     let rows = bind(&sql).bind(limit).bind(offset).fetch_all(conn).await?;

@@ -202,7 +202,7 @@ async fn rows_by_id(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Revi
 }
 
 const COLUMNS: &str = "f.lead_id, f.company_name, f.contact_name, f.mobile, f.event, f.industry, f.origin_class, f.top_500, f.intent, \
-     f.stage, f.intended_wan, f.agreed_wan, f.captured_at, u.username, u.department";
+     f.stage, f.intended_wan, f.agreed_wan, f.captured_at, COALESCE(NULLIF(u.display_name, ''), u.username) AS username, u.department";
 
 /// Every lead `filter` matches, in its order (the exports).
 pub async fn rows(conn: &mut AnyConnection, filter: &ParsedFilter) -> Result<Vec<ReviewRow>, sqlx::Error> {

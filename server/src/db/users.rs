@@ -257,3 +257,8 @@ pub async fn clear_setup_tokens(conn: &mut AnyConnection) -> Result<(), sqlx::Er
     sqlx::query("DELETE FROM setup_tokens").execute(conn).await?;
     Ok(())
 }
+
+/// How every user is shown ([`User::label`]), by id.
+pub async fn labels(conn: &mut AnyConnection) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    Ok(list(conn).await?.into_iter().map(|u| (u.id, u.label().to_owned())).collect())
+}

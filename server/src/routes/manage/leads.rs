@@ -109,7 +109,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let officers = super::officer_choices(&mut conn).await?;
     let erasures =
         erasures::for_lead(&mut conn, id).await?.into_iter().map(|e| ErasureView { basis: e.basis.code().to_owned(), at: e.at }).collect();
-    let names = users::names(&mut conn).await?;
+    let names = users::labels(&mut conn).await?;
     let trail = history::for_lead(&mut conn, id).await?;
     let record = followup::find(&mut conn, id).await?;
     let assignable = followup::assignable(&mut conn).await?;
@@ -152,7 +152,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let detail = LeadDetail {
         lead,
         version: stored.version,
-        officer: owner.as_ref().map(|u| u.username.clone()).unwrap_or_default(),
+        officer: owner.as_ref().map(|u| u.label().to_owned()).unwrap_or_default(),
         department: owner.map(|u| u.department).unwrap_or_default(),
         synced_at: meta.synced_at,
         history,

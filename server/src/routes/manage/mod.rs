@@ -167,7 +167,10 @@ pub async fn officer_choices(conn: &mut sqlx::AnyConnection) -> Result<Vec<app::
         .await?
         .into_iter()
         .map(|(user, leads)| app::manage::reassign::OfficerChoice {
-            label: format!("{}（{}）", user.username, user.department),
+            label: match user.display_name.as_deref().filter(|n| !n.trim().is_empty()) {
+                Some(name) => format!("{name}（{}，{}）", user.username, user.department),
+                None => format!("{}（{}）", user.username, user.department),
+            },
             active: !user.disabled,
             username: user.username,
             leads: leads as usize,

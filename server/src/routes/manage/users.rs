@@ -28,12 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/manage/departments", post(add_department))
 }
 
-/// The page for an administrator; 403 for anyone else.
-fn admin(manager: &Manager) -> Result<(), Response> {
-    match manager.user.role {
-        Role::Admin => Ok(()),
-        _ => Err(manager.message(StatusCode::FORBIDDEN, Key::ManageUsersTitle, manager.frame.lang.text(Key::ManageUsersAdminsOnly))),
-    }
+/// The 403 page for anyone but an administrator.
+fn unless_admin(manager: &Manager) -> Option<Response> {
+    (manager.user.role != Role::Admin)
+        .then(|| manager.message(StatusCode::FORBIDDEN, Key::ManageUsersTitle, manager.frame.lang.text(Key::ManageUsersAdminsOnly)))
 }
 
 async fn page_of(
@@ -68,14 +66,14 @@ async fn page_of(
 }
 
 async fn show(State(state): State<AppState>, manager: Manager) -> Result<Response, ApiError> {
-    if let Err(refused) = admin(&manager) {
+    if let Some(refused) = unless_admin(&manager) {
         return Ok(refused);
     }
     page_of(&state.db, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), None).await
 }
 
 async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<NewUserForm>) -> Result<Response, ApiError> {
-    if let Err(refused) = admin(&manager) {
+    if let Some(refused) = unless_admin(&manager) {
         return Ok(refused);
     }
     let mut errors = Vec::new();
@@ -121,7 +119,7 @@ async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<N
 
 /// Disables or enables `id`; a disabled user's sessions end at once.
 async fn toggle(state: &AppState, manager: &Manager, id: i64, disabled: bool) -> Result<Response, ApiError> {
-    if let Err(refused) = admin(manager) {
+    if let Some(refused) = unless_admin(manager) {
         return Ok(refused);
     }
     let lang = manager.frame.lang;
@@ -172,7 +170,7 @@ async fn set_password(
     Path(id): Path<i64>,
     Form(form): Form<PasswordPost>,
 ) -> Result<Response, ApiError> {
-    if let Err(refused) = admin(&manager) {
+    if let Some(refused) = unless_admin(&manager) {
         return Ok(refused);
     }
     let lang = manager.frame.lang;
@@ -206,7 +204,7 @@ struct DepartmentPost {
 }
 
 async fn add_department(State(state): State<AppState>, manager: Manager, Form(form): Form<DepartmentPost>) -> Result<Response, ApiError> {
-    if let Err(refused) = admin(&manager) {
+    if let Some(refused) = unless_admin(&manager) {
         return Ok(refused);
     }
     let lang = manager.frame.lang;

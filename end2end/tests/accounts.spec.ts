@@ -1,0 +1,58 @@
+// Administration in the web: an administrator adds an officer on the accounts page (a refused
+// field says so beside itself), and the officer logs in on a tablet, captures and syncs; the
+// accounts page then shows their last login and sync. In portrait, and in English.
+import { Browser, Page } from '@playwright/test';
+
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test } from '../support/fixtures';
+import { addUser } from '../support/server';
+
+const PASSWORD = 'a long enough password';
+
+async function adminDesk(browser: Browser, url: string, locale: string): Promise<Page> {
+  const desk = await browser.newContext({ baseURL: url, viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, locale, timezoneId: 'Asia/Shanghai' });
+  const page = await desk.newPage();
+  await page.goto('/login?next=/manage/users');
+  await appReady(page);
+  await page.fill('#f-username', 'sun.admin');
+  await page.fill('#f-password', PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/manage\/users$/);
+  return page;
+}
+
+test('an admin adds an officer who then logs in on a tablet', async ({ page, server, browser }) => {
+  await addUser(server, 'sun.admin', 'admin', PASSWORD);
+  const desk = await adminDesk(browser, server.url, 'zh-CN');
+  await expect(desk.getByTestId('users-tab')).toHaveAttribute('aria-current', 'page');
+
+  // A refused password is named beside its field, on screen.
+  await desk.getByTestId('new-username').fill('wang.wei');
+  await desk.getByTestId('new-display-name').fill('王伟');
+  await desk.getByTestId('new-password').fill('short');
+  await desk.getByTestId('add-user').click();
+  await expectOnScreenAndUncovered(desk, desk.getByTestId('user-error-password'));
+  await expect(desk.getByTestId('new-username')).toHaveValue('wang.wei');
+  await desk.screenshot({ path: 'test-results/screens/accounts-error-portrait-zh.png', fullPage: true });
+
+  await desk.getByTestId('new-password').fill(PASSWORD);
+  await desk.getByTestId('add-user').click();
+  await expect(desk.getByTestId('users-notice')).toContainText('wang.wei');
+  await expectOnScreenAndUncovered(desk, desk.getByTestId('users-notice'));
+  await expect(desk.locator('#user-wang\\.wei')).toContainText('王伟');
+
+  await logInOnTablet(page, 'wang.wei', PASSWORD);
+  await captureAndConfirm(page, { company: '资阳临空食品有限公司', contact: '王芳', mobile: '13700000001' });
+  await page.goto('/leads');
+  await appReady(page);
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+
+  await desk.reload();
+  const row = desk.locator('#user-wang\\.wei');
+  await expect(row).not.toContainText('从未');
+  await desk.screenshot({ path: 'test-results/screens/accounts-portrait-zh.png', fullPage: true });
+
+  const english = await adminDesk(browser, server.url, 'en');
+  await english.goto('/lang/en?back=/manage/users');
+  await expect(english.locator('h1')).toHaveText('Accounts and departments');
+  await english.screenshot({ path: 'test-results/screens/accounts-portrait-en.png', fullPage: true });
+});
