@@ -78,12 +78,9 @@ pub fn users_page(frame: &Frame, page: UsersPage) -> String {
             let row_id = format!("user-{}", a.username);
             view! {
                 <tr data-testid="user-row" id=row_id>
-                    <td><strong>{a.display_name.clone()}</strong><br/><span class="muted">{a.username.clone()}</span></td>
-                    <td>{lang.text_of("role", &a.role)}</td>
-                    <td>{a.department.clone()}</td>
-                    <td>{state}</td>
-                    <td class="muted">{when(lang, &a.last_login_at)}</td>
-                    <td class="muted">{when(lang, &a.last_sync_at)}</td>
+                    <td><strong>{a.display_name.clone()}</strong><br/><span class="muted">{a.username.clone()}" · "{state}</span></td>
+                    <td>{lang.text_of("role", &a.role)}<br/><span class="muted">{a.department.clone()}</span></td>
+                    <td class="muted">{when(lang, &a.last_login_at)}<br/>{when(lang, &a.last_sync_at)}</td>
                     <td>{a.devices}</td>
                     <td>
                         {(!a.is_self).then(|| view! {
@@ -127,8 +124,9 @@ pub fn users_page(frame: &Frame, page: UsersPage) -> String {
     });
     let body = view! {
         <h1>{t(Key::ManageUsersTitle)}</h1>
-        {notice}
+        // In the first section: the page after adding a user opens at it (`#add-user`).
         <section class="card" id="add-user">
+            {notice}
             <h2>{t(Key::ManageUsersAdd)}</h2>
             <form method="post" action="/manage/users#add-user" data-testid="add-user-form">
                 {csrf_input(&frame.csrf)}
@@ -159,12 +157,9 @@ pub fn users_page(frame: &Frame, page: UsersPage) -> String {
             <div class="table-wrap">
                 <table class="review" data-testid="users-table">
                     <thead><tr>
-                        <th>{t(Key::ManageUsersDisplayName)}</th>
-                        <th>{t(Key::ManageUsersRole)}</th>
-                        <th>{t(Key::ManageUsersDepartment)}</th>
-                        <th>{t(Key::ManageUsersState)}</th>
-                        <th>{t(Key::ManageUsersLastLogin)}</th>
-                        <th>{t(Key::ManageUsersLastSync)}</th>
+                        <th>{t(Key::ManageUsersDisplayName)}" · "{t(Key::ManageUsersState)}</th>
+                        <th>{t(Key::ManageUsersRole)}" · "{t(Key::ManageUsersDepartment)}</th>
+                        <th>{t(Key::ManageUsersLastLogin)}" / "{t(Key::ManageUsersLastSync)}</th>
                         <th>{t(Key::ManageUsersDevices)}</th>
                         <th>{t(Key::ManageUsersActions)}</th>
                     </tr></thead>
