@@ -6,19 +6,11 @@
 
 mod common;
 
-use common::{cookie, no_redirects, request, signed, spawn_app, user_with_session, TestApp, PASSWORD};
+use common::{cookie, no_redirects, request, spawn_app, user_with_session, TestApp, PASSWORD};
 use server::db::users::Role;
 
 async fn post(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let response = no_redirects()
-        .post(app.url(path))
-        .header("cookie", cookie(token))
-        .header("origin", &app.base)
-        .form(&signed(token, fields))
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    common::post_form(app, token, path, fields).await
 }
 
 async fn user(app: &TestApp, name: &str) -> Option<server::db::users::User> {

@@ -7,7 +7,7 @@
 mod common;
 
 use common::device::Device;
-use common::{cookie, lead, no_redirects, signed, spawn_app, user_with_session, TestApp};
+use common::{cookie, lead, spawn_app, user_with_session, TestApp};
 use domain::LeadId;
 use server::db::users::Role;
 
@@ -17,15 +17,7 @@ async fn page(app: &TestApp, token: &str, path: &str) -> (u16, String) {
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let response = no_redirects()
-        .post(app.url(path))
-        .header("cookie", cookie(token))
-        .header("origin", &app.base)
-        .form(&signed(token, fields))
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    common::post_form(app, token, path, fields).await
 }
 
 async fn owner(app: &TestApp, id: LeadId) -> String {

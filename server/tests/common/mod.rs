@@ -270,3 +270,17 @@ pub fn signed<K: AsRef<str>, V: AsRef<str>>(token: &str, fields: &[(K, V)]) -> V
     signed.push(("_csrf".into(), server::auth::token::form_token(token)));
     signed
 }
+
+/// Posts a workspace form as the session `token` would (same origin, its form token); returns the
+/// status and the body, redirects not followed.
+pub async fn post_form(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let response = no_redirects()
+        .post(app.url(path))
+        .header("cookie", cookie(token))
+        .header("origin", &app.base)
+        .form(&signed(token, fields))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
