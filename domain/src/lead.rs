@@ -18,7 +18,7 @@ use crate::{
 pub const CONSENT_TEXT_VERSION: &str = "2026-11-v1";
 
 /// Longest accepted text, in characters, per free-text field.
-mod max {
+pub mod max {
     pub const COMPANY: usize = 100;
     pub const PERSON: usize = 50;
     pub const CITY: usize = 50;

@@ -12,6 +12,7 @@ pub mod credit_code;
 pub mod csv;
 pub mod duplicates;
 pub mod error;
+pub mod event;
 pub mod followup;
 pub mod industry;
 pub mod lead;

@@ -173,8 +173,12 @@ pub struct SyncResponse {
 /// Lists the tablet shows offline.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceData {
-    /// Events (expos, promotion meetings) leads are captured at.
+    /// The event names leads carry (listed or typed on a tablet).
     pub events: Vec<String>,
+    /// The events an administrator listed, with their dates and venue: the tablet's pick-list
+    /// and its default event of the day (`crate::event`). Absent from older servers.
+    #[serde(default)]
+    pub catalog: Vec<crate::event::Event>,
 }
 
 #[cfg(test)]

@@ -344,3 +344,33 @@ pub async fn revert(db: &Db, manager: &User, lead_id: &str, entry_id: i64) -> Re
     })
     .await
 }
+
+/// An administrator folding the event name `from` (typed on tablets) into the listed event
+/// `to`: every lead carrying `from`, withdrawn ones too, gets `to` as a web change in one
+/// transaction, and the officers' tablets pull the new name at their next sync. Returns how many
+/// leads changed.
+pub async fn fold_event(db: &Db, admin: &User, from: &str, to: &domain::event::Event) -> Result<usize, sqlx::Error> {
+    let mut turn = db.writer_turn().await;
+    let mut tx = turn.begin().await?;
+    // First statement: takes the write lock (numbers are taken below, once the leads are known).
+    leads::take_sequence(&mut tx, 0).await?;
+    let ids = crate::db::events::lead_ids_with(&mut tx, from).await?;
+    let found = leads::find_many(&mut tx, &ids).await?;
+    let mut folding: Vec<StoredLead> = found.leads.into_values().collect();
+    folding.sort_by_key(|s| s.seq);
+    if folding.is_empty() {
+        return Ok(0);
+    }
+    let first_seq = leads::take_sequence(&mut tx, folding.len() as i64).await?;
+    let at = now_text();
+    let mut entries = Vec::with_capacity(folding.len());
+    for (stored, seq) in folding.iter_mut().zip(first_seq..) {
+        let next = Lead { event: Some(to.name.clone()), ..stored.lead.clone() };
+        entries.extend(record(stored, next, seq, admin, &at)?);
+        leads::update(&mut tx, stored).await?;
+    }
+    history::insert(&mut tx, &entries).await?;
+    tx.commit().await?;
+    turn.committed();
+    Ok(folding.len())
+}

@@ -6,6 +6,7 @@
 pub mod correct;
 pub mod dashboard;
 pub mod duplicates;
+pub mod events;
 pub mod followup;
 pub mod lead;
 pub mod leads;
@@ -31,6 +32,7 @@ pub enum Section {
     Duplicates,
     Dashboard,
     Targets,
+    Events,
     Users,
 }
 
@@ -88,6 +90,7 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                         <a class="tab" href="/manage/duplicates" aria-current=current(Section::Duplicates)>{t(Key::ManageNavDuplicates)}</a>
                         <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
                         <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
+                        <a class="tab" href="/manage/events" aria-current=current(Section::Events) data-testid="events-tab">{t(Key::ManageNavEvents)}</a>
                         {frame.admin.then(|| view! {
                             <a class="tab" href="/manage/users" aria-current=current(Section::Users) data-testid="users-tab">{t(Key::ManageNavUsers)}</a>
                         })}

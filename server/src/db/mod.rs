@@ -7,6 +7,7 @@ pub mod changes;
 pub mod dialect;
 pub mod duplicates;
 pub mod erasures;
+pub mod events;
 pub mod facts;
 pub mod followup;
 pub mod handoffs;

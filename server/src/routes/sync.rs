@@ -159,13 +159,15 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
     let next_cursor = if more { last_pulled } else { known.iter().copied().fold(last_pulled, i64::max) };
     // From the workspace's index: an event first seen in this batch joins the list seconds later.
     let events = facts::events(&mut conn, 200).await?;
+    let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
+    let catalog = crate::db::events::for_tablets(&mut conn, today, 200).await?;
     let response = SyncResponse {
         cursor: next_cursor as u64,
         results: applied.results,
         changes: pulled.into_iter().map(|l| ServerLead { version: l.version as u64, lead: l.lead }).collect(),
         more,
         gone,
-        reference: ReferenceData { events },
+        reference: ReferenceData { events, catalog },
     };
     let timing = server_timing(started.elapsed().as_secs_f64() * 1000.0);
     Ok(([("server-timing", timing)], Json(response)))

@@ -4,6 +4,7 @@
 
 mod dashboard;
 mod duplicates;
+mod events;
 mod export;
 mod followup;
 mod leads;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(reassign::router())
         .merge(privacy::router())
         .merge(users::router())
+        .merge(events::router())
         .merge(dashboard::router())
         .merge(duplicates::router())
         .merge(followup::router())
