@@ -30,8 +30,11 @@ pub enum StoreStatus {
 pub struct LocalLeads {
     pub leads: RwSignal<Vec<Lead>>,
     pub status: RwSignal<StoreStatus>,
-    /// The events leads were captured at, sorted, without repeats. A memo: it changes (and the
-    /// pick-lists re-render) only when an event appears or disappears, not on every save.
+    /// The events the server lists (`domain::event`), as the last sync brought them.
+    pub catalog: RwSignal<Vec<domain::event::Event>>,
+    /// The pick-list of events: the listed ones in the order of `domain::event::for_picking`,
+    /// then names typed on this tablet, sorted. A memo: it changes (and the pick-lists
+    /// re-render) only when an event appears or disappears, not on every save.
     pub events: Memo<Vec<String>>,
     /// Leads the tablet's database had lost and got back from the journal at this start.
     pub recovered: RwSignal<usize>,
@@ -44,14 +47,20 @@ impl LocalLeads {
     /// hydration) opens the store and loads every lead.
     pub fn provide() -> Self {
         let leads = RwSignal::new(Vec::<Lead>::new());
+        let catalog = RwSignal::new(Vec::<domain::event::Event>::new());
         let events = Memo::new(move |_| {
+            let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
+            let mut names: Vec<String> = catalog.with(|c| domain::event::for_picking(c, today).into_iter().map(|e| e.name.clone()).collect());
             leads.with(|leads| {
-                let unique: std::collections::BTreeSet<&str> = leads.iter().filter_map(|l| l.event.as_deref()).collect();
-                unique.into_iter().map(str::to_owned).collect()
-            })
+                let typed: std::collections::BTreeSet<&str> = leads.iter().filter_map(|l| l.event.as_deref()).collect();
+                let typed: Vec<String> = typed.into_iter().filter(|t| !names.iter().any(|n| n == t)).map(str::to_owned).collect();
+                names.extend(typed);
+            });
+            names
         });
         let this = LocalLeads {
             leads,
+            catalog,
             status: RwSignal::new(StoreStatus::Opening),
             events,
             recovered: RwSignal::new(0),
@@ -59,6 +68,8 @@ impl LocalLeads {
             opening: StoredValue::new_local(None),
         };
         provide_context(this);
+        // Kept in local storage: read after hydration (the server's render has none).
+        Effect::new(move |_| catalog.set(crate::offline::settings::event_catalog()));
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
                 let loaded = match this.store().await {
@@ -226,6 +237,15 @@ impl LocalLeads {
                 }
             }
         });
+    }
+
+    /// The server's list of events, from a sync: shown and kept for offline.
+    pub fn set_catalog(&self, events: Vec<domain::event::Event>) {
+        let events: Vec<domain::event::Event> = events.iter().filter_map(domain::event::Event::normalized).collect();
+        crate::offline::settings::set_event_catalog(&events);
+        if self.catalog.with_untracked(|c| *c != events) {
+            self.catalog.set(events);
+        }
     }
 
     /// Takes leads off the list that left the tablet (handed to another officer).

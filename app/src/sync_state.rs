@@ -177,6 +177,9 @@ impl SyncState {
         let report = report?;
         self.leads.show_pulled(report.pulled);
         self.leads.forget(&report.handed_off);
+        if let Some(catalog) = report.catalog {
+            self.leads.set_catalog(catalog);
+        }
         let now = domain::time::rfc3339::format(domain::time::now());
         settings::set_last_sync(&now);
         self.last_success.set(Some(now));

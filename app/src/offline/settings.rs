@@ -10,6 +10,7 @@ const CURRENT_EVENT_KEY: &str = "zs.current_event";
 const DEVICE_ID_KEY: &str = "zs.device_id";
 const OFFICER_KEY: &str = "zs.officer";
 const LAST_SYNC_KEY: &str = "zs.last_sync";
+const EVENTS_KEY: &str = "zs.events";
 
 /// The language the officer chose on this tablet, if any.
 pub fn lang() -> Option<Lang> {
@@ -66,4 +67,16 @@ pub fn last_sync() -> Option<String> {
 /// Remembers when a sync succeeded.
 pub fn set_last_sync(at: &str) {
     let _ = LocalStorage::set(LAST_SYNC_KEY, at);
+}
+
+/// The events the server listed at the last sync (each as its rules read it back: one a
+/// changed rule refuses is left out).
+pub fn event_catalog() -> Vec<domain::event::Event> {
+    let listed: Vec<domain::event::Event> = LocalStorage::get(EVENTS_KEY).unwrap_or_default();
+    listed.iter().filter_map(domain::event::Event::normalized).collect()
+}
+
+/// Remembers the server's list of events.
+pub fn set_event_catalog(events: &[domain::event::Event]) {
+    let _ = LocalStorage::set(EVENTS_KEY, events);
 }

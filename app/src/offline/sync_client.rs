@@ -53,6 +53,8 @@ pub struct Report {
     pub pulled: Vec<Lead>,
     /// Leads handed to another officer, no longer on the tablet.
     pub handed_off: Vec<domain::LeadId>,
+    /// The events the server lists, from its last answer.
+    pub catalog: Option<Vec<domain::event::Event>>,
 }
 
 /// Runs rounds until the outbox is empty (but for refused changes) and the server has nothing
@@ -90,6 +92,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         span.end();
         report.pulled.extend(applied.changed);
         report.handed_off.extend(applied.handed_off);
+        report.catalog = Some(response.reference.catalog);
         pending = applied.pending as usize;
         total = total.max(report.sent + report.rejected + pending);
         on_progress(Progress { sent: report.sent, total, pending });

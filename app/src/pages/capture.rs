@@ -31,6 +31,21 @@ pub fn CapturePage() -> impl IntoView {
             }
         });
     });
+    // The listed event of the day fills an empty event field, or replaces a listed event that
+    // has ended: once per visit, so an officer who clears the field keeps it clear.
+    let defaulted = StoredValue::new(false);
+    Effect::new(move |_| {
+        let catalog = leads.catalog.get();
+        let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
+        let Some(default) = domain::event::default_on(&catalog, today).filter(|_| !defaulted.get_value()) else { return };
+        defaulted.set_value(true);
+        form.draft.update(|d| {
+            let ended = catalog.iter().any(|e| e.name == d.event.trim() && e.ends_on < today);
+            if d.event.trim().is_empty() || ended {
+                d.event = default.name.clone();
+            }
+        });
+    });
     // Remember the event as the officer changes it.
     Effect::new(move |_| {
         let event = form.draft.with(|d| d.event.clone());

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::components::fields::{error_message, FieldMessage, FormState, SelectField, TextField};
 use crate::components::toast::{ToastKind, Toasts};
-use crate::i18n::{tr, use_i18n, Key, Lang};
+use crate::i18n::{fill, tr, use_i18n, Key, Lang};
 use crate::local_leads::use_local_leads;
 use crate::offline::StoreError;
 
@@ -79,6 +79,21 @@ pub fn LeadForm(
     let leads = use_local_leads();
     let draft = form.draft;
     let known_events = move || leads.events.get().into_iter().map(|e| view! { <option value=e/> }).collect_view();
+    // The dates and venue of the chosen event, when it is a listed one.
+    let listed_event = move || {
+        let name = draft.with(|d| d.event.trim().to_owned());
+        let event = leads.catalog.with(|c| c.iter().find(|e| e.name == name).cloned())?;
+        let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let dates = match event.starts_on == event.ends_on {
+            true => fmt(event.starts_on),
+            false => format!("{} – {}", fmt(event.starts_on), fmt(event.ends_on)),
+        };
+        let text = match &event.venue {
+            Some(venue) => fill(i18n.lang.get().text(Key::CaptureEventListed), &[("dates", &dates), ("venue", venue)]),
+            None => dates,
+        };
+        Some(view! { <p class="event-listed" data-testid="event-listed">{text}</p> })
+    };
 
     view! {
         <form class="lead-form" on:submit=move |ev| on_submit.run(ev) novalidate=true>
@@ -86,6 +101,7 @@ pub fn LeadForm(
                 <TextField field=LeadField::Event label=if capturing { Key::CaptureCurrentEvent } else { Key::FieldEvent }
                     get=|d| d.event.clone() set=|d, v| d.event = v list=EVENTS_LIST wide=true/>
                 <datalist id=EVENTS_LIST>{known_events}</datalist>
+                {listed_event}
             </div>
             <p class="hint">{tr(Key::CaptureRequiredHint)}</p>
             <div class="grid">
