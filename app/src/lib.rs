@@ -32,10 +32,29 @@ use pages::{capture::CapturePage, edit::EditPage, leads::LeadsPage, login::Login
 
 pub use page::OFFLINE_ROUTES;
 
+/// The build id of the app being served, given to the renderer by the server: the page carries it
+/// (`<meta name="zs-build">`), so a tablet running a cached page knows which build it runs.
+#[derive(Clone, Debug)]
+pub struct BuildId(pub String);
+
+const BUILD_META: &str = "zs-build";
+
+/// The build of the page this tablet runs ("" when it does not say).
+pub fn running_build() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let meta = document().query_selector(&format!("meta[name=\"{BUILD_META}\"]")).ok().flatten();
+        meta.and_then(|m| m.get_attribute("content")).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let build = use_context::<BuildId>().map(|b| b.0).unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -43,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#b3261e"/>
+                <meta name=BUILD_META content=build/>
                 <title>{lang.text(Key::AppName)}</title>
                 <link rel="stylesheet" href=css/>
                 <link rel="manifest" href="/manifest.webmanifest"/>

@@ -50,7 +50,8 @@ impl LocalLeads {
         let catalog = RwSignal::new(Vec::<domain::event::Event>::new());
         let events = Memo::new(move |_| {
             let today = domain::time::now().with_timezone(&domain::time::shanghai()).date_naive();
-            let mut names: Vec<String> = catalog.with(|c| domain::event::for_picking(c, today).into_iter().map(|e| e.name.clone()).collect());
+            let mut names: Vec<String> =
+                catalog.with(|c| domain::event::for_picking(c, today).into_iter().map(|e| e.name.clone()).collect());
             leads.with(|leads| {
                 let typed: std::collections::BTreeSet<&str> = leads.iter().filter_map(|l| l.event.as_deref()).collect();
                 let typed: Vec<String> = typed.into_iter().filter(|t| !names.iter().any(|n| n == t)).map(str::to_owned).collect();

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod correction;
 pub mod credit_code;
 pub mod csv;
+pub mod device;
 pub mod duplicates;
 pub mod error;
 pub mod event;

@@ -98,6 +98,10 @@ pub struct SyncRequest {
     /// The `cursor` of the last response, 0 on the first sync.
     pub cursor: u64,
     pub changes: Vec<LeadChange>,
+    /// The tablet's state (what it still holds unsynced, its build, its storage), for the
+    /// workspace's device page. Tablets of earlier builds send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<crate::device::DeviceReport>,
 }
 
 /// What became of one pushed change.

@@ -142,7 +142,7 @@ async fn push(
     let response = client
         .post(format!("{url}/api/v1/sync"))
         .bearer_auth(token)
-        .json(&SyncRequest { device_id: device.into(), cursor, changes })
+        .json(&SyncRequest { device_id: device.into(), cursor, changes, device: None })
         .send()
         .await
         .unwrap();

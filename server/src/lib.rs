@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod fleet;
 pub mod indexer;
 pub mod merge;
 pub mod reporting;

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::report::{dashboard, Dashboard, Period};
 use serde::Deserialize;
 
-use crate::db::{reports, targets};
+use crate::db::{reports, targets, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -41,10 +41,20 @@ pub async fn years(state: &AppState) -> Result<Vec<i32>, ApiError> {
     Ok(reports::years(&mut conn).await?)
 }
 
-/// Loads the targets and the projects and computes the dashboard of `period` as of today.
+/// Loads the targets and the projects and computes the dashboard of `period` as of today, officers
+/// by their display names.
 pub async fn compute(state: &AppState, period: Period) -> Result<Dashboard, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let all_targets: Vec<_> = targets::list(&mut conn).await?.into_iter().map(|(_, t)| t).collect();
     let facts = reports::project_facts(&mut conn).await?;
-    Ok(dashboard(&all_targets, &facts, period, today()))
+    let mut dash = dashboard(&all_targets, &facts, period, today());
+    // Officers are ranked by account and shown by name.
+    let names: std::collections::HashMap<String, String> =
+        users::list(&mut conn).await?.into_iter().map(|u| (u.username.clone(), u.label().to_owned())).collect();
+    for row in &mut dash.officers {
+        if let Some(label) = names.get(&row.name) {
+            row.name = label.clone();
+        }
+    }
+    Ok(dash)
 }

@@ -12,6 +12,7 @@ use crate::build_info::BuildInfo;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::StartupError;
+use crate::fleet::Fleet;
 use crate::indexer::Indexer;
 use crate::routes;
 use crate::state::{AppState, Upkeep};
@@ -24,6 +25,8 @@ pub struct Application {
     setup_token: Option<String>,
     router: Router,
     limits: crate::serve::Limits,
+    /// Written once more after the last request (`crate::fleet`).
+    fleet: (Fleet, Db),
 }
 
 impl Application {
@@ -40,7 +43,8 @@ impl Application {
         let setup_token = first_run_token(&db).await.map_err(crate::db::DbError::Connect)?;
         let indexer = Indexer::spawn(db.clone());
         let writer = SyncWriter::spawn(db.clone());
-        let upkeep = Arc::new(Upkeep::start(&db));
+        let fleet = Fleet::default();
+        let upkeep = Arc::new(Upkeep::start(&db, &fleet));
         let state = AppState {
             leptos: config.leptos,
             build,
@@ -48,6 +52,7 @@ impl Application {
             indexer,
             writer,
             upkeep,
+            fleet: fleet.clone(),
             throttle: crate::auth::throttle::Throttle::default(),
             trusted_proxies: Arc::new(config.trusted_proxies),
             session_max_age: chrono::TimeDelta::days(config.session_max_days),
@@ -55,9 +60,10 @@ impl Application {
             follow_up: config.follow_up,
         };
         let limits = config.limits;
+        let fleet = (fleet, state.db.clone());
         let router = routes::router(state)
             .layer(axum::middleware::from_fn(move |request, next| crate::serve::request_timeout(limits.request, request, next)));
-        Ok(Application { listener, router, limits, setup_token })
+        Ok(Application { listener, router, limits, setup_token, fleet })
     }
 
     /// The path of the one-time link that creates the first administrator, on a server that has
@@ -78,7 +84,12 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        crate::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await.map_err(StartupError::Serve)
+        let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await.map_err(StartupError::Serve);
+        let (fleet, db) = self.fleet;
+        if let Err(error) = fleet.flush(&db).await {
+            tracing::warn!(%error, "recording the last device sightings failed");
+        }
+        served
     }
 }
 

@@ -12,6 +12,7 @@ use crate::auth::throttle::Throttle;
 use crate::build_info::BuildInfo;
 use crate::client_address::Network;
 use crate::db::{Db, Engine};
+use crate::fleet::Fleet;
 use crate::indexer::Indexer;
 use crate::writer::SyncWriter;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub indexer: Indexer,
     /// Applies pushed batches, several per transaction.
     pub writer: SyncWriter,
+    /// The tablets' last sightings, written every few seconds.
+    pub fleet: Fleet,
     /// The database's periodic upkeep, stopped when the last state is dropped.
     pub upkeep: Arc<Upkeep>,
 }
@@ -52,8 +55,12 @@ impl Drop for Upkeep {
 }
 
 impl Upkeep {
-    pub fn start(db: &Db) -> Upkeep {
-        let mut tasks = Vec::new();
+    pub fn start(db: &Db, fleet: &Fleet) -> Upkeep {
+        let fleet = fleet.clone();
+        let mut tasks = vec![every(crate::fleet::FLUSH, "recording device sightings failed", db, move |db| {
+            let fleet = fleet.clone();
+            async move { fleet.flush(&db).await }
+        })];
         if db.engine == Engine::Sqlite {
             tasks.push(every(
                 Duration::from_secs(1),

@@ -1,8 +1,8 @@
 //! A fuzzing test of the sync endpoint on the real server: thousands of generated requests, most
 //! of the protocol's shape with values at every edge (instants, dates, numbers, long and odd
-//! Unicode, nulls, wrong types, unknown keys), some retried, some editing earlier leads. After
-//! each, the answer must be 2xx or 4xx, never 5xx; and every workspace page, export and API read
-//! must still answer 200. A row no reader can read stays in the database, so a reader that broke
+//! Unicode, nulls, wrong types, unknown keys), some retried, some editing earlier leads, some with
+//! a device report of the same kind. After each, the answer must be 2xx or 4xx, never 5xx; and
+//! every workspace page, export and API read must still answer 200. A row no reader can read stays in the database, so a reader that broke
 //! stays broken: checking the readers every few cases finds it as surely as after each one.
 //!
 //! `ZS_FUZZ_CASES` sets the number of cases (2,000 by default), `ZS_FUZZ_SEED` the seed.
@@ -119,6 +119,19 @@ const PATHS: &[&str] = &[
     "/unknown_key",
 ];
 
+/// The fields of the device report the cases set.
+const DEVICE_PATHS: &[&str] = &[
+    "/waiting",
+    "/oldest_waiting",
+    "/refused",
+    "/build",
+    "/storage",
+    "/storage/persisted",
+    "/storage/usage_bytes",
+    "/storage/quota_bytes",
+    "/unknown_key",
+];
+
 /// Sets `pointer` in `value` (creating the last key if its parent is an object).
 fn set(value: &mut Value, pointer: &str, new: Value) {
     let (parent, key) = pointer.rsplit_once('/').unwrap();
@@ -161,6 +174,17 @@ async fn no_generated_sync_request_breaks_the_server_or_its_readers() {
         let mut body = json!({ "device_id": "fuzz-tablet", "cursor": rng.gen_range(0..50), "changes": changes.clone() });
         if rng.gen_range(0..20) == 0 {
             set(&mut body, ["/device_id", "/cursor", "/changes", "/unknown_key"][rng.gen_range(0..4)], hostile_value(&mut rng));
+        }
+        // What the tablet says of itself, with values at the edges too.
+        if rng.gen_range(0..4) == 0 {
+            let mut device = json!({
+                "waiting": rng.gen_range(0..5), "oldest_waiting": "2026-09-20T02:00:00.000Z", "refused": rng.gen_range(0..3),
+                "build": "0123abcd", "storage": { "persisted": false, "usage_bytes": 1_000, "quota_bytes": 100_000 }
+            });
+            for _ in 0..rng.gen_range(0..3) {
+                set(&mut device, DEVICE_PATHS[rng.gen_range(0..DEVICE_PATHS.len())], hostile_value(&mut rng));
+            }
+            body["device"] = device;
         }
 
         let response = app.sync_json(&officer, &body).await;

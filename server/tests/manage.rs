@@ -347,6 +347,11 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
     food.origin = Some(domain::Origin::Domestic { province: domain::Province::Guangdong, city: None });
     let device = officer_with_leads(&app, "wang.officer", vec![food]).await;
     let id = device.records.keys().next().unwrap().to_string();
+    {
+        let mut conn = app.db.pool.acquire().await.unwrap();
+        let officer = server::db::users::find_by_name(&mut conn, "wang.officer").await.unwrap().unwrap();
+        server::db::users::set_display_name(&mut conn, officer.id, Some("王明")).await.unwrap();
+    }
     let admin = user_with_session(&app.db, "root.admin", Role::Admin).await;
     let client = no_redirects();
     for (metric, value) in [("signed_projects", "2"), ("agreed_investment", "100000"), ("out_of_province_agreed", "50000")] {
@@ -384,6 +389,9 @@ async fn a_signing_moves_the_dashboard_and_the_bulletin() {
     // 5.00 亿元 (150%).
     assert_eq!(texts_of(&after, "data-testid=\"target-actual\""), ["1", "7.50 亿元", "7.50 亿元"]);
     assert_eq!(texts_of(&after, "class=\"bar-label\""), ["50%", "75%", "150%"]);
+    // Officers are ranked under their names, not their user names.
+    let ranking = after.split("data-testid=\"officers\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(ranking.contains("王明") && !ranking.contains("wang.officer"), "{ranking}");
 
     let bulletin =
         app.client.get(app.url("/manage/export/bulletin.xlsx?period=2026-Q4")).header("cookie", cookie(&admin)).send().await.unwrap();

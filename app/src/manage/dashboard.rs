@@ -107,7 +107,8 @@ fn rank_table(lang: Lang, title: Key, rows: &[RankRow], testid: &'static str) ->
     let t = move |key| lang.text(key);
     let rows = rows.to_vec();
     view! {
-        <section class="card">
+        // It scrolls sideways when narrow (the English headings): reachable by keyboard.
+        <section class="card" tabindex="0" role="region" aria-label=t(title)>
             <h2>{t(title)}</h2>
             <table class="rank" data-testid=testid>
                 <thead><tr>
@@ -201,7 +202,7 @@ pub fn dashboard_page(frame: &Frame, dash: &Dashboard, periods: &[Period]) -> St
             <h2>{t(Key::ManageDashRates)}</h2>
             <table class="rates" data-testid="rates">
                 <thead><tr>
-                    <th></th><th class="num">{t(Key::ManageDashCohort)}</th><th class="num">{t(Key::RatePerformance)}</th>
+                    <th>{t(Key::ManageDashScope)}</th><th class="num">{t(Key::ManageDashCohort)}</th><th class="num">{t(Key::RatePerformance)}</th>
                     <th class="num">{t(Key::RateStart)}</th><th class="num">{t(Key::RateFunds)}</th>
                 </tr></thead>
                 <tbody>

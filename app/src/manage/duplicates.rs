@@ -64,7 +64,7 @@ pub fn duplicates_page(frame: &Frame, pairs: Vec<PairView>) -> String {
             view! {
                 <div class="table-wrap">
                     <table class="review" data-testid="duplicates">
-                        <thead><tr><th>{t(Key::ManageDupKeeps)}</th><th>{t(Key::ManageDupAbsorbed)}</th><th>{t(Key::ManageDupShared)}</th><th></th></tr></thead>
+                        <thead><tr><th>{t(Key::ManageDupKeeps)}</th><th>{t(Key::ManageDupAbsorbed)}</th><th>{t(Key::ManageDupShared)}</th><th>{t(Key::ManageActions)}</th></tr></thead>
                         <tbody>
                             {pairs.into_iter().map(|pair| {
                                 let button = merge_button(lang, &frame.csrf, &pair.keeps.lead_id, &pair.absorbed.lead_id);

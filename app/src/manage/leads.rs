@@ -63,12 +63,24 @@ fn filter_form(lang: Lang, list: &LeadList) -> impl IntoView {
         .collect();
     let sorts = Sort::ALL.iter().map(|s| (s.code().to_owned(), lang.text_of("manage.sort", s.code()))).collect::<Vec<_>>();
     let sort = f.sort.code();
+    let set = [&f.event, &f.industry, &f.stage, &f.origin, &f.intent, &f.tier, &f.officer, &f.department, &f.from, &f.to]
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .count();
+    let toggle = if set == 0 { t(Key::ManageFilterMore).to_owned() } else { fill(t(Key::ManageFilterMoreSet), &[("n", &set.to_string())]) };
     view! {
         <form class="filters" method="get" action="/manage/leads" data-testid="lead-filters">
             <label class="filter search">
                 <span>{t(Key::ManageFilterSearch)}</span>
                 <input type="search" name="q" value=f.q.clone() placeholder=t(Key::ManageFilterSearch)/>
             </label>
+            // In portrait the other filters fold away behind this switch (CSS only; it has no name,
+            // so the form does not send it).
+            <label class="filter-toggle" data-testid="filters-toggle">
+                <input type="checkbox" checked=set != 0/>
+                <span>{toggle}</span>
+            </label>
+            <div class="more-filters">
             {select("event", t(Key::FieldEvent).into(), any, plain(&list.events), &f.event)}
             {select("industry", t(Key::FieldIndustry).into(), any, codes(lang, "industry", IndustryChain::ALL, IndustryChain::code), &f.industry)}
             {select("stage", t(Key::ManageColStage).into(), any, codes(lang, "stage", PipelineStage::ALL, PipelineStage::code), &f.stage)}
@@ -94,6 +106,7 @@ fn filter_form(lang: Lang, list: &LeadList) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            </div>
             <div class="filter-actions">
                 <button type="submit" class="primary" data-testid="apply-filters">{t(Key::ManageFilterApply)}</button>
                 <a class="button" href="/manage/leads">{t(Key::ManageFilterClear)}</a>

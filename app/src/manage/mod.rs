@@ -5,6 +5,7 @@
 
 pub mod correct;
 pub mod dashboard;
+pub mod devices;
 pub mod duplicates;
 pub mod events;
 pub mod followup;
@@ -33,6 +34,7 @@ pub enum Section {
     Dashboard,
     Targets,
     Events,
+    Devices,
     Users,
 }
 
@@ -91,6 +93,7 @@ pub fn document(frame: &Frame, section: Option<Section>, title: &str, body: AnyV
                         <a class="tab" href="/manage/dashboard" aria-current=current(Section::Dashboard)>{t(Key::ManageNavDashboard)}</a>
                         <a class="tab" href="/manage/targets" aria-current=current(Section::Targets)>{t(Key::ManageNavTargets)}</a>
                         <a class="tab" href="/manage/events" aria-current=current(Section::Events) data-testid="events-tab">{t(Key::ManageNavEvents)}</a>
+                        <a class="tab" href="/manage/devices" aria-current=current(Section::Devices) data-testid="devices-tab">{t(Key::ManageNavDevices)}</a>
                         {frame.admin.then(|| view! {
                             <a class="tab" href="/manage/users" aria-current=current(Section::Users) data-testid="users-tab">{t(Key::ManageNavUsers)}</a>
                         })}

@@ -88,7 +88,7 @@ pub fn targets_page(frame: &Frame, page: TargetsView) -> String {
             <table class="targets-list" data-testid="targets-list">
                 <thead><tr>
                     <th>{t(Key::ManageDashPeriod)}</th><th>{t(Key::ManageDashMetric)}</th><th>{t(Key::ManageColIndustry)}</th>
-                    <th>{t(Key::ManageTargetsSupervision)}</th><th class="num">{t(Key::ManageTargetsValue)}</th><th></th>
+                    <th>{t(Key::ManageTargetsSupervision)}</th><th class="num">{t(Key::ManageTargetsValue)}</th><th>{t(Key::ManageActions)}</th>
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|(id, target)| {

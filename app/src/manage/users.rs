@@ -81,7 +81,13 @@ pub fn users_page(frame: &Frame, page: UsersPage) -> String {
                     <td><strong>{a.display_name.clone()}</strong><br/><span class="muted">{a.username.clone()}" · "{state}</span></td>
                     <td>{lang.text_of("role", &a.role)}<br/><span class="muted">{a.department.clone()}</span></td>
                     <td class="muted">{when(lang, &a.last_login_at)}<br/>{when(lang, &a.last_sync_at)}</td>
-                    <td>{a.devices}</td>
+                    <td>
+                        {a.devices}
+                        {(a.devices > 0).then(|| {
+                            let href = format!("/manage/devices#officer-{}", a.username);
+                            view! { <br/><a href=href class="muted">{t(Key::ManageUsersDevicesLink)}</a> }
+                        })}
+                    </td>
                     <td>
                         {(!a.is_self).then(|| view! {
                             <form method="post" action=toggle.clone() class="inline">

@@ -22,13 +22,42 @@ pub async fn request_persistence_and_measure() -> StorageInfo {
         Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
         Err(_) => false,
     };
+    StorageInfo { persistent, ..estimate(&manager).await }
+}
+
+/// Measures without asking: whether persistent storage was granted, usage and quota (for the
+/// report each sync sends, `domain::device`).
+pub async fn measure() -> StorageInfo {
+    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return StorageInfo::default();
+    };
+    let persistent = match manager.persisted() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+        Err(_) => false,
+    };
+    StorageInfo { persistent, ..estimate(&manager).await }
+}
+
+async fn estimate(manager: &web_sys::StorageManager) -> StorageInfo {
     let estimate = match manager.estimate() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
     let number =
         |name: &str| estimate.as_ref().and_then(|e| js_sys::Reflect::get(e, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64());
-    StorageInfo { persistent, usage_bytes: number("usage"), quota_bytes: number("quota") }
+    StorageInfo { persistent: false, usage_bytes: number("usage"), quota_bytes: number("quota") }
+}
+
+impl StorageInfo {
+    /// As a sync reports it: `None` unless the browser gave both figures.
+    pub fn for_report(&self) -> Option<domain::device::DeviceStorage> {
+        let bytes = |n: f64| if n.is_finite() && n > 0.0 { n as u64 } else { 0 };
+        Some(domain::device::DeviceStorage {
+            persisted: self.persistent,
+            usage_bytes: bytes(self.usage_bytes?),
+            quota_bytes: bytes(self.quota_bytes?),
+        })
+    }
 }
 
 /// A byte count for people: "820 KB", "1.4 GB". Integer arithmetic only: float formatting would

@@ -420,6 +420,12 @@ impl LeadStore {
         read_all(&tx.object_store(REJECTED)?).await
     }
 
+    /// How many refused changes wait for the officer.
+    pub async fn refused_count(&self) -> Result<u64, StoreError> {
+        let tx = self.db.transaction(REJECTED).build()?;
+        Ok(u64::from(tx.object_store(REJECTED)?.count().primitive()?.await?))
+    }
+
     /// The sync cursor: where the last pull ended (0 before the first).
     pub async fn cursor(&self) -> Result<u64, StoreError> {
         let tx = self.db.transaction(META).build()?;

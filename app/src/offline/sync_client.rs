@@ -3,6 +3,7 @@
 //! answer to the store. It keeps nothing itself: a failure at any point leaves the outbox whole,
 //! and the next attempt starts over from what is stored.
 
+use domain::device::DeviceReport;
 use domain::sync::request_size::{server_ms, RequestSize};
 use domain::sync::SyncResponse;
 use domain::Lead;
@@ -63,14 +64,28 @@ pub struct Report {
 /// held up.
 pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
     crate::perf::clear_sync_measures();
+    // What the tablet tells the server of itself (`domain::device`), measured once per sync.
+    let build = crate::running_build();
+    let storage = super::storage_info::measure().await.for_report();
+    let mut refused = store.refused_count().await?;
     let mut pending = store.pending_count().await? as usize;
     let mut total = pending;
     let mut report = Report::default();
     let mut size = RequestSize::default();
     for _ in 0..MAX_ROUNDS {
         let span = Span::start("zs-sync-head");
-        let head = if pending > 0 { store.outbox_head(size.get()).await? } else { Vec::new() };
+        // One more than is sent: the first change left behind is the oldest still waiting.
+        let head = if pending > 0 { store.outbox_head(size.get() + 1).await? } else { Vec::new() };
         let sent: Vec<OutboxEntry> = next_batch(&head, size.get()).into_iter().cloned().collect();
+        // (The batch is the first of the head's pending changes in queue order.)
+        let oldest_left = head.iter().filter(|e| e.is_pending()).nth(sent.len());
+        let device = DeviceReport::new(
+            pending.saturating_sub(sent.len()) as u64,
+            oldest_left.and_then(|e| domain::time::rfc3339::parse(&e.queued_at)),
+            refused,
+            &build,
+            storage,
+        );
         if sent.is_empty() && pending > 0 {
             // The kept count and the outbox disagree (or every change left is unreadable): count
             // once, so the bar shows what is there (the round's answer reads the count again).
@@ -79,7 +94,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let cursor = store.cursor().await?;
         span.end();
         let span = Span::start("zs-sync-encode");
-        let body = request_json(device_id, cursor, &sent).await?;
+        let body = request_json(device_id, cursor, &sent, &device).await?;
         span.end();
         let span = Span::start("zs-sync-post");
         let (response, took): (SyncResponse, _) = post_timed("/api/v1/sync", body).await?;
@@ -88,6 +103,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let ack = acknowledge(&response.results);
         report.sent += ack.done.len();
         report.rejected += ack.rejected.len();
+        refused += ack.rejected.len() as u64;
         let applied = store.apply_sync(&sent, &ack, &response.changes, &response.gone, response.cursor).await?;
         span.end();
         report.pulled.extend(applied.changed);
@@ -107,7 +123,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
 }
 
 /// The request's JSON, one change at a time, in slices.
-async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry]) -> Result<String, SyncError> {
+async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry], device: &DeviceReport) -> Result<String, SyncError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let changes = js_sys::Array::new();
     let mut slices = Slices::new();
@@ -119,6 +135,8 @@ async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry]) -> Res
     let _ = js_sys::Reflect::set(&body, &"device_id".into(), &device_id.into());
     let _ = js_sys::Reflect::set(&body, &"cursor".into(), &(cursor as f64).into());
     let _ = js_sys::Reflect::set(&body, &"changes".into(), &changes);
+    let device = device.serialize(&serializer).map_err(|e| SyncError::Server(0, e.to_string()))?;
+    let _ = js_sys::Reflect::set(&body, &"device".into(), &device);
     js_sys::JSON::stringify(&body).map(String::from).map_err(|e| SyncError::Server(0, format!("{e:?}")))
 }
 

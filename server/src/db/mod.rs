@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod changes;
+pub mod devices;
 pub mod dialect;
 pub mod duplicates;
 pub mod erasures;

@@ -177,9 +177,9 @@ pub async fn any_admin(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
 pub struct Account {
     pub user: User,
     pub last_login_at: Option<String>,
-    /// The last change the user's tablets pushed.
+    /// The last sync of any of the user's tablets.
     pub last_sync_at: Option<String>,
-    /// The devices the user's changes came from.
+    /// The tablets the user syncs from, the most recently seen first.
     pub devices: Vec<String>,
 }
 
@@ -187,13 +187,11 @@ pub struct Account {
 pub async fn accounts(conn: &mut AnyConnection) -> Result<Vec<Account>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, username, role, department, disabled, display_name, last_login_at, \
-         (SELECT MAX(applied_at) FROM applied_changes WHERE user_id = users.id) AS last_sync_at FROM users ORDER BY username",
+         (SELECT MAX(last_seen) FROM devices WHERE user_id = users.id) AS last_sync_at FROM users ORDER BY username",
     )
     .fetch_all(&mut *conn)
     .await?;
-    let devices = sqlx::query("SELECT DISTINCT user_id, device_id FROM lead_history WHERE source = 'sync' ORDER BY device_id")
-        .fetch_all(&mut *conn)
-        .await?;
+    let devices = sqlx::query("SELECT user_id, device_id FROM devices ORDER BY last_seen DESC, device_id").fetch_all(&mut *conn).await?;
     let mut by_user: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     for row in devices {
         by_user.entry(row.try_get("user_id")?).or_default().push(row.try_get("device_id")?);

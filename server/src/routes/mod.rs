@@ -51,8 +51,16 @@ fn provide_csp_nonce() {
 /// The whole application: API routes, the service worker, the rendered pages and static files.
 pub fn router(state: AppState) -> Router {
     let build = HeaderValue::from_str(&state.build.id).expect("a hex build id is a valid header value");
-    // The page's inline scripts carry this answer's nonce (`headers`), which the renderer is given.
-    let render_page = leptos_axum::render_app_to_stream_with_context(provide_csp_nonce, {
+    // The page's inline scripts carry this answer's nonce (`headers`), which the renderer is given,
+    // and the page names its build (`app::BuildId`).
+    let contexts = {
+        let id = state.build.id.clone();
+        move || {
+            provide_csp_nonce();
+            leptos::prelude::provide_context(app::BuildId(id.clone()));
+        }
+    };
+    let render_page = leptos_axum::render_app_to_stream_with_context(contexts.clone(), {
         let options = state.leptos.clone();
         move || app::shell(options.clone())
     });
@@ -70,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(setup::router())
         .merge(pages)
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_csp_nonce, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(contexts, app::shell))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(axum::middleware::from_fn({

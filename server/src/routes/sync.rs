@@ -9,6 +9,7 @@ use axum::extract::{FromRequest, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
+use domain::device::DeviceReport;
 use domain::sync::request_size::server_timing;
 use domain::sync::{LeadChange, ReferenceData, ServerLead, SyncRequest, SyncResponse, MAX_CHANGES_PER_REQUEST};
 use serde::Deserialize;
@@ -32,6 +33,7 @@ struct Received {
     device_id: String,
     cursor: u64,
     changes: Vec<Result<LeadChange, UnreadableChange>>,
+    device: Option<DeviceReport>,
 }
 
 /// The request's envelope, with its changes left as JSON to be read one by one.
@@ -41,6 +43,8 @@ struct Envelope {
     device_id: String,
     cursor: u64,
     changes: Vec<serde_json::Value>,
+    #[serde(default)]
+    device: Option<DeviceReport>,
 }
 
 /// Reads a sync request. Nearly every body is read in one pass as the protocol's
@@ -51,11 +55,11 @@ struct Envelope {
 fn read_request(bytes: &[u8]) -> Result<Received, ApiError> {
     if let Ok(request) = serde_json::from_slice::<SyncRequest>(bytes) {
         let changes = request.changes.into_iter().map(Ok).collect();
-        return Ok(Received { device_id: request.device_id, cursor: request.cursor, changes });
+        return Ok(Received { device_id: request.device_id, cursor: request.cursor, changes, device: request.device });
     }
     let envelope: Envelope = super::json::parse(bytes)?;
     let changes = envelope.changes.into_iter().enumerate().map(|(n, value)| read_change(n, value)).collect::<Result<_, _>>()?;
-    Ok(Received { device_id: envelope.device_id, cursor: envelope.cursor, changes })
+    Ok(Received { device_id: envelope.device_id, cursor: envelope.cursor, changes, device: envelope.device })
 }
 
 /// Reads the `n`th change of a request.
@@ -128,10 +132,14 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
         return Err(ApiError::BadRequest(format!("at most {MAX_CHANGES_PER_REQUEST} changes per request, got {}", request.changes.len())));
     }
     let cursor = i64::try_from(request.cursor).map_err(|_| ApiError::BadRequest("cursor out of range".into()))?;
+    if let Some(Err(error)) = request.device.as_ref().map(DeviceReport::check) {
+        return Err(ApiError::BadRequest(error.to_string()));
+    }
 
     // Parsing 500 leads through the domain's rules takes milliseconds: off the async workers
     // (see `super::json`).
     let (changes, owner, device_id) = (request.changes, user.username.clone(), request.device_id.clone());
+    let mut report = request.device;
     let batch = tokio::task::spawn_blocking(move || {
         CheckedBatch::new(changes, Provenance { owner: &owner, device_id: &device_id, received_at: domain::time::now() })
     })
@@ -144,6 +152,13 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
         state.indexer.wrote();
         applied
     };
+    // What the tablet holds once it has this answer: the changes it did not send, and those it
+    // sent that were refused (they stay on the tablet for the officer).
+    let refused_now = applied.results.iter().filter(|r| r.status == domain::sync::ChangeStatus::Rejected).count() as u32;
+    if let Some(report) = report.as_mut() {
+        report.refused = report.refused.saturating_add(refused_now).min(domain::device::MAX_COUNT);
+    }
+    state.fleet.seen(user.id, &request.device_id, domain::time::now(), report);
 
     let mut conn = state.db.pool.acquire().await?;
     let known = &applied.known_to_device;

@@ -189,7 +189,7 @@ pub fn edit(before: &Lead, after: &Lead, base: u64) -> LeadChange {
 }
 
 pub fn request(device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncRequest {
-    SyncRequest { device_id: device.into(), cursor, changes }
+    SyncRequest { device_id: device.into(), cursor, changes, device: None }
 }
 
 pub mod device;
@@ -205,6 +205,8 @@ pub const READERS: &[&str] = &[
     "/manage/dashboard?period=2026",
     "/manage/targets",
     "/manage/withdrawn",
+    "/manage/events",
+    "/manage/devices",
     "/manage/export/leads.csv",
     "/manage/export/leads.xlsx",
     "/manage/export/bulletin.xlsx",

@@ -3,6 +3,7 @@
 //! anonymous visitor is sent to the login page, an officer gets 403.
 
 mod dashboard;
+mod devices;
 mod duplicates;
 mod events;
 mod export;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(privacy::router())
         .merge(users::router())
         .merge(events::router())
+        .merge(devices::router())
         .merge(dashboard::router())
         .merge(duplicates::router())
         .merge(followup::router())

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::Manager;
 use crate::auth::password;
+use crate::db::sessions;
 use crate::db::users::{self, Role};
-use crate::db::{sessions, Db};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -35,13 +35,15 @@ fn unless_admin(manager: &Manager) -> Option<Response> {
 }
 
 async fn page_of(
-    db: &Db,
+    state: &AppState,
     manager: &Manager,
     form: NewUserForm,
     errors: Vec<(&'static str, Key)>,
     notice: Option<(bool, String)>,
 ) -> Result<Response, ApiError> {
-    let mut conn = db.pool.acquire().await?;
+    // Last syncs as of now: this server's sightings not yet written are written first.
+    state.fleet.flush(&state.db).await?;
+    let mut conn = state.db.pool.acquire().await?;
     let accounts = users::accounts(&mut conn)
         .await?
         .into_iter()
@@ -69,7 +71,7 @@ async fn show(State(state): State<AppState>, manager: Manager) -> Result<Respons
     if let Some(refused) = unless_admin(&manager) {
         return Ok(refused);
     }
-    page_of(&state.db, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), None).await
+    page_of(&state, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), None).await
 }
 
 async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<NewUserForm>) -> Result<Response, ApiError> {
@@ -97,7 +99,7 @@ async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<N
     let kept = NewUserForm { password: String::new(), ..form.clone() };
     let Some(hash) = hash.filter(|_| errors.is_empty()) else {
         drop(conn);
-        return page_of(&state.db, &manager, kept, errors, None).await;
+        return page_of(&state, &manager, kept, errors, None).await;
     };
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let id = match users::insert(&mut tx, &username, &hash, role, &form.department).await {
@@ -105,7 +107,7 @@ async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<N
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
             drop(conn);
-            return page_of(&state.db, &manager, kept, vec![("username", Key::ManageUsersErrTaken)], None).await;
+            return page_of(&state, &manager, kept, vec![("username", Key::ManageUsersErrTaken)], None).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -114,7 +116,7 @@ async fn add(State(state): State<AppState>, manager: Manager, Form(form): Form<N
     drop(conn);
     tracing::info!(by = manager.user.id, user_id = id, role = role.as_str(), "user added in the workspace");
     let text = fill(manager.frame.lang.text(Key::ManageUsersAdded), &[("name", &username)]);
-    page_of(&state.db, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
+    page_of(&state, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
 }
 
 /// Disables or enables `id`; a disabled user's sessions end at once.
@@ -124,14 +126,8 @@ async fn toggle(state: &AppState, manager: &Manager, id: i64, disabled: bool) ->
     }
     let lang = manager.frame.lang;
     if id == manager.user.id && disabled {
-        return page_of(
-            &state.db,
-            manager,
-            NewUserForm::default(),
-            Vec::new(),
-            Some((false, lang.text(Key::ManageUsersNotSelf).to_owned())),
-        )
-        .await;
+        return page_of(state, manager, NewUserForm::default(), Vec::new(), Some((false, lang.text(Key::ManageUsersNotSelf).to_owned())))
+            .await;
     }
     let mut conn = state.db.pool.acquire().await?;
     let Some(user) = users::find(&mut conn, id).await? else {
@@ -146,7 +142,7 @@ async fn toggle(state: &AppState, manager: &Manager, id: i64, disabled: bool) ->
     drop(conn);
     let key = if disabled { Key::ManageUsersDisabledDone } else { Key::ManageUsersEnabled };
     let text = fill(lang.text(key), &[("name", &user.username)]);
-    page_of(&state.db, manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
+    page_of(state, manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
 }
 
 async fn disable(State(state): State<AppState>, manager: Manager, Path(id): Path<i64>) -> Result<Response, ApiError> {
@@ -176,7 +172,7 @@ async fn set_password(
     let lang = manager.frame.lang;
     let Ok(hash) = password::hash(&form.password) else {
         return page_of(
-            &state.db,
+            &state,
             &manager,
             NewUserForm::default(),
             Vec::new(),
@@ -194,7 +190,7 @@ async fn set_password(
     tx.commit().await?;
     drop(conn);
     let text = fill(lang.text(Key::ManageUsersPasswordDone), &[("name", &user.username)]);
-    page_of(&state.db, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
+    page_of(&state, &manager, NewUserForm { role: "officer".into(), ..NewUserForm::default() }, Vec::new(), Some((true, text))).await
 }
 
 #[derive(Deserialize)]
@@ -211,7 +207,7 @@ async fn add_department(State(state): State<AppState>, manager: Manager, Form(fo
     let name = form.name.trim().to_owned();
     let fresh = NewUserForm { role: "officer".into(), ..NewUserForm::default() };
     if !users::is_valid_label(&name) {
-        return page_of(&state.db, &manager, fresh, Vec::new(), Some((false, lang.text(Key::ManageUsersErrDisplayName).to_owned()))).await;
+        return page_of(&state, &manager, fresh, Vec::new(), Some((false, lang.text(Key::ManageUsersErrDisplayName).to_owned()))).await;
     }
     let added = {
         let mut conn = state.db.pool.acquire().await?;
@@ -221,5 +217,5 @@ async fn add_department(State(state): State<AppState>, manager: Manager, Form(fo
         true => (true, fill(lang.text(Key::ManageUsersDepartmentAdded), &[("name", &name)])),
         false => (false, lang.text(Key::ManageUsersDepartmentExists).to_owned()),
     };
-    page_of(&state.db, &manager, fresh, Vec::new(), Some(notice)).await
+    page_of(&state, &manager, fresh, Vec::new(), Some(notice)).await
 }
