@@ -56,7 +56,7 @@ impl Fleet {
         }
         let written = async {
             let mut tx = db.pool.begin().await?;
-            devices::record(&mut *tx, &taken).await?;
+            devices::record(&mut tx, &taken).await?;
             tx.commit().await
         }
         .await;

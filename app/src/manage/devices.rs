@@ -128,13 +128,15 @@ pub fn devices_page(frame: &Frame, page: DevicesPage) -> String {
             // The accounts page links to an officer's first tablet.
             let first_of_officer = n == 0 || page.rows[n - 1].username != r.username;
             let anchor = first_of_officer.then(|| format!("officer-{}", r.username));
+            // The user name beside a display name; alone it is the name shown already.
+            let who = if r.officer == r.username { r.department.clone() } else { format!("{} · {}", r.username, r.department) };
             let class = if r.at_risk { "at-risk" } else { "" };
             let row_id = format!("device-{}", r.device_id);
             let first = fill(t(Key::ManageDevicesFirstSeen), &[("at", &format_shanghai(r.first_seen))]);
             let badge = r.at_risk.then(|| view! { <br/><span class="tag">{t(Key::ManageDevicesRiskBadge)}</span> });
             view! {
                 <tr data-testid="device-row" id=row_id class=class>
-                    <td><strong id=anchor>{r.officer.clone()}</strong><br/><span class="muted">{r.username.clone()}" · "{r.department.clone()}</span></td>
+                    <td><strong id=anchor>{r.officer.clone()}</strong><br/><span class="muted">{who}</span></td>
                     <td><code title=r.device_id.clone()>{short(&r.device_id)}</code><br/><span class="muted">{first}</span></td>
                     <td>{format_shanghai(r.last_seen)}{badge}</td>
                     <td>{unsynced(lang, &r.report)}</td>
