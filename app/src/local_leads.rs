@@ -202,9 +202,9 @@ impl LocalLeads {
 
     /// Deletes a lead durably (a withdrawal, queued for the server: `LeadStore::withdraw`) and
     /// returns it as it was, so the officer can undo; or says why it cannot be deleted.
-    pub async fn delete(self, id: LeadId) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
+    pub async fn delete(self, id: LeadId, reason: &str) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
         let by = crate::offline::settings::officer().unwrap_or_default();
-        let withdrawn = self.store().await?.withdraw(id, &by).await?;
+        let withdrawn = self.store().await?.withdraw(id, &by, reason).await?;
         if let Some(Ok(_)) = &withdrawn {
             self.leads.update(|leads| leads.retain(|l| l.id != id));
         }

@@ -117,11 +117,17 @@ pub struct Withdrawal {
     /// The user name of who withdrew it: the server records the pushing officer's, whatever the
     /// tablet sent.
     pub by: String,
+    /// Why: one of [`Withdrawal::REASONS`] from a tablet; a line of text from elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl Withdrawal {
+    /// The reasons an officer picks from when deleting a lead on the tablet, as codes (shown in
+    /// the reader's language, `withdraw_reason.CODE`): entered twice, entered by mistake, a test
+    /// entry, another reason.
+    pub const REASONS: &'static [&'static str] = &["duplicate", "mistake", "test", "other"];
+
     /// Whether a lead at `stage` may be withdrawn from a tablet: only before it became a project
     /// (lead or screened). Past that, the project record belongs to the district's figures.
     pub fn allowed_at(stage: crate::PipelineStage) -> bool {

@@ -116,6 +116,7 @@ test('leads are listed newest first, searched, filtered by event, edited and del
   await appReady(page);
   const row = page.getByTestId('lead-row').filter({ hasText: '四川天然气装备' });
   await row.getByTestId('delete').tap();
+  await row.getByTestId('delete-reason-mistake').tap();
   await expect(page.getByTestId('lead-row')).toHaveCount(2);
   await page.getByTestId('undo').tap();
   await expect(page.getByTestId('lead-row')).toHaveCount(3);
@@ -123,6 +124,7 @@ test('leads are listed newest first, searched, filtered by event, edited and del
   await appReady(page);
   await expect(page.getByTestId('lead-row')).toHaveCount(3);
   await page.getByTestId('lead-row').filter({ hasText: '四川天然气装备' }).getByTestId('delete').tap();
+  await page.getByTestId('delete-reason-test').tap();
   await expect(page.getByTestId('toast')).toContainText('已删除');
   await page.reload();
   await appReady(page);

@@ -51,7 +51,15 @@ test('a delete on one tablet takes the lead off the other, and a manager can res
   expect(await listedCompanies(other)).toEqual(['重复录入的公司', '资阳临空食品有限公司']);
 
   // Deleted on the first tablet, which syncs.
-  await page.getByTestId('lead-row').filter({ hasText: '重复录入的公司' }).getByTestId('delete').tap();
+  const doomed = page.getByTestId('lead-row').filter({ hasText: '重复录入的公司' });
+  await doomed.getByTestId('delete').tap();
+  // It asks why first; nothing is deleted until a reason is picked.
+  await expectOnScreenAndUncovered(page, doomed.getByTestId('delete-reason-duplicate'));
+  await page.screenshot({ path: 'test-results/screens/delete-reasons-zh.png' });
+  await doomed.getByTestId('delete-cancel').tap();
+  await expect(page.getByTestId('lead-row')).toHaveCount(2);
+  await doomed.getByTestId('delete').tap();
+  await doomed.getByTestId('delete-reason-duplicate').tap();
   await expect(page.getByTestId('toast')).toContainText('已删除');
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '1');
   await page.getByTestId('sync-now').tap();
@@ -73,8 +81,10 @@ test('a delete on one tablet takes the lead off the other, and a manager can res
   await desk.getByTestId('withdrawn-link').click();
   await expect(desk.getByTestId('withdrawn-table')).toContainText('重复录入的公司');
   await expect(desk.getByTestId('withdrawn-table')).toContainText('li.wei');
+  await expect(desk.getByTestId('withdrawn-row-reason')).toHaveText('重复录入');
   await desk.getByRole('link', { name: '重复录入的公司' }).click();
   await expect(desk.getByTestId('lead-withdrawn')).toContainText('li.wei');
+  await expect(desk.getByTestId('withdrawn-reason')).toContainText('重复录入');
   await expect(desk.getByTestId('stage-form')).toHaveCount(0);
   await desk.screenshot({ path: 'test-results/screens/withdrawn-lead-zh.png', fullPage: true });
   await desk.getByTestId('restore').click();
@@ -168,6 +178,7 @@ test('the workspace pages of a lead\'s end hold in English', async ({ page, serv
   await captureAndConfirm(page, { company: '撤回的公司', contact: '李强', mobile: '13700000006' });
   await syncNow(page);
   await page.getByTestId('lead-row').filter({ hasText: '撤回的公司' }).getByTestId('delete').tap();
+  await page.getByTestId('delete-reason-mistake').tap();
   await page.getByTestId('sync-now').tap();
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
 

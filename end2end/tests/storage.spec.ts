@@ -67,6 +67,7 @@ test('a lead deleted on the tablet stays deleted when the database is rebuilt', 
   await page.goto('/leads');
   await appReady(page);
   await page.getByTestId('lead-row').filter({ hasText: '删掉的公司' }).getByTestId('delete').tap();
+  await page.getByTestId('delete-reason-mistake').tap();
   await expect(page.getByTestId('toast')).toContainText('已删除');
 
   await loseTheDatabase(page, server.url);

@@ -318,7 +318,10 @@ fn withdrawn_view(lang: Lang, csrf: &str, lead: &Lead) -> impl IntoView {
         view! {
             <section class="card notice warn" data-testid="lead-withdrawn" role="status">
                 <p><strong>{said}</strong></p>
-                {w.reason.clone().map(|r| view! { <p>{t(Key::ManageWithdrawnReason)}"："{r}</p> })}
+                {w.reason.as_deref().map(|code| {
+                    let reason = lang.text_of("withdraw_reason", code);
+                    view! { <p data-testid="withdrawn-reason">{t(Key::ManageWithdrawnReason)}"："{reason}</p> }
+                })}
                 <p class="muted">{t(Key::ManageWithdrawnExplained)}</p>
                 <form method="post" action=action class="inline">
                     {super::csrf_input(csrf)}

@@ -55,8 +55,13 @@ pub fn value_text(lang: Lang, attr: &str, json: &str) -> String {
             fill(lang.text(Key::ManageHistoryConsent), &[("version", &c.text_version), ("at", &domain::time::format_shanghai(c.given_at))])
         }),
         "pipeline" => read::<Pipeline>(&value).map(|p| pipeline_text(lang, &p)),
-        "withdrawn" => read::<Withdrawal>(&value)
-            .map(|w| fill(lang.text(Key::ManageWithdrawnNotice), &[("who", &w.by), ("at", &domain::time::format_shanghai(w.at))])),
+        "withdrawn" => read::<Withdrawal>(&value).map(|w| {
+            let text = fill(lang.text(Key::ManageWithdrawnNotice), &[("who", &w.by), ("at", &domain::time::format_shanghai(w.at))]);
+            match &w.reason {
+                Some(code) => format!("{text}，{}：{}", lang.text(Key::ManageWithdrawnReason), lang.text_of("withdraw_reason", code)),
+                None => text,
+            }
+        }),
         "erased" => read::<domain::Erasure>(&value)
             .map(|e| fill(lang.text(Key::ManagePiplErasedNotice), &[("at", &domain::time::format_shanghai(e.at)), ("basis", &e.by)])),
         _ => value.as_str().map(str::to_owned),

@@ -50,7 +50,7 @@ pub fn withdrawn_page(frame: &Frame, rows: Vec<WithdrawnView>) -> String {
                                         <td>{r.officer}</td>
                                         <td class="muted">{beijing(&r.withdrawn_at)}</td>
                                         <td>{r.withdrawn_by}</td>
-                                        <td>{r.reason.unwrap_or_default()}</td>
+                                        <td data-testid="withdrawn-row-reason">{r.reason.map(|code| lang.text_of("withdraw_reason", &code)).unwrap_or_default()}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -87,7 +87,7 @@ pub enum NotWithdrawable {
 }
 
 /// The withdrawal of `record` by `by` (the officer's user name) at `at`, or why not.
-pub fn withdraw(record: &LeadRecord, by: &str, at: chrono::DateTime<chrono::Utc>) -> Result<Withdrawn, NotWithdrawable> {
+pub fn withdraw(record: &LeadRecord, by: &str, reason: &str, at: chrono::DateTime<chrono::Utc>) -> Result<Withdrawn, NotWithdrawable> {
     let stage = record.lead.pipeline.stage;
     if record.lead.withdrawn.is_some() {
         return Err(NotWithdrawable::Already);
@@ -97,7 +97,8 @@ pub fn withdraw(record: &LeadRecord, by: &str, at: chrono::DateTime<chrono::Utc>
     }
     let by = if by.trim().is_empty() { record.lead.captured_by.clone() } else { by.to_owned() };
     let mut lead = record.lead.clone();
-    lead.withdrawn = Some(domain::Withdrawal { at, by, reason: None });
+    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+    lead.withdrawn = Some(domain::Withdrawal { at, by, reason });
     lead.updated_at = lead.updated_at.max(at);
     Ok(Withdrawn { lead, drop_queued: record.server_version == 0 })
 }

@@ -329,11 +329,11 @@ impl LeadStore {
     /// transaction, until the server has it. A lead the server has never acknowledged loses its
     /// earlier changes, queued and refused. Returns the lead as it was (for an undo), or why it
     /// cannot be withdrawn; `None` if there is no such lead.
-    pub async fn withdraw(&self, id: LeadId, by: &str) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
+    pub async fn withdraw(&self, id: LeadId, by: &str, reason: &str) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
         let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
         let (leads, outbox, rejected) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
         let Some(previous) = read_record_by_id(&leads, id).await? else { return Ok(None) };
-        let withdrawn = match withdraw(&previous, by, domain::time::now()) {
+        let withdrawn = match withdraw(&previous, by, reason, domain::time::now()) {
             Ok(withdrawn) => withdrawn,
             Err(why) => return Ok(Some(Err(why))),
         };

@@ -16,11 +16,11 @@ use crate::pages::lead_form::{parse_or_show_errors, report_store_error, LeadForm
 
 /// Deletes a lead and offers to undo it; shared by the list and the edit screen. A lead that has
 /// become a project is not deleted: the toast says why.
-pub fn delete_with_undo(leads: LocalLeads, toasts: Toasts, i18n: I18n, id: LeadId) {
+pub fn delete_with_undo(leads: LocalLeads, toasts: Toasts, i18n: I18n, id: LeadId, reason: &'static str) {
     let sync = crate::sync_state::use_sync();
     leptos::task::spawn_local(async move {
         let lang = move || i18n.lang.get_untracked();
-        match leads.delete(id).await {
+        match leads.delete(id, reason).await {
             Ok(Some(Ok(lead))) => {
                 sync.recount();
                 let message = fill(lang().text(Key::ToastDeleted), &[("company", &lead.company_name)]);
@@ -120,9 +120,9 @@ pub fn EditPage() -> impl IntoView {
             }
         });
     });
-    let on_delete = Callback::new(move |()| {
+    let on_delete = Callback::new(move |reason: &'static str| {
         if let Some(id) = original.with_untracked(|o| o.as_ref().map(|l| l.id)) {
-            delete_with_undo(leads, toasts, i18n, id);
+            delete_with_undo(leads, toasts, i18n, id, reason);
         }
     });
 

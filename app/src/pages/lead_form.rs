@@ -72,7 +72,7 @@ pub fn LeadForm(
     on_submit: Callback<SubmitEvent>,
     /// When editing: deletes the lead (a "back" link and a delete button are shown).
     #[prop(optional)]
-    on_delete: Option<Callback<()>>,
+    on_delete: Option<Callback<&'static str>>,
 ) -> impl IntoView {
     provide_context(form);
     let i18n = use_i18n();
@@ -151,12 +151,9 @@ pub fn LeadForm(
             <div class="actions">
                 {on_delete.map(|on_delete| view! {
                     <a class="button secondary" href="/leads">{tr(Key::ActionCancel)}</a>
-                    <button type="button" class="danger" data-testid="delete"
-                        disabled=move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err())
-                        aria-describedby=move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err()).then_some("not-deletable")
-                        on:click=move |_| on_delete.run(())>
-                        {tr(Key::ActionDelete)}
-                    </button>
+                    <crate::components::delete_button::DeleteButton on_delete
+                        disabled=Signal::derive(move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err()))
+                        described_by=Signal::derive(move || draft.with(|d| crate::pages::edit::deletable_at(d.pipeline.stage).is_err()).then_some("not-deletable"))/>
                 })}
                 <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>
                     {move || if capturing { i18n.t(Key::ActionSaveNext) } else { i18n.t(Key::ActionSave) }}

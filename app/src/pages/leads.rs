@@ -114,10 +114,8 @@ fn LeadRow(lead: Lead) -> impl IntoView {
             </a>
             {match crate::pages::edit::deletable_at(lead.pipeline.stage) {
                 Ok(()) => view! {
-                    <button type="button" class="danger ghost" data-testid="delete"
-                        on:click=move |_| delete_with_undo(leads, toasts, i18n, id)>
-                        {tr(Key::ActionDelete)}
-                    </button>
+                    <crate::components::delete_button::DeleteButton class="danger ghost"
+                        on_delete=Callback::new(move |reason| delete_with_undo(leads, toasts, i18n, id, reason))/>
                 }.into_any(),
                 // A project: not deleted here; the toast says why.
                 Err(why) => view! {

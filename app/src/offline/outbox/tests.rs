@@ -289,28 +289,30 @@ fn at(second: u32) -> chrono::DateTime<chrono::Utc> {
 fn a_delete_queues_a_withdrawal_of_only_that_attribute() {
     let a = lead("甲");
     let record = synced(&a, 3);
-    let withdrawn = withdraw(&record, "li.wei", at(0)).expect("a fresh lead can be withdrawn");
+    let withdrawn = withdraw(&record, "li.wei", "duplicate", at(0)).expect("a fresh lead can be withdrawn");
     assert!(!withdrawn.drop_queued, "the server has the lead: earlier changes still go first");
     assert_eq!(withdrawn.lead.withdrawn.as_ref().map(|w| w.by.as_str()), Some("li.wei"));
+    assert_eq!(withdrawn.lead.withdrawn.as_ref().and_then(|w| w.reason.as_deref()), Some("duplicate"), "the officer's reason goes along");
     let entry = OutboxEntry::for_save(Some(&record), &withdrawn.lead).unwrap();
     assert_eq!((entry.change.base_version, entry.change.changed.clone()), (3, vec![LeadAttr::Withdrawn]));
 
     // Never acknowledged: the withdrawal stands for the whole lead, its earlier changes go.
-    let fresh = withdraw(&synced(&a, 0), "li.wei", at(0)).unwrap();
+    let fresh = withdraw(&synced(&a, 0), "li.wei", "", at(0)).unwrap();
     assert!(fresh.drop_queued);
+    assert_eq!(fresh.lead.withdrawn.as_ref().map(|w| w.reason.clone()), Some(None), "no reason given: none recorded");
     assert_eq!(OutboxEntry::for_save(None, &fresh.lead).unwrap().change.changed, LeadAttr::ALL.to_vec());
 
     let mut negotiating = record.clone();
     negotiating.lead.pipeline.stage = domain::PipelineStage::Negotiating;
-    assert_eq!(withdraw(&negotiating, "li.wei", at(0)), Err(NotWithdrawable::Stage(domain::PipelineStage::Negotiating)));
+    assert_eq!(withdraw(&negotiating, "li.wei", "other", at(0)), Err(NotWithdrawable::Stage(domain::PipelineStage::Negotiating)));
     let again = LeadRecord { lead: withdrawn.lead.clone(), server_version: 3, ..record.clone() };
-    assert_eq!(withdraw(&again, "li.wei", at(1)), Err(NotWithdrawable::Already));
+    assert_eq!(withdraw(&again, "li.wei", "other", at(1)), Err(NotWithdrawable::Already));
 }
 
 #[test]
 fn an_acknowledged_withdrawal_and_a_pulled_tombstone_purge_the_record() {
     let a = lead("甲");
-    let withdrawn = withdraw(&synced(&a, 3), "li.wei", at(0)).unwrap().lead;
+    let withdrawn = withdraw(&synced(&a, 3), "li.wei", "mistake", at(0)).unwrap().lead;
     let sent = vec![OutboxEntry::for_save(Some(&synced(&a, 3)), &withdrawn).unwrap()];
     let round = state(&sent, &[], &[synced(&withdrawn, 3)]);
     let results = vec![answer(&sent[0], ChangeStatus::Applied, Some(4), None)];
