@@ -50,7 +50,7 @@ impl Device {
     /// withdrawn, with its withdrawal queued.
     pub fn withdraw(&mut self, id: LeadId, by: &str) -> Result<(), NotWithdrawable> {
         let record = self.records.get(&id).expect("a lead on this tablet").clone();
-        let withdrawn = withdraw(&record, by, domain::time::now())?;
+        let withdrawn = withdraw(&record, by, "duplicate", domain::time::now())?;
         let previous = if withdrawn.drop_queued {
             self.outbox.retain(|e| e.change.lead.id != id);
             self.refused.retain(|e| e.change.lead.id != id);
