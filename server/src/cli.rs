@@ -40,7 +40,16 @@ pub enum Command {
     EraseInactive {
         years: u32,
     },
+    /// A local certificate authority and a server certificate for these names and addresses, in
+    /// `dir` (`crate::tls::make_certificate`). Needs no database.
+    Cert {
+        hosts: Vec<String>,
+        dir: std::path::PathBuf,
+    },
 }
+
+/// Where `server cert` writes unless told otherwise.
+pub const CERT_DIR: &str = "./data/tls";
 
 /// A command line that could not be understood or carried out.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +68,9 @@ pub const USAGE: &str = "usage:
   server user list
   server demo [--leads N]      (the plan's 2023 targets and N demo leads, 1,200 by default)
   server erase-inactive --years N   (PIPL retention: erase the contact's personal data of leads
-                                     with no change for N years, then compact the database file)";
+                                     with no change for N years, then compact the database file)
+  server cert --host NAME [--host NAME…] [--dir DIR]   (a local CA and an HTTPS certificate for a
+                                     LAN server, in ./data/tls unless told otherwise)";
 
 /// Leads in the demo data set unless asked otherwise: enough for every page to say something.
 pub const DEMO_LEADS: usize = 1200;
@@ -102,8 +113,53 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             .filter(|n| (1..=100).contains(n))
             .map(|years| Command::EraseInactive { years })
             .ok_or_else(|| CliError::Usage(format!("--years takes a number from 1 to 100, not {n}"))),
+        ["cert", rest @ ..] => {
+            let (mut hosts, mut dir) = (Vec::new(), std::path::PathBuf::from(CERT_DIR));
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                let value = rest.next().ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?;
+                match *flag {
+                    "--host" => hosts.push(cert_host(value)?),
+                    "--dir" => dir = value.into(),
+                    other => return Err(CliError::Usage(format!("unknown option {other}"))),
+                }
+            }
+            if hosts.is_empty() {
+                return Err(CliError::Usage("--host NAME is required (a name or an address the tablets use; repeat it for more)".into()));
+            }
+            Ok(Command::Cert { hosts, dir })
+        }
         _ => Err(CliError::Usage(format!("unknown command: {}", args.join(" ")))),
     }
+}
+
+/// A host name or IP address for a certificate.
+fn cert_host(value: &str) -> Result<String, CliError> {
+    let ok = value.parse::<std::net::IpAddr>().is_ok()
+        || (!value.is_empty()
+            && value.len() <= 253
+            && value.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
+    if ok {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(CliError::Usage(format!("--host takes a host name or an IP address, not {value}")))
+    }
+}
+
+/// Makes the certificate of [`Command::Cert`]; returns what to print.
+pub fn make_certificate(hosts: &[String], dir: &std::path::Path) -> Result<String, CliError> {
+    let made = crate::tls::make_certificate(dir, hosts).map_err(|e| CliError::Failed(e.to_string()))?;
+    let authority =
+        if made.new_authority { "made a new local certificate authority" } else { "signed by the local authority already there" };
+    Ok(format!(
+        "wrote {cert} and {key} for {hosts} ({authority}).\n\
+         Serve HTTPS with: ZS_TLS_CERT={cert} ZS_TLS_KEY={key}\n\
+         On each tablet, install {ca} once as a trusted CA certificate (see the README, \"HTTPS at a fair\").",
+        cert = made.files.cert.display(),
+        key = made.files.key.display(),
+        hosts = hosts.join(", "),
+        ca = made.ca_cert.display(),
+    ))
 }
 
 fn valid_name(name: &str) -> Result<String, CliError> {
@@ -129,7 +185,7 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
     let failed = |e: sqlx::Error| CliError::Failed(format!("database error: {e}"));
     let mut conn = db.pool.acquire().await.map_err(failed)?;
     match command {
-        Command::Serve => Err(CliError::Usage("not an account command".into())),
+        Command::Serve | Command::Cert { .. } => Err(CliError::Usage("not an account command".into())),
         Command::Demo { leads } => {
             drop(conn);
             let written = crate::demo::load(db, leads, 2023).await.map_err(|e| CliError::Failed(e.to_string()))?;
@@ -199,6 +255,10 @@ mod tests {
         );
         assert_eq!(parse(&args("user passwd li.wei")).unwrap(), Command::SetPassword { username: "li.wei".into() });
         assert_eq!(parse(&args("user list")).unwrap(), Command::ListUsers);
+        assert_eq!(
+            parse(&args("cert --host ZS-Fair.test --host 192.168.1.10")).unwrap(),
+            Command::Cert { hosts: vec!["zs-fair.test".into(), "192.168.1.10".into()], dir: CERT_DIR.into() }
+        );
     }
 
     #[test]
@@ -209,6 +269,10 @@ mod tests {
             "user add li --role officer",
             "user add 'x y' --role officer --department d",
             "frobnicate",
+            "cert",
+            "cert --host",
+            "cert --host a..b",
+            "cert --host evil.test/x",
         ] {
             assert!(matches!(parse(&args(bad)), Err(CliError::Usage(_))), "{bad}");
         }

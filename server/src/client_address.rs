@@ -80,9 +80,31 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) ->
     client
 }
 
+/// Whether a trusted proxy says the client reached it over HTTPS (`X-Forwarded-Proto: https`,
+/// the proxy's own value being the last).
+pub fn forwarded_https(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) -> bool {
+    let peer = canonical(peer);
+    if !trusted.iter().any(|n| n.contains(peer)) {
+        return false;
+    }
+    let last = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).next_back();
+    last.is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_trusted_proxy_says_the_client_came_over_https() {
+        let trusted = parse_list("10.0.0.0/8").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(forwarded_https("10.1.2.3".parse().unwrap(), &headers, &trusted));
+        assert!(!forwarded_https("192.168.1.5".parse().unwrap(), &headers, &trusted), "a client cannot claim it");
+        headers.insert("x-forwarded-proto", "https, http".parse().unwrap());
+        assert!(!forwarded_https("10.1.2.3".parse().unwrap(), &headers, &trusted), "the proxy's own value is the last");
+    }
 
     fn headers(forwarded: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -1,7 +1,8 @@
 //! Configuration, read from the environment: the `LEPTOS_*` variables cargo-leptos sets
 //! (`LEPTOS_SITE_ADDR` is the address to listen on), `DATABASE_URL` (a `sqlite://` file, the
-//! default `./data/zhaoshang.db`, or a `postgres://` server), `ZS_SECURE_COOKIES=1` behind https,
-//! and the follow-up deadlines: `ZS_FIRST_RESPONSE_DAYS` (1), `ZS_ASSESSMENT_DAYS` (3) and
+//! default `./data/zhaoshang.db`, or a `postgres://` server), HTTPS served by the server itself
+//! (`ZS_TLS_CERT`, `ZS_TLS_KEY`, and `ZS_HTTP_REDIRECT` for a plain-HTTP port that redirects to
+//! it) or `ZS_SECURE_COOKIES=1` behind a proxy that serves it, and the follow-up deadlines: `ZS_FIRST_RESPONSE_DAYS` (1), `ZS_ASSESSMENT_DAYS` (3) and
 //! `ZS_ASSESSMENT_FROM_WAN` (10000, i.e. 1 亿元); `ZS_TRUSTED_PROXIES` (reverse proxies whose
 //! `X-Forwarded-For` is believed) and `ZS_SESSION_MAX_DAYS` (90).
 
@@ -23,6 +24,11 @@ pub struct Config {
     pub session_max_days: i64,
     /// Timeouts and the cap on connections (`serve::Limits`; `ZS_MAX_CONNECTIONS`, 1024).
     pub limits: crate::serve::Limits,
+    /// Serve HTTPS with this certificate and key (`ZS_TLS_CERT`, `ZS_TLS_KEY`: both or neither).
+    pub tls: Option<crate::tls::TlsFiles>,
+    /// With TLS: also listen here for plain HTTP and redirect it to HTTPS (`ZS_HTTP_REDIRECT`,
+    /// an address such as `0.0.0.0:80`).
+    pub http_redirect: Option<std::net::SocketAddr>,
 }
 
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
@@ -76,7 +82,20 @@ impl Config {
         let connections =
             usize::try_from(number("ZS_MAX_CONNECTIONS", defaults.connections as i64)?.max(1)).unwrap_or(defaults.connections);
         let limits = crate::serve::Limits { connections, ..defaults };
-        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days, limits })
+        let path = |name: &str| std::env::var(name).ok().filter(|p| !p.trim().is_empty()).map(std::path::PathBuf::from);
+        let tls = match (path("ZS_TLS_CERT"), path("ZS_TLS_KEY")) {
+            (Some(cert), Some(key)) => Some(crate::tls::TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => return Err(StartupError::Config("ZS_TLS_CERT and ZS_TLS_KEY go together: set both or neither".into())),
+        };
+        let http_redirect = match std::env::var("ZS_HTTP_REDIRECT").ok().filter(|a| !a.trim().is_empty()) {
+            None => None,
+            Some(_) if tls.is_none() => return Err(StartupError::Config("ZS_HTTP_REDIRECT needs ZS_TLS_CERT and ZS_TLS_KEY".into())),
+            Some(address) => Some(address.trim().parse().map_err(|e| StartupError::Config(format!("ZS_HTTP_REDIRECT {address}: {e}")))?),
+        };
+        // Served over TLS, the session cookie is marked Secure.
+        let secure_cookies = secure_cookies || tls.is_some();
+        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days, limits, tls, http_redirect })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).
@@ -94,6 +113,19 @@ impl Config {
     /// The same configuration trusting `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: Vec<crate::client_address::Network>) -> Self {
         self.trusted_proxies = proxies;
+        self
+    }
+
+    /// The same configuration serving HTTPS with `files` (and its cookies Secure).
+    pub fn with_tls(mut self, files: crate::tls::TlsFiles) -> Self {
+        self.tls = Some(files);
+        self.secure_cookies = true;
+        self
+    }
+
+    /// The same configuration redirecting plain HTTP on `address` to HTTPS.
+    pub fn with_http_redirect(mut self, address: std::net::SocketAddr) -> Self {
+        self.http_redirect = Some(address);
         self
     }
 

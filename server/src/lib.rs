@@ -23,5 +23,6 @@ pub mod startup;
 pub mod state;
 pub mod sync;
 pub mod telemetry;
+pub mod tls;
 pub mod web_edit;
 pub mod writer;

@@ -15,6 +15,18 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    if let Command::Cert { hosts, dir } = &command {
+        return match cli::make_certificate(hosts, dir) {
+            Ok(output) => {
+                println!("{output}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let result: Result<(), String> = async {
         let config = Config::from_env().map_err(|e| e.to_string())?;
         if command == Command::Serve {
@@ -23,7 +35,8 @@ async fn main() -> std::process::ExitCode {
             if let Some(path) = app.setup_path() {
                 // Printed, not only logged: the first thing a newcomer reads after the run command.
                 println!(
-                    "No administrator yet. Open http://{}{path} in a browser to create the first one (the link works until then).",
+                    "No administrator yet. Open {}://{}{path} in a browser to create the first one (the link works until then).",
+                    app.scheme(),
                     app.address()
                 );
             }

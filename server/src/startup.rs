@@ -27,13 +27,22 @@ pub struct Application {
     limits: crate::serve::Limits,
     /// Written once more after the last request (`crate::fleet`).
     fleet: (Fleet, Db),
+    /// Every connection over TLS (`crate::tls`).
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    /// The plain-HTTP listener that redirects to HTTPS, when there is one.
+    redirect: Option<TcpListener>,
 }
 
 impl Application {
     /// Binds the configured address and assembles the routes.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let address = config.leptos.site_addr;
+        let tls = config.tls.as_ref().map(crate::tls::server_config).transpose().map_err(|e| StartupError::Config(e.to_string()))?;
         let listener = TcpListener::bind(address).await.map_err(|source| StartupError::Bind { address: address.to_string(), source })?;
+        let redirect = match config.http_redirect {
+            Some(at) => Some(TcpListener::bind(at).await.map_err(|source| StartupError::Bind { address: at.to_string(), source })?),
+            None => None,
+        };
         // Rendering runs Leptos tasks on tokio; a second call (tests start many apps) is a no-op.
         let _ = any_spawner::Executor::init_tokio();
         let build = BuildInfo::from_site(&config.leptos);
@@ -63,7 +72,7 @@ impl Application {
         let fleet = (fleet, state.db.clone());
         let router = routes::router(state)
             .layer(axum::middleware::from_fn(move |request, next| crate::serve::request_timeout(limits.request, request, next)));
-        Ok(Application { listener, router, limits, setup_token, fleet })
+        Ok(Application { listener, router, limits, setup_token, fleet, tls, redirect })
     }
 
     /// The path of the one-time link that creates the first administrator, on a server that has
@@ -77,6 +86,20 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// The address of the plain-HTTP listener that redirects to HTTPS, when there is one.
+    pub fn redirect_address(&self) -> Option<SocketAddr> {
+        self.redirect.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// The scheme clients reach it by.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.address().port()
@@ -84,7 +107,16 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await.map_err(StartupError::Serve);
+        let https_port = self.port();
+        let redirecting = self.redirect.map(|listener| {
+            let router = crate::serve::redirect_to_https(https_port);
+            tokio::spawn(crate::serve::serve(listener, router, self.limits, None, std::future::pending()))
+        });
+        let served =
+            crate::serve::serve(self.listener, self.router, self.limits, self.tls, shutdown_signal()).await.map_err(StartupError::Serve);
+        if let Some(task) = redirecting {
+            task.abort();
+        }
         let (fleet, db) = self.fleet;
         if let Err(error) = fleet.flush(&db).await {
             tracing::warn!(%error, "recording the last device sightings failed");

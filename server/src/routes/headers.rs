@@ -7,13 +7,17 @@
 //! for each answer ([`CspNonce`], read by the page renderer). WebAssembly needs
 //! `'wasm-unsafe-eval'`; no inline style is allowed anywhere (the dashboard's bars are SVG).
 
-use axum::extract::Request;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::client_address::Network;
 
 /// The nonce of this answer's inline scripts, in the request's extensions.
 #[derive(Clone, Debug)]
@@ -33,8 +37,13 @@ fn private(path: &str) -> bool {
     path.starts_with("/manage") || path.starts_with("/api/")
 }
 
-/// Sets the security headers; `https` adds HSTS.
-pub async fn security_headers(https: bool, mut request: Request, next: Next) -> Response {
+/// Sets the security headers; HSTS when the server is configured for https, the request came over
+/// TLS, or a trusted proxy says the client reached it over https.
+pub async fn security_headers(https: bool, trusted: std::sync::Arc<Vec<Network>>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let https = https
+        || request.extensions().get::<crate::serve::OverTls>().is_some()
+        || peer.is_some_and(|peer| crate::client_address::forwarded_https(peer, request.headers(), &trusted));
     let nonce = crate::auth::token::generate();
     let private = private(request.uri().path());
     request.extensions_mut().insert(CspNonce(nonce.clone()));

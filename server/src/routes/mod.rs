@@ -82,8 +82,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(axum::middleware::from_fn({
-            let https = state.secure_cookies;
-            move |request, next| headers::security_headers(https, request, next)
+            let (https, trusted) = (state.secure_cookies, state.trusted_proxies.clone());
+            move |request, next| headers::security_headers(https, trusted.clone(), request, next)
         }))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(BUILD_HEADER), build))
         .layer(CompressionLayer::new())
