@@ -104,11 +104,18 @@ pub fn App() -> impl IntoView {
         document.set_title(lang.text(Key::AppName));
     });
     let page = Page::current();
+    // A browser installs the offline shell only on a secure origin (https://, or localhost): on
+    // any other the app works while online and is gone offline. Said on every screen.
+    let insecure = RwSignal::new(false);
+    Effect::new(move |_| insecure.set(!window().is_secure_context()));
 
     view! {
         <AppHeader page/>
         <components::sync_bar::SyncBar/>
         <main data-ready=move || leads.is_ready().to_string()>
+            {move || insecure.get().then(|| view! {
+                <p class="store-failed" role="alert" data-testid="insecure-origin">{tr(Key::InsecureOrigin)}</p>
+            })}
             // Without a store nothing can be saved: say so on every screen, not only on a save.
             {move || matches!(leads.status.get(), local_leads::StoreStatus::Failed(_)).then(|| view! {
                 <p class="store-failed" role="alert" data-testid="store-failed">{tr(Key::ToastStorageUnavailable)}</p>

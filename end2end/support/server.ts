@@ -3,6 +3,7 @@
 // IndexedDB and service worker, stays the same.
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +33,28 @@ export class ServerProcess {
     this.databaseUrl = `sqlite://${path.join(dir, 'zhaoshang.db')}`;
   }
 
+  /** Whether it serves HTTPS (`ZS_TLS_CERT` given). */
+  get tls(): boolean {
+    return 'ZS_TLS_CERT' in this.extraEnv;
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  /** Whether /healthz answers 200 (over HTTPS without checking the certificate: loopback only). */
+  private async healthy(): Promise<boolean> {
+    if (!this.tls) {
+      const response = await fetch(`${this.url}/healthz`);
+      return response.ok;
+    }
+    return new Promise((resolve, reject) => {
+      const request = https.get(`${this.url}/healthz`, { rejectUnauthorized: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      request.on('error', reject);
+    });
   }
 
   get running(): boolean {
@@ -59,8 +80,7 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`server exited early (${this.child.exitCode ?? this.child.signalCode})`);
       try {
-        const response = await fetch(`${this.url}/healthz`);
-        if (response.ok) return;
+        if (await this.healthy()) return;
       } catch {
         // not listening yet
       }
@@ -93,6 +113,15 @@ async function runCommand(server: ServerProcess, args: string[], input = ''): Pr
 /** Adds an account with `server user add`, the password on standard input, as an admin would. */
 export async function addUser(server: ServerProcess, name: string, role: 'officer' | 'manager' | 'admin', password: string): Promise<void> {
   await runCommand(server, ['user', 'add', name, '--role', role, '--department', '经济合作和外事局'], `${password}\n`);
+}
+
+/** Makes a local CA and an HTTPS certificate for `host` in `dir` with `server cert`; returns the
+ * environment that serves it. */
+export async function makeCertificate(dir: string, host: string): Promise<Record<string, string>> {
+  const child = spawn(SERVER_BIN, ['cert', '--host', host, '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`server cert failed (${code})`);
+  return { ZS_TLS_CERT: path.join(dir, 'cert.pem'), ZS_TLS_KEY: path.join(dir, 'key.pem') };
 }
 
 /** Loads the 2023 targets and `leads` demo leads with `server demo`. */

@@ -37,8 +37,10 @@ fn authority(host: &str, default_port: u16) -> String {
 
 /// Whether the request's `Origin` (or, without one, `Sec-Fetch-Site`) says it comes from this
 /// site; `None` when it says nothing.
-fn from_this_site(headers: &HeaderMap) -> Option<bool> {
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+/// `uri_authority` is the request URI's: an HTTP/2 request names its host there (`:authority`), not
+/// in a `Host` header.
+fn from_this_site(headers: &HeaderMap, uri_authority: Option<&str>) -> Option<bool> {
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).or(uri_authority);
     if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         let Some((scheme, rest)) = origin.split_once("://") else { return Some(false) };
         let default_port = match scheme {
@@ -69,7 +71,7 @@ pub async fn guard(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let headers = request.headers();
     let on_cookie = !headers.contains_key(AUTHORIZATION) && cookie_token(headers).is_some();
-    match from_this_site(headers) {
+    match from_this_site(headers, request.uri().authority().map(|a| a.as_str())) {
         Some(false) => return refused(&path, headers),
         None if on_cookie => return refused(&path, headers),
         _ => {}
@@ -108,14 +110,18 @@ mod tests {
     #[test]
     fn the_origin_must_be_the_host_the_request_was_sent_to() {
         let host = ("host", "district.example:3000");
-        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://district.example:3000")])), Some(true));
-        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://district.example:3001")])), Some(false), "another port");
-        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://evil.district.example:3000")])), Some(false), "a sibling");
-        assert_eq!(from_this_site(&headers(&[host, ("origin", "null")])), Some(false));
-        assert_eq!(from_this_site(&headers(&[("host", "district.example"), ("origin", "https://district.example")])), Some(true));
-        assert_eq!(from_this_site(&headers(&[("host", "district.example:443"), ("origin", "https://District.example")])), Some(true));
-        assert_eq!(from_this_site(&headers(&[host, ("sec-fetch-site", "same-site")])), Some(false));
-        assert_eq!(from_this_site(&headers(&[host, ("sec-fetch-site", "same-origin")])), Some(true));
-        assert_eq!(from_this_site(&headers(&[host])), None);
+        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://district.example:3000")]), None), Some(true));
+        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://district.example:3001")]), None), Some(false), "another port");
+        assert_eq!(from_this_site(&headers(&[host, ("origin", "http://evil.district.example:3000")]), None), Some(false), "a sibling");
+        assert_eq!(from_this_site(&headers(&[host, ("origin", "null")]), None), Some(false));
+        assert_eq!(from_this_site(&headers(&[("host", "district.example"), ("origin", "https://district.example")]), None), Some(true));
+        assert_eq!(from_this_site(&headers(&[("host", "district.example:443"), ("origin", "https://District.example")]), None), Some(true));
+        assert_eq!(from_this_site(&headers(&[host, ("sec-fetch-site", "same-site")]), None), Some(false));
+        assert_eq!(from_this_site(&headers(&[host, ("sec-fetch-site", "same-origin")]), None), Some(true));
+        assert_eq!(from_this_site(&headers(&[host]), None), None);
+        // HTTP/2: the host is the request's authority.
+        let origin = headers(&[("origin", "https://district.example:8443")]);
+        assert_eq!(from_this_site(&origin, Some("district.example:8443")), Some(true));
+        assert_eq!(from_this_site(&origin, Some("evil.example:8443")), Some(false));
     }
 }
