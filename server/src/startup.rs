@@ -121,6 +121,9 @@ impl Application {
         if let Err(error) = fleet.flush(&db).await {
             tracing::warn!(%error, "recording the last device sightings failed");
         }
+        if let Err(error) = crate::db::checkpoint_at_stop(&db).await {
+            tracing::warn!(%error, "checkpointing the database at the stop failed");
+        }
         served
     }
 }

@@ -207,3 +207,40 @@ async fn sigterm_stops_the_server_while_clients_hold_half_sent_requests() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_clean_stop_leaves_the_database_in_its_file() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        return; // SQLite's write-ahead log only.
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zhaoshang.db");
+    let database_url = format!("sqlite://{}", file.display());
+    let mut server = ServerProcess::start(&database_url).await;
+    let db = Db::connect(&database_url).await.unwrap();
+    let officer = user_with_session(&db, "li.wei", Role::Officer).await;
+    drop(db);
+    let mut tablet = Device::new("li-tablet", &officer);
+    for i in 0..600 {
+        tablet.save(captured_by("li.wei", &format!("停机前企业{i}"), "li-tablet"));
+    }
+    tablet.sync(&server.url).await.unwrap();
+    assert_eq!(tablet.pending(), 0);
+    let wal = dir.path().join("zhaoshang.db-wal");
+    assert!(std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0), "the syncs went through the log");
+
+    // SIGTERM, as systemd stops it: the process finishes and exits 0.
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(left, 0, "the log was written into the database file");
+    // The file alone, copied elsewhere, holds every lead.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&file, &copy).unwrap();
+    let copied = Db::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+    let mut conn = copied.pool.acquire().await.unwrap();
+    let count: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM leads").fetch_one(&mut *conn).await.unwrap(), "n");
+    assert_eq!(count, 600);
+}

@@ -238,6 +238,17 @@ pub async fn checkpoint(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// At a clean stop, SQLite's write-ahead log is written into the database file and emptied, so a
+/// stopped server leaves the whole database in its file (not tens of megabytes of log beside it,
+/// which a copy of the file alone would miss).
+pub async fn checkpoint_at_stop(db: &Db) -> Result<(), sqlx::Error> {
+    if db.engine == Engine::Sqlite {
+        let mut conn = db.pool.acquire().await?;
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    }
+    Ok(())
+}
+
 /// Rewrites the database so no freed page keeps old content (an erased contact's data): SQLite's
 /// write-ahead log is checkpointed and emptied, and the file rebuilt (VACUUM); PostgreSQL's
 /// dead row versions are vacuumed away. Takes the writers' turn; run by the retention command,
