@@ -46,6 +46,14 @@ pub enum Command {
         hosts: Vec<String>,
         dir: std::path::PathBuf,
     },
+    /// A consistent copy of the SQLite database, written while the server serves.
+    Backup {
+        path: std::path::PathBuf,
+    },
+    /// The backup put in place of the database (the server stopped).
+    Restore {
+        path: std::path::PathBuf,
+    },
 }
 
 /// Where `server cert` writes unless told otherwise.
@@ -70,7 +78,9 @@ pub const USAGE: &str = "usage:
   server erase-inactive --years N   (PIPL retention: erase the contact's personal data of leads
                                      with no change for N years, then compact the database file)
   server cert --host NAME [--host NAME…] [--dir DIR]   (a local CA and an HTTPS certificate for a
-                                     LAN server, in ./data/tls unless told otherwise)";
+                                     LAN server, in ./data/tls unless told otherwise)
+  server backup PATH           (a consistent copy of the SQLite database, while the server serves)
+  server restore PATH          (puts a backup in place of the database; stop the server first)";
 
 /// Leads in the demo data set unless asked otherwise: enough for every page to say something.
 pub const DEMO_LEADS: usize = 1200;
@@ -113,6 +123,8 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             .filter(|n| (1..=100).contains(n))
             .map(|years| Command::EraseInactive { years })
             .ok_or_else(|| CliError::Usage(format!("--years takes a number from 1 to 100, not {n}"))),
+        ["backup", path] => Ok(Command::Backup { path: path.into() }),
+        ["restore", path] => Ok(Command::Restore { path: path.into() }),
         ["cert", rest @ ..] => {
             let (mut hosts, mut dir) = (Vec::new(), std::path::PathBuf::from(CERT_DIR));
             let mut rest = rest.iter();
@@ -144,6 +156,17 @@ fn cert_host(value: &str) -> Result<String, CliError> {
     } else {
         Err(CliError::Usage(format!("--host takes a host name or an IP address, not {value}")))
     }
+}
+
+/// What a backup or a restore says it did.
+pub fn written_text(done: &str, written: &crate::backup::Written) -> String {
+    format!(
+        "{done} {} leads into {} ({:.1} MB) in {:.1} s",
+        written.leads,
+        written.path.display(),
+        written.bytes as f64 / 1_048_576.0,
+        written.took.as_secs_f64()
+    )
 }
 
 /// Makes the certificate of [`Command::Cert`]; returns what to print.
@@ -185,7 +208,12 @@ pub async fn run_user_command(db: &Db, command: Command, input: &mut dyn BufRead
     let failed = |e: sqlx::Error| CliError::Failed(format!("database error: {e}"));
     let mut conn = db.pool.acquire().await.map_err(failed)?;
     match command {
-        Command::Serve | Command::Cert { .. } => Err(CliError::Usage("not an account command".into())),
+        Command::Serve | Command::Cert { .. } | Command::Restore { .. } => Err(CliError::Usage("not an account command".into())),
+        Command::Backup { path } => {
+            drop(conn);
+            let written = crate::backup::backup(db, &path).await.map_err(|e| CliError::Failed(e.to_string()))?;
+            Ok(written_text("backed up", &written))
+        }
         Command::Demo { leads } => {
             drop(conn);
             let written = crate::demo::load(db, leads, 2023).await.map_err(|e| CliError::Failed(e.to_string()))?;

@@ -5,6 +5,7 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod backup;
 pub mod build_info;
 pub mod cli;
 pub mod client_address;

@@ -29,6 +29,12 @@ async fn main() -> std::process::ExitCode {
     }
     let result: Result<(), String> = async {
         let config = Config::from_env().map_err(|e| e.to_string())?;
+        if let Command::Restore { path } = &command {
+            // Before anything opens the database it replaces.
+            let written = server::backup::restore(&config.database_url, path).await.map_err(|e| e.to_string())?;
+            println!("{}", cli::written_text("restored", &written));
+            return Ok(());
+        }
         if command == Command::Serve {
             let app = Application::build(config).await.map_err(|e| e.to_string())?;
             tracing::info!(address = %app.address(), "listening");
