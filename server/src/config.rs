@@ -29,6 +29,10 @@ pub struct Config {
     /// With TLS: also listen here for plain HTTP and redirect it to HTTPS (`ZS_HTTP_REDIRECT`,
     /// an address such as `0.0.0.0:80`).
     pub http_redirect: Option<std::net::SocketAddr>,
+    /// `/metrics` answers a request with this bearer token (`ZS_METRICS_TOKEN`)…
+    pub metrics_token: Option<String>,
+    /// …or from these addresses (`ZS_METRICS_FROM`); with neither it does not exist.
+    pub metrics_from: Vec<crate::client_address::Network>,
 }
 
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
@@ -95,7 +99,22 @@ impl Config {
         };
         // Served over TLS, the session cookie is marked Secure.
         let secure_cookies = secure_cookies || tls.is_some();
-        Ok(Config { leptos, database_url, secure_cookies, follow_up, trusted_proxies, session_max_days, limits, tls, http_redirect })
+        let metrics_token = std::env::var("ZS_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty());
+        let metrics_from = crate::client_address::parse_list(&std::env::var("ZS_METRICS_FROM").unwrap_or_default())
+            .map_err(|bad| StartupError::Config(format!("ZS_METRICS_FROM: not an address or network: {bad}")))?;
+        Ok(Config {
+            leptos,
+            database_url,
+            secure_cookies,
+            follow_up,
+            trusted_proxies,
+            session_max_days,
+            limits,
+            tls,
+            http_redirect,
+            metrics_token,
+            metrics_from,
+        })
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).
@@ -120,6 +139,12 @@ impl Config {
     pub fn with_tls(mut self, files: crate::tls::TlsFiles) -> Self {
         self.tls = Some(files);
         self.secure_cookies = true;
+        self
+    }
+
+    /// The same configuration answering `/metrics` to this token.
+    pub fn with_metrics_token(mut self, token: &str) -> Self {
+        self.metrics_token = Some(token.to_owned());
         self
     }
 

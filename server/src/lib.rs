@@ -17,6 +17,7 @@ pub mod export;
 pub mod fleet;
 pub mod indexer;
 pub mod merge;
+pub mod metrics;
 pub mod reporting;
 pub mod routes;
 pub mod serve;

@@ -52,7 +52,10 @@ async fn login(
     }
     let address = client_address(peer.ip(), &headers, &state.trusted_proxies).to_string();
     let mut conn = state.db.pool.acquire().await?;
-    state.throttle.check(&mut conn, &request.username, &address).await?.map_err(ApiError::TooManyRequests)?;
+    if let Err(retry) = state.throttle.check(&mut conn, &request.username, &address).await? {
+        state.metrics.login_failed();
+        return Err(ApiError::TooManyRequests(retry));
+    }
 
     let found = users::find_with_hash(&mut conn, &request.username).await?;
     let (user, stored_hash) = match found {
@@ -66,6 +69,7 @@ async fn login(
         Some(user) if matches && !user.disabled => user,
         _ => {
             state.throttle.failed(&mut conn, &request.username, &address).await?;
+            state.metrics.login_failed();
             tracing::warn!(%address, "login failed");
             return Err(ApiError::Unauthorized(WRONG));
         }

@@ -7,6 +7,7 @@ mod health;
 mod json;
 mod leads;
 mod manage;
+pub mod metrics;
 pub(crate) mod query;
 mod service_worker;
 mod setup;
@@ -67,11 +68,12 @@ pub fn router(state: AppState) -> Router {
     let pages = app::OFFLINE_ROUTES.iter().fold(Router::new(), |router, path| router.route(path, get(render_page.clone())));
     let api = Router::new()
         .merge(auth::router())
-        .merge(sync::router())
+        .merge(sync::router(&state))
         .merge(leads::router())
         .route("/api/{*rest}", axum::routing::any(|| async { crate::error::ApiError::NotFound("no such API endpoint") }));
     Router::new()
         .merge(health::router())
+        .merge(metrics::router())
         .merge(service_worker::router())
         .merge(api)
         .merge(manage::router())

@@ -24,8 +24,16 @@ use crate::sync::{Applied, CheckedBatch, Provenance, UnreadableChange};
 /// Most leads one response pulls; `more` tells the tablet to pull again.
 pub const PULL_LIMIT: i64 = 500;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/sync", post(sync))
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new().route("/api/v1/sync", post(sync)).route_layer(axum::middleware::from_fn_with_state(state.clone(), measured))
+}
+
+/// Counts every sync request and its time for `/metrics`, refused ones too.
+async fn measured(State(state): State<AppState>, request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state.metrics.sync_answered(started.elapsed(), response.status().is_success());
+    response
 }
 
 /// A sync request as read: each change either of the protocol's shape or one to reject alone.
@@ -159,6 +167,9 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
         report.refused = report.refused.saturating_add(refused_now).min(domain::device::MAX_COUNT);
     }
     state.fleet.seen(user.id, &request.device_id, domain::time::now(), report);
+    for result in &applied.results {
+        state.metrics.change(result.status);
+    }
 
     let mut conn = state.db.pool.acquire().await?;
     let known = &applied.known_to_device;
