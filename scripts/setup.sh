@@ -32,10 +32,16 @@ apt_packages=()
 command -v gzip >/dev/null || apt_packages+=(gzip)
 # PostgreSQL server binaries: the tests run the server's suite against a throwaway PostgreSQL too.
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt_packages+=(postgresql)
+# nginx: the tests balance two server processes behind it, as docs/deploy.md configures it.
+[ -x /usr/sbin/nginx ] || apt_packages+=(nginx)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   step "Debian packages: ${apt_packages[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+  # The tests start their own nginx; the package's default site on port 80 is not wanted.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 fi
 
 step "npm packages (wasm-opt from binaryen; Playwright without a browser download)"

@@ -1,6 +1,7 @@
 //! The server as separate operating-system processes (the built binary), as deployed: two of them
-//! on one database with tablets syncing through both in turn, and one killed with SIGKILL in the
-//! middle of a batch and started again. Afterwards the server holds exactly every lead each
+//! on one database with tablets syncing through both in turn, and through nginx balancing both
+//! while one is killed and restarted; one killed with SIGKILL in the middle of a batch and started
+//! again; a clean stop. Afterwards the server holds exactly every lead each
 //! tablet captured, once, in the state the tablet last gave it.
 
 mod common;
@@ -25,7 +26,13 @@ struct ServerProcess {
 impl ServerProcess {
     async fn start(database_url: &str) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        ServerProcess::start_on(database_url, port).await
+    }
+
+    /// On a given port (a restart behind a balancer comes back where the balancer looks).
+    async fn start_on(database_url: &str, port: u16) -> ServerProcess {
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("ZS_TRUSTED_PROXIES", "127.0.0.1")
             .env("DATABASE_URL", database_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_OUTPUT_NAME", "zhaoshang")
@@ -243,4 +250,124 @@ async fn a_clean_stop_leaves_the_database_in_its_file() {
     let mut conn = copied.pool.acquire().await.unwrap();
     let count: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM leads").fetch_one(&mut *conn).await.unwrap(), "n");
     assert_eq!(count, 600);
+}
+
+/// nginx from Debian, balancing `upstreams` on `port`, as docs/deploy.md configures it; stopped
+/// when dropped. `None` when nginx is not installed.
+struct Nginx {
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    fn start(port: u16, upstreams: &[u16]) -> Option<Nginx> {
+        let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| std::path::Path::new(p).exists())?;
+        let dir = tempfile::tempdir().unwrap();
+        let servers: String = upstreams.iter().map(|p| format!("        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;\n")).collect();
+        let config = format!(
+            "pid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n\
+             access_log off;\n    client_body_temp_path {dir}/body;\n    proxy_temp_path {dir}/proxy;\n\
+             fastcgi_temp_path {dir}/fastcgi;\n    uwsgi_temp_path {dir}/uwsgi;\n    scgi_temp_path {dir}/scgi;\n\
+             upstream zhaoshang {{\n{servers}    }}\n    server {{\n        listen 127.0.0.1:{port};\n\
+             client_max_body_size 3m;\n        location / {{\n            proxy_pass http://zhaoshang;\n\
+             proxy_set_header Host $http_host;\n            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+             proxy_set_header X-Forwarded-Proto $scheme;\n\
+             proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n\
+             proxy_connect_timeout 2s;\n        }}\n    }}\n}}\n",
+            dir = dir.path().display()
+        );
+        std::fs::write(dir.path().join("nginx.conf"), config).unwrap();
+        let child = Command::new(binary)
+            .args(["-p", dir.path().to_str().unwrap(), "-c", "nginx.conf", "-g", "daemon off;"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nginx");
+        Some(Nginx { child, _dir: dir })
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM, so the master stops its workers too (SIGKILL would leave them running).
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn tablets_sync_through_nginx_while_one_of_two_server_processes_is_killed_and_restarted() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (port_a, port_b, port_lb) = (free(), free(), free());
+    let mut a = ServerProcess::start_on(&database_url, port_a).await;
+    let _b = ServerProcess::start_on(&database_url, port_b).await;
+    let Some(_nginx) = Nginx::start(port_lb, &[port_a, port_b]) else {
+        panic!("nginx is not installed: scripts/setup.sh installs it");
+    };
+    let balancer = format!("http://127.0.0.1:{port_lb}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{balancer}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let db = Db::connect(&database_url).await.unwrap();
+    let manager = user_with_session(&db, "manager", Role::Manager).await;
+    let mut tablets = Vec::new();
+    for n in 0..3 {
+        let officer = format!("officer.{n}");
+        let token = user_with_session(&db, &officer, Role::Officer).await;
+        tablets.push((officer, Device::new(&format!("tablet-{n}"), &token)));
+    }
+
+    let mut captured = 0;
+    for round in 0..6 {
+        for (officer, tablet) in tablets.iter_mut() {
+            for i in 0..40 {
+                let device = tablet.id.clone();
+                tablet.save(captured_by(officer, &format!("{officer}企业{round}-{i}"), &device));
+                captured += 1;
+            }
+        }
+        // Round 2: one process dies (SIGKILL) while the tablets sync; round 4: it is back.
+        let syncs = futures::future::join_all(tablets.iter_mut().map(|(_, t)| t.sync(&balancer)));
+        if round == 2 {
+            let kill = async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                a.kill();
+            };
+            let (results, ()) = tokio::join!(syncs, kill);
+            // A sync cut by the kill failed or was passed to the other process; either way it
+            // is retried below.
+            let _ = results;
+        } else {
+            for result in syncs.await {
+                result.expect("a sync through the balancer");
+            }
+        }
+        if round == 4 {
+            a = ServerProcess::start_on(&database_url, port_a).await;
+        }
+    }
+    for _ in 0..2 {
+        for (_, tablet) in tablets.iter_mut() {
+            tablet.sync(&balancer).await.expect("the tablets settle");
+        }
+    }
+    let devices: Vec<&Device> = tablets.iter().map(|(_, t)| t).collect();
+    assert_converged(&devices, &server_leads(&balancer, &manager).await, captured);
+    // The workspace's index caught up with every lead, whichever process wrote it.
+    let mut lag = u64::MAX;
+    for _ in 0..100 {
+        let health: serde_json::Value = reqwest::get(format!("{balancer}/healthz")).await.unwrap().json().await.unwrap();
+        lag = health["index_lag"].as_u64().unwrap();
+        if lag == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(lag, 0);
+    let page = reqwest::Client::new().get(format!("{balancer}/manage/leads")).bearer_auth(&manager).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(&format!("共 {captured} 条线索")));
 }
