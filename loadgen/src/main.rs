@@ -18,6 +18,10 @@
 //! Usage: `cargo run --release -p loadgen` after `cargo leptos build --release` (the server binary
 //! is `target/release/server`, or `ZS_SERVER_BIN`). Results go to stdout and to
 //! `bench-results/sync-<engine>.json`.
+//!
+//! `cargo run --release -p loadgen -- --balanced [RUNS]`: scenario 2 through Debian's nginx to two
+//! server processes on one database, against one process direct, alternating, RUNS times (3) ->
+//! `bench-results/balanced-<engine>.json`.
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -38,9 +42,79 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // nginx's master stops its workers on SIGTERM; SIGKILL would leave them running.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            std::thread::sleep(Duration::from_millis(200));
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
+}
+
+/// Debian's nginx on a free port, balancing `upstreams` as docs/deploy.md configures it; it
+/// stands for the server (`url`) with the servers' database (`database_url`).
+async fn start_nginx(upstreams: &[&Server], dir: &std::path::Path) -> Server {
+    let port = free_port();
+    let servers: String = upstreams
+        .iter()
+        .map(|s| format!("        server {} max_fails=1 fail_timeout=2s;\n", s.url.trim_start_matches("http://")))
+        .collect();
+    let config = format!(
+        "pid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\nworker_processes 1;\nevents {{ worker_connections 1024; }}\n\
+         http {{\n    access_log off;\n    client_body_temp_path {dir}/body;\n    proxy_temp_path {dir}/proxy;\n\
+         fastcgi_temp_path {dir}/fastcgi;\n    uwsgi_temp_path {dir}/uwsgi;\n    scgi_temp_path {dir}/scgi;\n\
+         upstream zhaoshang {{\n{servers}        keepalive 32;\n    }}\n    server {{\n        listen 127.0.0.1:{port};\n\
+         client_max_body_size 3m;\n        location / {{\n            proxy_pass http://zhaoshang;\n\
+         proxy_http_version 1.1;\n            proxy_set_header Connection \"\";\n\
+         proxy_set_header Host $http_host;\n            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+         proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n        }}\n    }}\n}}\n",
+        dir = dir.display()
+    );
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("nginx.conf"), config).unwrap();
+    let child = Command::new("/usr/sbin/nginx")
+        .args(["-p", dir.to_str().unwrap(), "-c", "nginx.conf", "-g", "daemon off;"])
+        .spawn()
+        .expect("start nginx (scripts/setup.sh installs it)");
+    let nginx = Server { child, url: format!("http://127.0.0.1:{port}"), database_url: upstreams[0].database_url.clone() };
+    for _ in 0..300 {
+        if reqwest::get(format!("{}/healthz", nginx.url)).await.is_ok_and(|r| r.status() == 200) {
+            return nginx;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("nginx did not start");
+}
+
+/// Scenario 2 through nginx to two server processes on one database, and against one process
+/// direct on another fresh database, alternating which goes first, `runs` times.
+async fn balanced(runs: usize, fresh_url: impl Fn(&str) -> String, dir: &std::path::Path, engine: &str) {
+    let client = reqwest::Client::new();
+    let mut results = Vec::new();
+    for run in 0..runs {
+        for balanced_first in [run % 2 == 0, run % 2 != 0] {
+            let label = if balanced_first { "nginx, two processes" } else { "one process, direct" };
+            let url = fresh_url(&format!("{run}{}", u8::from(balanced_first)));
+            let first = start_server(&url).await;
+            let (target, _others) = if balanced_first {
+                let second = start_server(&url).await;
+                let nginx = start_nginx(&[&first, &second], &dir.join(format!("nginx-{run}"))).await;
+                (nginx, vec![first, second])
+            } else {
+                (first, Vec::new())
+            };
+            let mut tablets = devices(&client, &target, "officer", 20).await;
+            let (wall, mut latencies, _) = devices_at_once(&client, &target, &mut tablets, 0, 2_500, Sizing::Tablet).await;
+            latencies.sort_by(|a, b| a.total_cmp(b));
+            let (rate, p99) = (50_000.0 / wall, percentile(&latencies, 99.0));
+            println!("  run {run}, {label}: 20 devices × 2,500 leads, {rate:.0} leads/s, request p99 {p99:.0} ms");
+            results.push(serde_json::json!({ "run": run, "setup": label, "leads_per_second": rate, "request_latency_ms_p99": p99 }));
+        }
+    }
+    std::fs::create_dir_all("bench-results").unwrap();
+    let result = serde_json::json!({ "engine": engine, "devices": 20, "leads_per_device": 2_500, "runs": results });
+    std::fs::write(format!("bench-results/balanced-{engine}.json"), serde_json::to_string_pretty(&result).unwrap()).unwrap();
 }
 
 fn free_port() -> u16 {
@@ -268,6 +342,15 @@ async fn devices_at_once(
     (started.elapsed().as_secs_f64(), latencies, mean_size)
 }
 
+/// A database `bench_NAME_…` made on the PostgreSQL server of `url` (blocking: `psql`).
+fn fresh_postgres(url: &str, name: &str) -> String {
+    let database = format!("zs_bench_{name}_{}", uuid::Uuid::new_v4().simple());
+    let status = Command::new("psql").args([url, "-q", "-c", &format!("CREATE DATABASE {database}")]).status().expect("psql");
+    assert!(status.success(), "create database {database}");
+    let (server, _) = url.rsplit_once('/').expect("a postgres URL with a database name");
+    format!("{server}/{database}")
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize - 1]
 }
@@ -278,6 +361,19 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let database_url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}", dir.join("bench.db").display()));
     let engine = if database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    // `--balanced [RUNS]`: nginx and two processes against one process (the deployment's figure).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--balanced") {
+        let runs = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3);
+        println!("sync through nginx to two server processes, against one process direct, on {engine}");
+        let fresh = |name: &str| match database_url.strip_prefix("sqlite://") {
+            Some(_) => format!("sqlite://{}", dir.join(format!("balanced-{name}.db")).display()),
+            None => fresh_postgres(&database_url, name),
+        };
+        balanced(runs, fresh, &dir, engine).await;
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
     let server = start_server(&database_url).await;
     let client = reqwest::Client::new();
     let json_len = serde_json::to_string(&lead(1, "single")).unwrap().chars().count();
