@@ -22,6 +22,10 @@
 //! `cargo run --release -p loadgen -- --balanced [RUNS]`: scenario 2 through Debian's nginx to two
 //! server processes on one database, against one process direct, alternating, RUNS times (3) ->
 //! `bench-results/balanced-<engine>.json`.
+//!
+//! `cargo run --release -p loadgen -- --backup [RUNS]`: `server backup` of a 100,000-lead SQLite
+//! database while twenty tablets sync each save, against the same load without it ->
+//! `bench-results/backup-sqlite.json`.
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -342,6 +346,65 @@ async fn devices_at_once(
     (started.elapsed().as_secs_f64(), latencies, mean_size)
 }
 
+/// `server backup` of a 100,000-lead SQLite database: how long it takes, and sync latency while it
+/// runs against the same load without it, `runs` times each, alternating.
+async fn backup_under_load(runs: usize, dir: &std::path::Path) {
+    let client = reqwest::Client::new();
+    let database_url = format!("sqlite://{}", dir.join("backup-bench.db").display());
+    let server = start_server(&database_url).await;
+    let mut tablets = devices(&client, &server, "officer", 20).await;
+    let (fill, _, _) = devices_at_once(&client, &server, &mut tablets, 0, 5_000, Sizing::Tablet).await;
+    until_indexed(&client, &server).await;
+    println!("backup under load, SQLite: 100,000 leads stored in {fill:.1} s");
+    let mut next = 100_000;
+    let mut results = Vec::new();
+    for run in 0..runs {
+        for with_backup in [run % 2 == 0, run % 2 != 0] {
+            let target = dir.join(format!("backup-{run}-{with_backup}.db"));
+            let backing_up = with_backup.then(|| {
+                let (database_url, target) = (database_url.clone(), target.clone());
+                tokio::task::spawn_blocking(move || {
+                    let started = Instant::now();
+                    let status = Command::new(server_bin())
+                        .args(["backup", target.to_str().unwrap()])
+                        .env("DATABASE_URL", &database_url)
+                        .env("RUST_LOG", "warn")
+                        .stdout(Stdio::null())
+                        .status()
+                        .unwrap();
+                    assert!(status.success(), "server backup");
+                    started.elapsed().as_secs_f64()
+                })
+            });
+            // A fair's steady load: every tablet syncing each save, 100 saves each (longer than the backup).
+            let (load_wall, mut latencies, _) = devices_at_once(&client, &server, &mut tablets, next, 100, Sizing::Fixed(1)).await;
+            next += 20 * 100;
+            latencies.sort_by(|a, b| a.total_cmp(b));
+            let p99 = percentile(&latencies, 99.0);
+            let took = match backing_up {
+                Some(task) => Some(task.await.unwrap()),
+                None => None,
+            };
+            let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+            match took {
+                Some(took) => println!(
+                    "  run {run}, with a backup: backup {took:.2} s ({:.0} MB); the load {load_wall:.2} s, sync p99 {p99:.1} ms",
+                    bytes as f64 / 1e6
+                ),
+                None => println!("  run {run}, without: the load {load_wall:.2} s, sync p99 {p99:.1} ms"),
+            }
+            results.push(serde_json::json!({
+                "run": run, "backup": with_backup, "backup_seconds": took, "backup_bytes": bytes,
+                "load_seconds": load_wall, "sync_latency_ms_p99": p99
+            }));
+            let _ = std::fs::remove_file(&target);
+        }
+    }
+    std::fs::create_dir_all("bench-results").unwrap();
+    let result = serde_json::json!({ "engine": "sqlite", "leads": 100_000, "runs": results });
+    std::fs::write("bench-results/backup-sqlite.json", serde_json::to_string_pretty(&result).unwrap()).unwrap();
+}
+
 /// A database `bench_NAME_…` made on the PostgreSQL server of `url` (blocking: `psql`).
 fn fresh_postgres(url: &str, name: &str) -> String {
     let database = format!("zs_bench_{name}_{}", uuid::Uuid::new_v4().simple());
@@ -363,6 +426,12 @@ async fn main() {
     let engine = if database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
     // `--balanced [RUNS]`: nginx and two processes against one process (the deployment's figure).
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--backup") {
+        let runs = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3);
+        backup_under_load(runs, &dir).await;
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
     if args.first().map(String::as_str) == Some("--balanced") {
         let runs = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3);
         println!("sync through nginx to two server processes, against one process direct, on {engine}");
