@@ -1,7 +1,8 @@
 //! HTTPS served by the server itself, with a certificate `server cert` made: a client that trusts
 //! the local authority gets the answers, with HSTS and a `Secure` session cookie; a client that
 //! does not trust it gets no answer at all; the plain-HTTP port sends every request to the same
-//! path over HTTPS, and refuses a `Host` that is not one.
+//! path over HTTPS, and refuses a `Host` that is not one. Behind a TLS-terminating proxy, the
+//! proxy's `X-Forwarded-Proto: https` gives HSTS and a `Secure` cookie; a client's own does not.
 
 mod common;
 
@@ -103,4 +104,28 @@ async fn the_server_serves_https_with_its_certificate_and_redirects_plain_http()
     assert!(moved.contains(&format!("location: https://{HOST}:{port}/manage/leads?q=%E6%88%90")), "{moved}");
     let hostile = plain(redirect, "GET / HTTP/1.1\r\nHost: evil.test/@x\r\nConnection: close\r\n\r\n").await;
     assert!(hostile.starts_with("HTTP/1.1 400"), "{hostile}");
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_the_forwarded_scheme_gives_hsts_and_a_secure_cookie() {
+    let app = common::spawn_app_behind_proxy().await;
+    app.add_user("li.officer", Role::Officer).await;
+    let login = |proto: Option<&'static str>| {
+        let (client, url) = (app.client.clone(), app.url("/api/v1/login"));
+        async move {
+            let request = client.post(url).json(&serde_json::json!({ "username": "li.officer", "password": common::PASSWORD }));
+            let request = match proto {
+                Some(proto) => request.header("x-forwarded-proto", proto),
+                None => request,
+            };
+            request.send().await.unwrap()
+        }
+    };
+    let https = login(Some("https")).await;
+    assert_eq!(https.status(), 200);
+    assert!(https.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+    assert!(https.headers().contains_key("strict-transport-security"));
+    let http = login(None).await;
+    assert!(!http.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+    assert!(!http.headers().contains_key("strict-transport-security"));
 }

@@ -81,7 +81,9 @@ async fn login(
     tracing::info!(user_id = user.id, "logged in");
     // The server decides when a session ends (30 days after its last use); the cookie only carries
     // it, so it lives as long as browsers allow (400 days) and never ends a session early.
-    let cookie = crate::auth::session_cookie(&token, COOKIE_MAX_AGE_SECONDS, state.secure_cookies);
+    // Secure when served over https: configured so, or a trusted proxy says the client came so.
+    let https = state.secure_cookies || crate::client_address::forwarded_https(peer.ip(), &headers, &state.trusted_proxies);
+    let cookie = crate::auth::session_cookie(&token, COOKIE_MAX_AGE_SECONDS, https);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })).into_response())
 }
 
