@@ -1,5 +1,5 @@
 // Test fixtures: a fresh server per test, and helpers that act as an officer would.
-import { APIRequestContext, expect, Page, test as base } from '@playwright/test';
+import { APIRequestContext, Browser, expect, Page, test as base } from '@playwright/test';
 
 import { freePort, ServerProcess } from './server';
 
@@ -113,4 +113,42 @@ export async function serverCompanies(request: APIRequestContext, url: string, n
   const leads = await request.get(`${url}/api/v1/leads`, { headers: { authorization: `Bearer ${token}` } });
   expect(leads.status()).toBe(200);
   return (await leads.json()).map((l: { lead: { company_name: string } }) => l.lead.company_name).sort();
+}
+
+/** Opens the list, taps "sync now" and waits until nothing is pending. */
+export async function syncNow(page: Page): Promise<void> {
+  await page.goto('/leads');
+  await appReady(page);
+  await page.getByTestId('sync-now').tap();
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+}
+
+/** Another tablet: its own browser profile, tablet size and touch, as the default page is. */
+export async function newTablet(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: url, viewport: { width: 1180, height: 820 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2,
+    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
+  });
+  return context.newPage();
+}
+
+/** A manager's or an admin's tablet in its own profile (portrait unless told), logged in as
+ * `user` and on the workspace page `next`. */
+export async function workspaceDesk(
+  browser: Browser,
+  url: string,
+  options: { user: string; password: string; next: string; locale?: string; viewport?: { width: number; height: number } },
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: url, viewport: options.viewport ?? { width: 820, height: 1180 }, deviceScaleFactor: 2,
+    locale: options.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  await page.goto(`/login?next=${options.next}`);
+  await appReady(page);
+  await page.fill('#f-username', options.user);
+  await page.fill('#f-password', options.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(new RegExp(`${options.next.replace(/[/?]/g, (c) => `\\${c}`)}$`));
+  return page;
 }

@@ -1,28 +1,15 @@
 // Administration in the web: an administrator adds an officer on the accounts page (a refused
 // field says so beside itself), and the officer logs in on a tablet, captures and syncs; the
 // accounts page then shows their last login and sync. In portrait, and in English.
-import { Browser, Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
 
-async function adminDesk(browser: Browser, url: string, locale = 'zh-CN'): Promise<Page> {
-  const desk = await browser.newContext({ baseURL: url, viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, locale, timezoneId: 'Asia/Shanghai' });
-  const page = await desk.newPage();
-  await page.goto('/login?next=/manage/users');
-  await appReady(page);
-  await page.fill('#f-username', 'sun.admin');
-  await page.fill('#f-password', PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/manage\/users$/);
-  return page;
-}
-
 test('an admin adds an officer who then logs in on a tablet', async ({ page, server, browser }) => {
   await addUser(server, 'sun.admin', 'admin', PASSWORD);
-  const desk = await adminDesk(browser, server.url, 'zh-CN');
+  const desk = await workspaceDesk(browser, server.url, { user: 'sun.admin', password: PASSWORD, next: '/manage/users', locale: 'zh-CN' });
   await expect(desk.getByTestId('users-tab')).toHaveAttribute('aria-current', 'page');
 
   // A refused password is named beside its field, on screen.

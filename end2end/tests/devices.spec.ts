@@ -2,7 +2,7 @@
 // the build it runs and its storage; the manager's device page shows it as current with nothing
 // waiting. A second tablet of the officer, whose sync left changes two days old behind, is named
 // in the page's warning (its report is sent as that tablet's sync would send it).
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -35,15 +35,9 @@ test('a tablet reports its queue, build and storage to the device page', async (
   });
   expect(sync.status()).toBe(200);
 
-  const desk = await (
-    await browser.newContext({ baseURL: server.url, viewport: { width: 1180, height: 820 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  ).newPage();
-  await desk.goto('/login?next=/manage/devices');
-  await appReady(desk);
-  await desk.fill('#f-username', 'zhao.manager');
-  await desk.fill('#f-password', PASSWORD);
-  await desk.getByTestId('login-submit').click();
-  await expect(desk).toHaveURL(/\/manage\/devices$/);
+  const desk = await workspaceDesk(browser, server.url, {
+    user: 'zhao.manager', password: PASSWORD, next: '/manage/devices', viewport: { width: 1180, height: 820 },
+  });
   await expect(desk.getByTestId('devices-tab')).toHaveAttribute('aria-current', 'page');
   await expect(desk.getByTestId('device-row')).toHaveCount(2);
 

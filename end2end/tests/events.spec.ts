@@ -2,7 +2,7 @@
 // says so beside its field); the officer's tablet receives it with its next sync, offers it first
 // in the event picker, fills it in as the day's default with its dates and venue, and the lead
 // captured there counts on the event's page.
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, logInOnTablet, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -16,15 +16,9 @@ function shanghaiDay(offsetDays: number): string {
 test('an event created by an admin appears in the tablet picker', async ({ page, server, browser }) => {
   await addUser(server, 'sun.admin', 'admin', PASSWORD);
   await addUser(server, 'li.officer', 'officer', PASSWORD);
-  const desk = await (
-    await browser.newContext({ baseURL: server.url, viewport: { width: 1180, height: 820 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  ).newPage();
-  await desk.goto('/login?next=/manage/events');
-  await appReady(desk);
-  await desk.fill('#f-username', 'sun.admin');
-  await desk.fill('#f-password', PASSWORD);
-  await desk.getByTestId('login-submit').click();
-  await expect(desk).toHaveURL(/\/manage\/events$/);
+  const desk = await workspaceDesk(browser, server.url, {
+    user: 'sun.admin', password: PASSWORD, next: '/manage/events', viewport: { width: 1180, height: 820 },
+  });
   await expect(desk.getByTestId('events-tab')).toHaveAttribute('aria-current', 'page');
   await expect(desk.getByTestId('events-empty')).toBeVisible();
 

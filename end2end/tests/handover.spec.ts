@@ -2,40 +2,12 @@
 // manager hands a lead to another officer, and it leaves one tablet for the other; a manager
 // erases a contact's personal data on request, and the tablet's IndexedDB no longer holds any of
 // it after its next sync.
-import { Browser, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, newTablet, syncNow, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
-
-async function syncNow(page: Page): Promise<void> {
-  await page.goto('/leads');
-  await appReady(page);
-  await page.getByTestId('sync-now').tap();
-  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
-}
-
-async function tablet(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: url, viewport: { width: 1180, height: 820 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2,
-    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
-  });
-  return context.newPage();
-}
-
-/** The manager's tablet, in portrait. */
-async function managerDesk(browser: Browser, url: string): Promise<Page> {
-  const desk = await browser.newContext({ baseURL: url, viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await desk.newPage();
-  await page.goto('/login?next=/manage/leads');
-  await appReady(page);
-  await page.fill('#f-username', 'zhao.manager');
-  await page.fill('#f-password', PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/manage\/leads$/);
-  return page;
-}
 
 /** Every value of every store of the tablet's database, as JSON. */
 async function indexedDbText(page: Page): Promise<string> {
@@ -67,12 +39,12 @@ test('a lead handed to another officer leaves one tablet for the other', async (
   await captureAndConfirm(page, { company: '资阳临空食品有限公司', contact: '王芳', mobile: '13700000001' });
   await captureAndConfirm(page, { company: '留给李伟的公司', contact: '李强', mobile: '13700000002' });
   await syncNow(page);
-  const other = await tablet(browser, server.url);
+  const other = await newTablet(browser, server.url);
   await logInOnTablet(other, 'wang.fang', PASSWORD);
   await syncNow(other);
   expect(await listedCompanies(other)).toEqual([]);
 
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads' });
   await desk.getByRole('link', { name: '资阳临空食品有限公司' }).click();
   const form = desk.getByTestId('reassign-form');
   await form.getByTestId('reassign-to').selectOption('wang.fang');
@@ -112,7 +84,7 @@ test('an erased contact leaves the tablet\'s IndexedDB at its next sync', async 
   const before = await indexedDbText(page);
   for (const value of ['欧阳建国', '13987654321', 'oyjg_cq2026', '欧阳总说下周来园区']) expect(before).toContain(value);
 
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads' });
   await desk.getByRole('link', { name: '天府食品有限公司' }).click();
   const form = desk.getByTestId('erase-form');
   await form.getByTestId('erase-submit').click();

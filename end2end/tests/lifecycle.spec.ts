@@ -2,40 +2,11 @@
 // withdrawal the server keeps and that takes the lead off the officer's other tablet; a manager
 // sees it among the withdrawn leads and restores it, and it comes back; a lead that became a
 // project cannot be deleted on the tablet, and the screen says why.
-import { Browser, Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, newTablet, syncNow, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
-
-async function syncNow(page: Page): Promise<void> {
-  await page.goto('/leads');
-  await appReady(page);
-  await page.getByTestId('sync-now').tap();
-  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
-}
-
-/** A second tablet of the same officer: its own browser profile, the same tablet size. */
-async function secondTablet(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: url, viewport: { width: 1180, height: 820 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2,
-    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
-  });
-  return context.newPage();
-}
-
-async function managerDesk(browser: Browser, url: string): Promise<Page> {
-  const desk = await browser.newContext({ baseURL: url });
-  const page = await desk.newPage();
-  await page.goto('/login?next=/manage/leads');
-  await appReady(page);
-  await page.fill('#f-username', 'zhao.manager');
-  await page.fill('#f-password', PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/manage\/leads$/);
-  return page;
-}
 
 test('a delete on one tablet takes the lead off the other, and a manager can restore it', async ({ page, server, browser }) => {
   await addUser(server, 'li.wei', 'officer', PASSWORD);
@@ -45,7 +16,7 @@ test('a delete on one tablet takes the lead off the other, and a manager can res
   await captureAndConfirm(page, { company: '重复录入的公司', contact: '李强', mobile: '13700000002' });
   await syncNow(page);
 
-  const other = await secondTablet(browser, server.url);
+  const other = await newTablet(browser, server.url);
   await logInOnTablet(other, 'li.wei', PASSWORD);
   await syncNow(other);
   expect(await listedCompanies(other)).toEqual(['重复录入的公司', '资阳临空食品有限公司']);
@@ -76,7 +47,7 @@ test('a delete on one tablet takes the lead off the other, and a manager can res
   expect(await listedCompanies(other)).toEqual(['资阳临空食品有限公司']);
 
   // The manager finds it among the withdrawn leads and restores it.
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads', viewport: { width: 1180, height: 820 } });
   await expect(desk.getByTestId('lead-row')).toHaveCount(1);
   await desk.getByTestId('withdrawn-link').click();
   await expect(desk.getByTestId('withdrawn-table')).toContainText('重复录入的公司');
@@ -106,7 +77,7 @@ test('a lead that became a project cannot be deleted on the tablet, and the scre
   await captureAndConfirm(page, { company: '四川天然气装备有限公司', contact: '张伟', mobile: '13700000003' });
   await syncNow(page);
 
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads', viewport: { width: 1180, height: 820 } });
   await desk.getByRole('link', { name: '四川天然气装备有限公司' }).click();
   await desk.selectOption('[data-testid=stage-to]', 'negotiating');
   await desk.getByTestId('stage-submit').click();
@@ -141,7 +112,7 @@ test("a manager corrects a company name and the officer's tablet shows it", asyn
   await captureAndConfirm(page, { company: '天府食品', contact: '王芳', mobile: '13700000004' });
   await syncNow(page);
 
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads', viewport: { width: 1180, height: 820 } });
   await desk.getByRole('link', { name: '天府食品' }).click();
   await desk.getByTestId('correct-link').click();
   // A wrong mobile is refused beside its field, and nothing is saved.
@@ -182,7 +153,7 @@ test('the workspace pages of a lead\'s end hold in English', async ({ page, serv
   await page.getByTestId('sync-now').tap();
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
 
-  const desk = await managerDesk(browser, server.url);
+  const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads', viewport: { width: 1180, height: 820 } });
   await desk.getByTestId('withdrawn-link').click();
   await expect(desk.locator('h1')).toHaveText('已撤回的线索');
   await desk.getByText('English', { exact: true }).click();
