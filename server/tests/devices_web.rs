@@ -39,8 +39,8 @@ async fn tablets_report_what_they_hold_and_the_device_page_warns_about_old_unsyn
     let storage = DeviceStorage { persisted: false, usage_bytes: 18 * 1024 * 1024, quota_bytes: 1 << 30 };
     let two_days_ago = domain::time::now() - Duration::days(2);
     let report = DeviceReport::new(3, Some(two_days_ago), 0, "0123456789abcdef", Some(storage));
-    let answer =
-        app.sync(&officer, &with_report(request("tablet-one-uuid", 0, vec![create(&lead("蜀味食品")), create(&refused)]), report)).await;
+    let first = lead("蜀味食品");
+    let answer = app.sync(&officer, &with_report(request("tablet-one-uuid", 0, vec![create(&first), create(&refused)]), report)).await;
     assert_eq!(answer.results.iter().filter(|r| r.status == domain::sync::ChangeStatus::Rejected).count(), 1);
     // Tablet 2 runs an earlier build, which reports nothing.
     app.sync(&officer, &request("tablet-two-uuid", 0, vec![])).await;
@@ -76,6 +76,11 @@ async fn tablets_report_what_they_hold_and_the_device_page_warns_about_old_unsyn
         app.client.get(app.url("/manage/devices")).header("cookie", format!("{}; zs_lang=en", cookie(&manager))).send().await.unwrap();
     let english = response.text().await.unwrap();
     assert!(english.contains("Tablets") && english.contains("1 refused, to be corrected") && english.contains("Current"), "{english}");
+
+    // The lead's trail names the tablet by its officer and first sync.
+    let today = domain::time::format_shanghai(domain::time::now()).chars().take(10).collect::<String>();
+    let (_, lead_page) = page(&manager, &format!("/manage/leads/{}", first.id)).await;
+    assert!(lead_page.contains(&format!("tablet-o（{today} 起）")), "{lead_page}");
 
     let (status, _) = page(&officer, "/manage/devices").await;
     assert_eq!(status, 403, "officers do not see the fleet");

@@ -51,6 +51,8 @@ pub struct LeadDetail {
     pub erasures: Vec<super::privacy::ErasureView>,
     /// Why the last erasure was refused.
     pub erase_error: Option<Key>,
+    /// When each tablet first synced, by device id (the trail names tablets by it).
+    pub device_first_seen: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>,
 }
 
 /// The follow-up part of the lead page.
@@ -196,7 +198,13 @@ fn value_view(lang: Lang, attr: &str, value: Option<String>) -> AnyView {
     view! { <details><summary>{head}"…"</summary>{value}</details> }.into_any()
 }
 
-fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) -> impl IntoView {
+fn history_view(
+    lang: Lang,
+    csrf: &str,
+    lead_id: &str,
+    rows: Vec<HistoryRow>,
+    first_seen: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
     let action = format!("/manage/leads/{lead_id}/revert");
     let csrf = csrf.to_owned();
     let t = move |key| lang.text(key);
@@ -212,7 +220,8 @@ fn history_view(lang: Lang, csrf: &str, lead_id: &str, rows: Vec<HistoryRow>) ->
                         let via = if r.via_web {
                             t(Key::ManageHistoryWeb).to_owned()
                         } else {
-                            format!("{} · {}", t(Key::ManageHistorySync), super::trail::device_text(lang, &r.who, &r.device))
+                            let since = first_seen.get(&r.device).copied();
+                            format!("{} · {}", t(Key::ManageHistorySync), super::trail::device_text(lang, &r.who, &r.device, since))
                         };
                         let class = if r.overwritten { "overwritten" } else { "" };
                         view! {
@@ -338,6 +347,8 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
     let t = move |key| lang.text(key);
     let lead = detail.lead;
     let title = lead.company_name.clone();
+    let captured_on = detail.device_first_seen.get(&lead.device_id).copied();
+    let first_seen = detail.device_first_seen;
     let body = view! {
         <p><a class="button" href="/manage/leads">{t(Key::ManageLeadBack)}</a></p>
         <h1 data-testid="lead-title">{lead.company_name.clone()}</h1>
@@ -358,7 +369,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
                 <h2>{t(Key::ManageLeadProvenance)}</h2>
                 <dl class="fields">
                     {field(t(Key::ManageColOfficer), format!("{} ({})", detail.officer, detail.department))}
-                    {field(t(Key::ManageLeadDevice), super::trail::device_text(lang, &lead.captured_by, &lead.device_id))}
+                    {field(t(Key::ManageLeadDevice), super::trail::device_text(lang, &lead.captured_by, &lead.device_id, captured_on))}
                     {field(t(Key::ManageLeadCapturedAt), domain::time::format_shanghai(lead.captured_at))}
                     {field(t(Key::ManageLeadSyncedAt), beijing(&detail.synced_at))}
                     {field(t(Key::ManageLeadVersion), detail.version.to_string())}
@@ -376,7 +387,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
         {super::privacy::section(lang, &frame.csrf, &lead.id.to_string(), &detail.erasures, detail.erase_error)}
         <section class="card">
             <h2>{t(Key::ManageLeadHistory)}</h2>
-            {history_view(lang, &frame.csrf, &lead.id.to_string(), detail.history)}
+            {history_view(lang, &frame.csrf, &lead.id.to_string(), detail.history, first_seen)}
         </section>
     };
     document(frame, Some(Section::Leads), &title, body.into_any())

@@ -69,11 +69,17 @@ pub fn value_text(lang: Lang, attr: &str, json: &str) -> String {
     words.unwrap_or_else(|| value.to_string())
 }
 
-/// A device as the trail names it: the officer it synced for and the start of its id (a tablet's
-/// id is a random UUID, of no meaning to a manager).
-pub fn device_text(lang: Lang, officer: &str, device_id: &str) -> String {
+/// A device as the trail names it: the officer it synced for, the start of its id (a tablet's id
+/// is a random UUID, of no meaning to a manager) and, when known, the day it first synced.
+pub fn device_text(lang: Lang, officer: &str, device_id: &str, first_seen: Option<chrono::DateTime<chrono::Utc>>) -> String {
     let short: String = device_id.chars().take(8).collect();
-    fill(lang.text(Key::ManageHistoryDevice), &[("officer", officer), ("id", &short)])
+    match first_seen {
+        Some(at) => {
+            let day = domain::time::format_shanghai(at).chars().take(10).collect::<String>();
+            fill(lang.text(Key::ManageHistoryDeviceSince), &[("officer", officer), ("id", &short), ("since", &day)])
+        }
+        None => fill(lang.text(Key::ManageHistoryDevice), &[("officer", officer), ("id", &short)]),
+    }
 }
 
 #[cfg(test)]
@@ -92,8 +98,11 @@ mod tests {
         assert!(text.starts_with("签约") && text.contains("2026-01-01") && text.contains("80,000"), "{text}");
         assert_eq!(value_text(zh, "industry", "{\"odd\":1}"), "{\"odd\":1}", "a value that does not read is shown as stored");
         assert_eq!(
-            device_text(zh, "li.wei", "398f0a89-0630-470d"),
+            device_text(zh, "li.wei", "398f0a89-0630-470d", None),
             fill(zh.text(Key::ManageHistoryDevice), &[("officer", "li.wei"), ("id", "398f0a89")])
         );
+        // 2026-05-19 23:30 UTC is 2026-05-20 in Beijing.
+        let first = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 5, 19, 23, 30, 0).unwrap();
+        assert_eq!(device_text(zh, "li.wei", "398f0a89-0630-470d", Some(first)), "li.wei 的平板 · 398f0a89（2026-05-20 起）");
     }
 }

@@ -110,6 +110,9 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let erasures =
         erasures::for_lead(&mut conn, id).await?.into_iter().map(|e| ErasureView { basis: e.basis.code().to_owned(), at: e.at }).collect();
     let names = users::labels(&mut conn).await?;
+    // The trail names tablets by their first sync: this server's latest sightings first.
+    state.fleet.flush(&state.db).await?;
+    let device_first_seen = crate::db::devices::list(&mut conn).await?.into_iter().map(|d| (d.device_id, d.first_seen)).collect();
     let trail = history::for_lead(&mut conn, id).await?;
     let record = followup::find(&mut conn, id).await?;
     let assignable = followup::assignable(&mut conn).await?;
@@ -167,6 +170,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         owner: owner_name,
         erasures,
         erase_error: outcome.erase_error,
+        device_first_seen,
     };
     let refused =
         error.is_some() || detail.followup.error.is_some() || detail.erase_error.is_some() || matches!(detail.notice, Some((false, _)));
