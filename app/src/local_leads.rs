@@ -243,8 +243,8 @@ impl LocalLeads {
     /// The server's list of events, from a sync: shown and kept for offline.
     pub fn set_catalog(&self, events: Vec<domain::event::Event>) {
         let events: Vec<domain::event::Event> = events.iter().filter_map(domain::event::Event::normalized).collect();
-        crate::offline::settings::set_event_catalog(&events);
         if self.catalog.with_untracked(|c| *c != events) {
+            crate::offline::settings::set_event_catalog(&events);
             self.catalog.set(events);
         }
     }

@@ -97,6 +97,25 @@ impl Metrics {
     }
 }
 
+/// Who may read the metrics.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsAccess {
+    /// The token's hash (compared as hashes: the time a comparison takes says nothing of it).
+    pub token_hash: Option<String>,
+    pub from: Vec<crate::client_address::Network>,
+}
+
+impl MetricsAccess {
+    pub fn new(token: Option<&str>, from: Vec<crate::client_address::Network>) -> Self {
+        MetricsAccess { token_hash: token.filter(|t| !t.trim().is_empty()).map(|t| crate::auth::token::hash(t.trim())), from }
+    }
+
+    /// Whether anyone may read them (else `/metrics` does not exist).
+    pub fn is_open(&self) -> bool {
+        self.token_hash.is_some() || !self.from.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

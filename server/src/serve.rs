@@ -3,9 +3,8 @@
 //! is answered 503 ([`Limits::request`]), at most [`Limits::connections`] connections are served
 //! at once (the next ones wait to be accepted), and a shutdown waits for the requests in flight
 //! at most [`Limits::shutdown`]. (`axum::serve` offers none of these.) With a TLS configuration
-//! (`crate::tls`) every connection is TLS, its handshake within [`Limits::header_read`]; requests
-//! that came over it carry [`OverTls`]. [`redirect_to_https`] is the router of the plain-HTTP port
-//! beside it.
+//! (`crate::tls`) every connection is TLS, its handshake within [`Limits::header_read`].
+//! [`redirect_to_https`] is the router of the plain-HTTP port beside it.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -60,10 +59,6 @@ pub async fn request_timeout(limit: Duration, request: Request, next: Next) -> R
     }
 }
 
-/// Marks a request that came over a TLS connection this server accepted.
-#[derive(Clone, Copy, Debug)]
-pub struct OverTls;
-
 /// Serves `router` on `listener` (over TLS with `tls`) until `shutdown` completes, then lets the
 /// requests in flight finish within `limits.shutdown`.
 pub async fn serve(
@@ -98,12 +93,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let over_tls = acceptor.is_some();
         let service = router.clone().map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            if over_tls {
-                request.extensions_mut().insert(OverTls);
-            }
             request.map(axum::body::Body::new)
         });
         let service = TowerToHyperService::new(service);

@@ -63,7 +63,7 @@ impl Application {
             upkeep,
             fleet: fleet.clone(),
             metrics: crate::metrics::Metrics::default(),
-            metrics_access: crate::routes::metrics::MetricsAccess::new(config.metrics_token.as_deref(), config.metrics_from.clone()),
+            metrics_access: crate::metrics::MetricsAccess::new(config.metrics_token.as_deref(), config.metrics_from.clone()),
             throttle: crate::auth::throttle::Throttle::default(),
             trusted_proxies: Arc::new(config.trusted_proxies),
             session_max_age: chrono::TimeDelta::days(config.session_max_days),

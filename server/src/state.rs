@@ -38,7 +38,7 @@ pub struct AppState {
     pub writer: SyncWriter,
     /// Counters for `/metrics`, and who may read them.
     pub metrics: crate::metrics::Metrics,
-    pub metrics_access: crate::routes::metrics::MetricsAccess,
+    pub metrics_access: crate::metrics::MetricsAccess,
     /// The tablets' last sightings, written every few seconds.
     pub fleet: Fleet,
     /// The database's periodic upkeep, stopped when the last state is dropped.

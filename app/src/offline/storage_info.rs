@@ -15,37 +15,31 @@ pub struct StorageInfo {
 /// Asks for persistent storage (the browser may grant it silently, prompt, or refuse) and measures
 /// usage and quota.
 pub async fn request_persistence_and_measure() -> StorageInfo {
-    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
-        return StorageInfo::default();
-    };
-    let persistent = match manager.persist() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
-        Err(_) => false,
-    };
-    StorageInfo { persistent, ..estimate(&manager).await }
+    measure_with(web_sys::StorageManager::persist).await
 }
 
 /// Measures without asking: whether persistent storage was granted, usage and quota (for the
 /// report each sync sends, `domain::device`).
 pub async fn measure() -> StorageInfo {
+    measure_with(web_sys::StorageManager::persisted).await
+}
+
+/// Usage and quota, and whether storage is persistent as `persistence` answers.
+async fn measure_with(persistence: fn(&web_sys::StorageManager) -> Result<js_sys::Promise, JsValue>) -> StorageInfo {
     let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
         return StorageInfo::default();
     };
-    let persistent = match manager.persisted() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
-        Err(_) => false,
+    let answer = |promise: Result<js_sys::Promise, JsValue>| async move {
+        match promise {
+            Ok(promise) => JsFuture::from(promise).await.ok(),
+            Err(_) => None,
+        }
     };
-    StorageInfo { persistent, ..estimate(&manager).await }
-}
-
-async fn estimate(manager: &web_sys::StorageManager) -> StorageInfo {
-    let estimate = match manager.estimate() {
-        Ok(promise) => JsFuture::from(promise).await.ok(),
-        Err(_) => None,
-    };
+    let persistent = answer(persistence(&manager)).await.and_then(|v| v.as_bool()).unwrap_or(false);
+    let estimate = answer(manager.estimate()).await;
     let number =
         |name: &str| estimate.as_ref().and_then(|e| js_sys::Reflect::get(e, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64());
-    StorageInfo { persistent: false, usage_bytes: number("usage"), quota_bytes: number("quota") }
+    StorageInfo { persistent, usage_bytes: number("usage"), quota_bytes: number("quota") }
 }
 
 impl StorageInfo {

@@ -74,25 +74,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<Option<Device>, sqlx::Error> {
         return Ok(None);
     };
     let report = if row.try_get::<i64, _>("reported")? == 1 {
-        let count = |column: &str| -> Result<Option<u32>, sqlx::Error> { Ok(u32::try_from(row.try_get::<i64, _>(column)?).ok()) };
-        let bytes = |column: &str| -> Result<Option<u64>, sqlx::Error> {
-            Ok(row.try_get::<Option<i64>, _>(column)?.and_then(|n| u64::try_from(n).ok()))
-        };
-        let oldest_text: Option<String> = row.try_get("oldest_waiting")?;
-        let oldest = oldest_text.as_deref().map(rfc3339::parse);
-        let persisted: Option<i64> = row.try_get("persisted")?;
-        let storage = match (persisted, bytes("usage_bytes")?, bytes("quota_bytes")?) {
-            (Some(p), Some(usage_bytes), Some(quota_bytes)) => Some(Some(DeviceStorage { persisted: p == 1, usage_bytes, quota_bytes })),
-            (None, _, _) => Some(None),
-            _ => None,
-        };
-        let report = match (count("waiting")?, count("refused")?, oldest, storage) {
-            (Some(waiting), Some(refused), None | Some(Some(_)), Some(storage)) => {
-                Some(DeviceReport { waiting, oldest_waiting: oldest.flatten(), refused, build: row.try_get("build")?, storage })
-            }
-            _ => None,
-        }
-        .filter(|r| r.check().is_ok());
+        let report = read_report(row)?;
         if report.is_none() {
             unreadable::note("devices", &key, &"the last report does not keep the domain's rules");
         }
@@ -101,6 +83,55 @@ fn read(row: &sqlx::any::AnyRow) -> Result<Option<Device>, sqlx::Error> {
         None
     };
     Ok(Some(Device { user_id, device_id, first_seen, last_seen, report }))
+}
+
+/// The last report of a row that holds one; `None` when it does not read back by the domain's
+/// rules.
+fn read_report(row: &sqlx::any::AnyRow) -> Result<Option<DeviceReport>, sqlx::Error> {
+    let count = |column: &str| -> Result<Option<u32>, sqlx::Error> { Ok(u32::try_from(row.try_get::<i64, _>(column)?).ok()) };
+    let bytes = |column: &str| -> Result<Option<u64>, sqlx::Error> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.and_then(|n| u64::try_from(n).ok()))
+    };
+    let (Some(waiting), Some(refused)) = (count("waiting")?, count("refused")?) else { return Ok(None) };
+    let oldest_waiting = match row.try_get::<Option<String>, _>("oldest_waiting")? {
+        None => None,
+        Some(text) => match rfc3339::parse(&text) {
+            Some(at) => Some(at),
+            None => return Ok(None),
+        },
+    };
+    let storage = match row.try_get::<Option<i64>, _>("persisted")? {
+        None => None,
+        Some(persisted) => match (bytes("usage_bytes")?, bytes("quota_bytes")?) {
+            (Some(usage_bytes), Some(quota_bytes)) => Some(DeviceStorage { persisted: persisted == 1, usage_bytes, quota_bytes }),
+            _ => return Ok(None),
+        },
+    };
+    let report = DeviceReport { waiting, oldest_waiting, refused, build: row.try_get("build")?, storage };
+    Ok(report.check().is_ok().then_some(report))
+}
+
+/// When each of `device_ids` first synced (the earliest, should two officers share a tablet);
+/// ids never seen are left out.
+pub async fn first_seen(
+    conn: &mut AnyConnection,
+    device_ids: &[&str],
+) -> Result<std::collections::HashMap<String, DateTime<Utc>>, sqlx::Error> {
+    if device_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT device_id, MIN(first_seen) AS first_seen FROM devices WHERE device_id IN ({}) GROUP BY device_id",
+        super::placeholders(1, device_ids.len())
+    );
+    let rows = device_ids.iter().fold(sqlx::query(&sql), |q, id| q.bind(id.to_string())).fetch_all(conn).await?;
+    let mut seen = std::collections::HashMap::new();
+    for row in rows {
+        if let Some(at) = row.try_get::<String, _>("first_seen").ok().as_deref().and_then(rfc3339::parse) {
+            seen.insert(row.try_get("device_id")?, at);
+        }
+    }
+    Ok(seen)
 }
 
 /// Every known tablet, by officer, the most recently seen first.

@@ -37,13 +37,11 @@ fn private(path: &str) -> bool {
     path.starts_with("/manage") || path.starts_with("/api/")
 }
 
-/// Sets the security headers; HSTS when the server is configured for https, the request came over
-/// TLS, or a trusted proxy says the client reached it over https.
+/// Sets the security headers; HSTS when the server is configured for https (`ZS_SECURE_COOKIES`, or
+/// it serves TLS itself) or a trusted proxy says the client reached it over https.
 pub async fn security_headers(https: bool, trusted: std::sync::Arc<Vec<Network>>, mut request: Request, next: Next) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let https = https
-        || request.extensions().get::<crate::serve::OverTls>().is_some()
-        || peer.is_some_and(|peer| crate::client_address::forwarded_https(peer, request.headers(), &trusted));
+    let https = https || peer.is_some_and(|peer| crate::client_address::forwarded_https(peer, request.headers(), &trusted));
     let nonce = crate::auth::token::generate();
     let private = private(request.uri().path());
     request.extensions_mut().insert(CspNonce(nonce.clone()));

@@ -1,7 +1,8 @@
 //! `GET /metrics`: the process's counters and gauges in Prometheus' text format
 //! (`crate::metrics`), for a monitoring system only: a request must carry the configured token
 //! (`ZS_METRICS_TOKEN`, as `Authorization: Bearer …`) or come from a configured address
-//! (`ZS_METRICS_FROM`, addresses or networks). Without either setting the endpoint does not exist.
+//! (`ZS_METRICS_FROM`, addresses or networks; `crate::metrics::MetricsAccess`). Without either
+//! setting the endpoint does not exist.
 
 use std::net::SocketAddr;
 
@@ -11,28 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::client_address::{client_address, Network};
+use crate::client_address::client_address;
 use crate::db::workspace_index;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who may read the metrics.
-#[derive(Clone, Debug, Default)]
-pub struct MetricsAccess {
-    /// The token's hash (compared as hashes: the time a comparison takes says nothing of it).
-    pub token_hash: Option<String>,
-    pub from: Vec<Network>,
-}
-
-impl MetricsAccess {
-    pub fn new(token: Option<&str>, from: Vec<Network>) -> Self {
-        MetricsAccess { token_hash: token.filter(|t| !t.trim().is_empty()).map(|t| crate::auth::token::hash(t.trim())), from }
-    }
-
-    fn open(&self) -> bool {
-        self.token_hash.is_some() || !self.from.is_empty()
-    }
-}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
@@ -44,7 +27,7 @@ async fn metrics(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let access = &state.metrics_access;
-    if !access.open() {
+    if !access.is_open() {
         return Err(ApiError::NotFound("no such API endpoint"));
     }
     let bearer = headers

@@ -7,7 +7,7 @@ mod health;
 mod json;
 mod leads;
 mod manage;
-pub mod metrics;
+mod metrics;
 pub(crate) mod query;
 mod service_worker;
 mod setup;

@@ -110,10 +110,14 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     let erasures =
         erasures::for_lead(&mut conn, id).await?.into_iter().map(|e| ErasureView { basis: e.basis.code().to_owned(), at: e.at }).collect();
     let names = users::labels(&mut conn).await?;
+    let trail = history::for_lead(&mut conn, id).await?;
     // The trail names tablets by their first sync: this server's latest sightings first.
     state.fleet.flush(&state.db).await?;
-    let device_first_seen = crate::db::devices::list(&mut conn).await?.into_iter().map(|d| (d.device_id, d.first_seen)).collect();
-    let trail = history::for_lead(&mut conn, id).await?;
+    let mut devices: Vec<&str> = trail.iter().filter(|e| e.source == "sync").map(|e| e.device_id.as_str()).collect();
+    devices.push(&stored.lead.device_id);
+    devices.sort_unstable();
+    devices.dedup();
+    let device_first_seen = crate::db::devices::first_seen(&mut conn, &devices).await?;
     let record = followup::find(&mut conn, id).await?;
     let assignable = followup::assignable(&mut conn).await?;
     let pairs = duplicates::pairs_of(&mut conn, id).await?;
