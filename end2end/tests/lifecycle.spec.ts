@@ -26,6 +26,7 @@ test('a delete on one tablet takes the lead off the other, and a manager can res
   await doomed.getByTestId('delete').tap();
   // It asks why first; nothing is deleted until a reason is picked.
   await expectOnScreenAndUncovered(page, doomed.getByTestId('delete-reason-duplicate'));
+  await expectOnScreenAndUncovered(page, doomed.locator('.company'));
   await page.screenshot({ path: 'test-results/screens/delete-reasons-zh.png' });
   await doomed.getByTestId('delete-cancel').tap();
   await expect(page.getByTestId('lead-row')).toHaveCount(2);
@@ -172,4 +173,39 @@ test('the workspace pages of a lead\'s end hold in English', async ({ page, serv
   await expect(desk.getByTestId('overdue-filters')).toBeVisible();
   await desk.screenshot({ path: 'test-results/screens/overdue-en.png', fullPage: true });
   await desk.context().close();
+});
+
+test('the delete reasons open on screen, on the list and in the edit screen\'s save bar, in portrait and in English', async ({ page, server }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await captureAndConfirm(page, { company: '成都天府国际生物城医药健康产业发展有限公司', contact: '欧阳慧敏', mobile: '13700000005' });
+  for (const [viewport, lang] of [[{ width: 820, height: 1180 }, 'zh'], [{ width: 1180, height: 820 }, 'en']] as const) {
+    await page.setViewportSize(viewport);
+    await page.goto('/leads');
+    await appReady(page);
+    if (lang === 'en') {
+      await page.getByTestId('lang-toggle').tap();
+    }
+    // On the list, the reasons open below the lead, whose name stays readable.
+    const row = page.getByTestId('lead-row').first();
+    await row.getByTestId('delete').tap();
+    await expectOnScreenAndUncovered(page, row.locator('.company'));
+    await expectOnScreenAndUncovered(page, row.getByTestId('delete-reason-other'));
+    await row.getByTestId('delete-cancel').tap();
+    await page.getByTestId('lead-row').first().locator('a').first().tap();
+    await expect(page).toHaveURL(/\/edit/);
+    await appReady(page);
+    await page.getByTestId('delete').tap();
+    for (const reason of ['duplicate', 'mistake', 'test', 'other']) {
+      await expectOnScreenAndUncovered(page, page.getByTestId(`delete-reason-${reason}`));
+    }
+    await expectOnScreenAndUncovered(page, page.getByTestId('delete-cancel'));
+    await page.screenshot({ path: `test-results/screens/edit-delete-reasons-${lang}-${viewport.width}.png` });
+    await page.getByTestId('delete-cancel').tap();
+    await expectOnScreenAndUncovered(page, page.getByTestId('delete'));
+  }
+  // Cancelled twice: the lead is still there.
+  await page.goto('/leads');
+  await appReady(page);
+  await expect(page.getByTestId('lead-row')).toHaveCount(1);
 });

@@ -52,7 +52,7 @@ pub fn DeleteButton(
                 <span class="delete-why">{tr(Key::DeleteWhy)}</span>
                 {reasons()}
                 <button type="button" class="secondary" data-testid="delete-cancel" on:click=move |_| asking.set(false)>
-                    {tr(Key::ActionCancel)}
+                    {tr(Key::DeleteKeep)}
                 </button>
             </div>
         </Show>

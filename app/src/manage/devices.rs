@@ -8,7 +8,7 @@ use domain::device::DeviceReport;
 use domain::time::format_shanghai;
 use leptos::prelude::*;
 
-use super::{document, Frame, Section};
+use super::{document, grouped, Frame, Section};
 use crate::i18n::{fill, Key, Lang};
 use crate::offline::storage_info::format_bytes;
 
@@ -52,12 +52,12 @@ fn unsynced(lang: Lang, report: &Option<DeviceReport>) -> AnyView {
     let waiting = (r.waiting > 0).then(|| {
         let oldest = r.oldest_waiting.map(|at| fill(t(Key::ManageDevicesOldest), &[("at", &format_shanghai(at))]));
         view! {
-            <span data-testid="device-waiting">{fill(t(Key::ManageDevicesWaiting), &[("n", &r.waiting.to_string())])}</span>
+            <span data-testid="device-waiting">{fill(t(Key::ManageDevicesWaiting), &[("n", &grouped(i64::from(r.waiting)))])}</span>
             {oldest.map(|o| view! { <br/><span class="muted">{o}</span> })}
         }
     });
     let refused = (r.refused > 0).then(|| {
-        view! { <br/><span data-testid="device-refused">{fill(t(Key::ManageDevicesRefused), &[("n", &r.refused.to_string())])}</span> }
+        view! { <br/><span data-testid="device-refused">{fill(t(Key::ManageDevicesRefused), &[("n", &grouped(i64::from(r.refused)))])}</span> }
     });
     view! { {waiting}{refused} }.into_any()
 }
