@@ -120,6 +120,15 @@ pub fn App() -> impl IntoView {
             {move || matches!(leads.status.get(), local_leads::StoreStatus::Failed(_)).then(|| view! {
                 <p class="store-failed" role="alert" data-testid="store-failed">{tr(Key::ToastStorageUnavailable)}</p>
             })}
+            {move || leads.space_is_low().then(|| view! {
+                <p class="store-failed" role="alert" data-testid="space-low">
+                    {move || {
+                        // Without persistent storage the browser may evict all of it when the disk fills.
+                        let key = if leads.persistent.get() == Some(true) { Key::StorageSpaceLow } else { Key::StorageSpaceLowEvictable };
+                        crate::i18n::fill(i18n.lang.get().text(key), &[("free", &free_text(leads))])
+                    }}
+                </p>
+            })}
             {move || (leads.recovered.get() > 0).then(|| view! {
                 <p class="store-recovered" role="status" data-testid="recovered">
                     {move || crate::i18n::fill(i18n.lang.get().text(Key::StorageRecovered), &[("n", &leads.recovered.get().to_string())])}
@@ -135,4 +144,9 @@ pub fn App() -> impl IntoView {
         </main>
         <ToastHost/>
     }
+}
+
+/// The disk's free space as last measured, for the low-space warning.
+fn free_text(leads: local_leads::LocalLeads) -> String {
+    leads.free_space.get().map(|m| offline::storage_info::format_bytes(m.free as f64)).unwrap_or_default()
 }

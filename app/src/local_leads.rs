@@ -14,6 +14,13 @@ use crate::offline::{LeadStore, StoreError};
 /// worker), however many ask before it is done.
 type Opening = Shared<LocalBoxFuture<'static, Result<LeadStore, StoreError>>>;
 
+/// Below this much free space on the disk (beyond the ballast) the tablet warns on every screen:
+/// a few thousand leads, and what the browser needs to keep its database working.
+pub const LOW_SPACE_BYTES: u64 = 32 << 20;
+/// How often a start measures free space while there is plenty (the probe writes
+/// [`LOW_SPACE_BYTES`] to the disk and frees them).
+const PROBE_EVERY_MS: f64 = 10.0 * 60.0 * 1000.0;
+
 /// Where the store is in its life.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreStatus {
@@ -38,6 +45,11 @@ pub struct LocalLeads {
     pub events: Memo<Vec<String>>,
     /// Leads the tablet's database had lost and got back from the journal at this start.
     pub recovered: RwSignal<usize>,
+    /// The disk's free space as last measured (see [`LOW_SPACE_BYTES`]).
+    pub free_space: RwSignal<Option<crate::offline::settings::FreeSpace>>,
+    /// Whether the browser granted persistent storage (it then does not evict the site's data
+    /// when space runs short), as last asked.
+    pub persistent: RwSignal<Option<bool>>,
     store: StoredValue<Option<LeadStore>, LocalStorage>,
     opening: StoredValue<Option<Opening>, LocalStorage>,
 }
@@ -65,12 +77,15 @@ impl LocalLeads {
             status: RwSignal::new(StoreStatus::Opening),
             events,
             recovered: RwSignal::new(0),
+            free_space: RwSignal::new(None),
+            persistent: RwSignal::new(None),
             store: StoredValue::new_local(None),
             opening: StoredValue::new_local(None),
         };
         provide_context(this);
         // Kept in local storage: read after hydration (the server's render has none).
         Effect::new(move |_| catalog.set(crate::offline::settings::event_catalog()));
+        Effect::new(move |_| this.free_space.set(crate::offline::settings::free_space()));
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
                 let loaded = match this.store().await {
@@ -110,8 +125,50 @@ impl LocalLeads {
             Err(error) => leptos::logging::warn!("journal not compared: {error}"),
         }
         if let Some(journal) = store.journal() {
-            let _ = journal.refill_ballast().await;
+            // The reserve is taken back only on a disk with room: on a nearly full one, the space
+            // it would take is what the browser's own databases need to keep working.
+            self.measure_free_space(journal, false).await;
+            if self.free_space.get_untracked().is_some_and(|m| m.free >= LOW_SPACE_BYTES) {
+                let _ = journal.refill_ballast().await;
+            }
         }
+    }
+
+    /// Measures free space again now (a write failed, or the officer opened the storage panel).
+    pub fn recheck_space(self) {
+        leptos::task::spawn_local(async move {
+            if let Ok(store) = self.store().await {
+                if let Some(journal) = store.journal() {
+                    self.measure_free_space(journal, true).await;
+                }
+            }
+        });
+    }
+
+    /// Measures the disk's free space beyond the ballast, up to [`LOW_SPACE_BYTES`], by writing a
+    /// probe file: at most every [`PROBE_EVERY_MS`], or at every start while space is short
+    /// (`now`: whatever the last measure said).
+    async fn measure_free_space(self, journal: &crate::offline::journal_client::Journal, now: bool) {
+        use crate::offline::settings::{set_free_space, FreeSpace};
+        self.persistent.set(Some(crate::offline::storage_info::measure().await.persistent));
+        let at_ms = js_sys::Date::now();
+        let last = self.free_space.get_untracked();
+        if !now && last.is_some_and(|m| m.free >= LOW_SPACE_BYTES && at_ms - m.at_ms < PROBE_EVERY_MS && m.at_ms <= at_ms) {
+            return;
+        }
+        match journal.probe_free(LOW_SPACE_BYTES).await {
+            Ok(free) => {
+                let measure = FreeSpace { at_ms, free };
+                set_free_space(measure);
+                self.free_space.set(Some(measure));
+            }
+            Err(error) => leptos::logging::warn!("free space not measured: {error}"),
+        }
+    }
+
+    /// Whether the last measure found the disk short of space.
+    pub fn space_is_low(&self) -> bool {
+        self.free_space.get().is_some_and(|m| m.free < LOW_SPACE_BYTES)
     }
 
     /// Drops the store's connection and opens it again, then compares it with the journal.
@@ -171,6 +228,9 @@ impl LocalLeads {
 
     async fn store_lead(self, lead: Lead, new: bool) -> Result<bool, StoreError> {
         let mut saved = self.store().await?.save(&lead, new).await;
+        if saved.is_err() {
+            self.recheck_space();
+        }
         if let Err(StoreError::Closed) = &saved {
             // The browser closed the database under us: open it again (putting back from the
             // journal whatever it lost, this lead too if the journal took it) and try once more,
@@ -188,7 +248,7 @@ impl LocalLeads {
             return saved;
         }
         let queued = saved?;
-        crate::perf::capture_durable();
+        crate::perf::capture_told();
         self.show(lead);
         Ok(queued)
     }

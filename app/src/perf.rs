@@ -3,6 +3,8 @@
 //! `PerformanceObserver` of `measure` entries named `zs-sync-*`). Cheap, and visible in any
 //! browser's performance panel.
 
+use wasm_bindgen::JsCast;
+
 const CAPTURE_START: &str = "zs-capture-start";
 /// Measure from the "save" tap to the lead's transaction having committed.
 pub const CAPTURE_DURABLE: &str = "zs-capture-durable";
@@ -18,14 +20,36 @@ pub fn capture_started() {
     }
 }
 
-/// Records the time from the last [`capture_started`] to now as [`CAPTURE_DURABLE`], if a capture
-/// is under way (edits and undos are not captures).
-pub fn capture_durable() {
+/// Measure from the "save" tap to the page having heard that the lead is durable (after the
+/// frame the tap asked for: the browser draws it before it hands the page anything else).
+pub const CAPTURE_TOLD: &str = "zs-capture-told";
+
+/// Records the time from the last [`capture_started`] to `at` (milliseconds since the epoch, as
+/// the store's worker saw its commit; now if `None`) as [`CAPTURE_DURABLE`], if a capture is under
+/// way (edits and undos are not captures).
+pub fn capture_durable_at(at: Option<f64>) {
+    let Some(p) = performance() else { return };
+    if p.get_entries_by_name(CAPTURE_START).length() == 0 {
+        return;
+    }
+    let end = at.map_or_else(|| p.now(), |at| at - p.time_origin());
+    // performance.measure(name, {start, end}): the end is a time, not a mark.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &CAPTURE_START.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &end.into());
+    if let Ok(measure) = js_sys::Reflect::get(&p, &"measure".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = measure.call2(&p, &CAPTURE_DURABLE.into(), &options);
+    }
+}
+
+/// Records the time from the last [`capture_started`] to now as [`CAPTURE_TOLD`], and ends the
+/// capture.
+pub fn capture_told() {
     if let Some(p) = performance() {
         if p.get_entries_by_name(CAPTURE_START).length() == 0 {
             return;
         }
-        let _ = p.measure_with_start_mark(CAPTURE_DURABLE, CAPTURE_START);
+        let _ = p.measure_with_start_mark(CAPTURE_TOLD, CAPTURE_START);
         p.clear_marks_with_mark_name(CAPTURE_START);
     }
 }

@@ -152,3 +152,21 @@ export async function workspaceDesk(
   await expect(page).toHaveURL(new RegExp(`${options.next.replace(/[/?]/g, (c) => `\\${c}`)}$`));
   return page;
 }
+
+/** Asks the journal's own worker (`/journal.js`, a second one beside the page's: they take turns
+ * under one lock) to do `op`; returns its value. */
+export async function journalOp(page: Page, op: Record<string, unknown>): Promise<any> {
+  return page.evaluate(
+    (message) =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker('/journal.js');
+        worker.onmessage = (event) => {
+          worker.terminate();
+          if (event.data.ok) resolve(event.data.value);
+          else reject(new Error(`${event.data.error.name}: ${event.data.error.message}`));
+        };
+        worker.postMessage({ id: 1, ...message });
+      }),
+    op,
+  );
+}

@@ -4,7 +4,7 @@
 // it after its next sync.
 import { Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, listedCompanies, logInOnTablet, newTablet, syncNow, test, workspaceDesk } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, journalOp, listedCompanies, logInOnTablet, newTablet, syncNow, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -83,6 +83,12 @@ test('an erased contact leaves the tablet\'s IndexedDB at its next sync', async 
   await syncNow(page);
   const before = await indexedDbText(page);
   for (const value of ['欧阳建国', '13987654321', 'oyjg_cq2026', '欧阳总说下周来园区']) expect(before).toContain(value);
+  // The tablet's journal holds them too (every save is written there).
+  const journalText = async () => {
+    const files = await journalOp(page, { op: 'read' });
+    return files.log + files.snapshots.join('');
+  };
+  for (const value of ['欧阳建国', '13987654321', 'oyjg_cq2026', '欧阳总说下周来园区']) expect(await journalText()).toContain(value);
 
   const desk = await workspaceDesk(browser, server.url, { user: 'zhao.manager', password: PASSWORD, next: '/manage/leads' });
   await desk.getByRole('link', { name: '天府食品有限公司' }).click();
@@ -103,4 +109,12 @@ test('an erased contact leaves the tablet\'s IndexedDB at its next sync', async 
   for (const value of ['欧阳建国', '13987654321', 'oyjg_cq2026', '欧阳总说下周来园区']) expect(after).not.toContain(value);
   expect(await listedCompanies(page)).toEqual(['天府食品有限公司']);
   await page.screenshot({ path: 'test-results/screens/erased-tablet-list-zh.png' });
+
+  // The journal's next start compacts it, and then it holds the erased lead alone.
+  await page.reload();
+  await appReady(page);
+  await expect.poll(async () => (await journalOp(page, { op: 'read' })).sizes[0], { timeout: 15_000 }).toBe(0);
+  const text = await journalText();
+  expect(text).toContain('天府食品有限公司');
+  for (const value of ['欧阳建国', '13987654321', 'oyjg_cq2026', '欧阳总说下周来园区']) expect(text).not.toContain(value);
 });

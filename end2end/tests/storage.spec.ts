@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { chromium, Page } from '@playwright/test';
 
-import { appReady, captureAndConfirm, expect, listedCompanies, logInOnTablet, offlineReady, serverCompanies, test } from '../support/fixtures';
+import { appReady, captureAndConfirm, expect, expectOnScreenAndUncovered, journalOp, listedCompanies, logInOnTablet, offlineReady, serverCompanies, test } from '../support/fixtures';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -77,6 +77,46 @@ test('a lead deleted on the tablet stays deleted when the database is rebuilt', 
   expect(await listedCompanies(page)).toEqual(['留下的公司']);
 });
 
+test('a long journal is folded into a snapshot, and a lost database is rebuilt from it', async ({ page, server, request }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await page.goto('/');
+  await appReady(page);
+  const companies = ['简阳空港物流', '乐至纺织', '安岳柠檬加工'];
+  for (const [i, company] of companies.entries()) {
+    await captureAndConfirm(page, { company, contact: `联系人${i}`, mobile: `1370000003${i}` });
+  }
+  // The journal as months of saves leave it: the same leads written over and over.
+  await page.goto(`${server.url}/manifest.webmanifest`);
+  const before = await journalOp(page, { op: 'read' });
+  expect(before.log.trim().split('\n')).toHaveLength(3);
+  await journalOp(page, { op: 'append', text: before.log.repeat(200) });
+  const grown = await journalOp(page, { op: 'read' });
+  expect(grown.sizes[0]).toBeGreaterThan(512 * 1024);
+
+  // The next start folds it into a snapshot: one line per lead and per waiting change.
+  await page.goto('/');
+  await appReady(page);
+  await expect.poll(async () => (await journalOp(page, { op: 'read' })).sizes[0], { timeout: 15_000 }).toBe(0);
+  const after = await journalOp(page, { op: 'read' });
+  const snapshot: string = after.snapshots.find((text: string) => text.length > 0);
+  expect(after.snapshots.filter((text: string) => text.length > 0)).toHaveLength(1);
+  const lines = snapshot.trim().split('\n');
+  expect(lines[0]).toBe('{"t":"snapshot","seq":1}');
+  expect(lines.at(-1)).toMatch(/^\{"t":"end","seq":1,"bytes":\d+,"fnv":\d+\}$/);
+  expect(lines.slice(1, -1).map((line) => JSON.parse(line).t).sort()).toEqual(['put', 'put', 'put', 'queue', 'queue', 'queue']);
+  expect(after.sizes[1] + after.sizes[2]).toBeLessThan(grown.sizes[0] / 50);
+
+  // Rebuilt from the snapshot alone, still waiting, then synced.
+  await loseTheDatabase(page, server.url);
+  await page.goto('/');
+  await appReady(page);
+  await expect(page.getByTestId('recovered')).toContainText('已从平板的备份日志恢复 3 条线索');
+  expect((await listedCompanies(page)).sort()).toEqual([...companies].sort());
+  await logInOnTablet(page, 'li.wei', PASSWORD);
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 35_000 });
+  expect(await serverCompanies(request, server.url, 'li.wei', PASSWORD)).toEqual([...companies].sort());
+});
+
 /** A small filesystem of its own for a Chromium profile (tmpfs; needs root, as in CI). */
 function smallDisk(megabytes: number): { dir: string; fill: () => void; free: () => void; unmount: () => void } | null {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'zs-small-disk-'));
@@ -90,7 +130,13 @@ function smallDisk(megabytes: number): { dir: string; fill: () => void; free: ()
   return {
     dir,
     // A plain file takes every byte left, as a camera roll or a download would.
-    fill: () => {
+    // With `leave`, all but that many megabytes.
+    fill: (leave = 0) => {
+      if (leave > 0) {
+        const free = Number(execFileSync('df', ['--output=avail', '-B1M', dir]).toString().trim().split('\n').at(-1));
+        execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1M', `count=${Math.max(0, free - leave)}`], { stdio: 'pipe' });
+        return;
+      }
       try {
         execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'pipe' });
       } catch {
@@ -105,23 +151,85 @@ function smallDisk(megabytes: number): { dir: string; fill: () => void; free: ()
   };
 }
 
+/** Chromium on a profile in `dir`, at tablet size. `exempt`: the browser never evicts the site's
+ * storage, as Chrome does not evict a site it granted persistent storage (an installed app). On a
+ * full disk a failed write starts the browser's eviction, which takes a site's whole storage,
+ * database, journal and offline app alike, unless it is exempt; headless Chromium cannot be made
+ * to grant persistence (a permission override makes `persist()` answer true without exempting
+ * the site), so `--unlimited-storage` stands in for it. */
+function tabletOn(dir: string, baseURL: string, { exempt = false } = {}) {
+  return chromium.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(exempt ? ['--unlimited-storage'] : [])],
+    viewport: { width: 1180, height: 820 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    baseURL,
+  });
+}
+
+test('a nearly full disk is measured, not guessed from the quota, and the officer is warned on every screen', async ({ server }) => {
+  const disk = smallDisk(160);
+  test.skip(disk === null, 'mounting a small filesystem needs root');
+  let context = await tabletOn(disk!.dir, server.url);
+  try {
+    let page = await context.newPage();
+    await page.goto('/leads');
+    await appReady(page);
+    await expect(page.getByTestId('free-space')).toContainText('剩余空间充足', { timeout: 15_000 });
+    await expect(page.getByTestId('space-low')).toHaveCount(0);
+    await context.close();
+
+    // A camera roll fills the disk to within 12 MB (the 8 MB held in reserve are already taken).
+    disk!.fill(12);
+    context = await tabletOn(disk!.dir, server.url);
+    page = await context.newPage();
+    await page.goto('/leads');
+    await appReady(page);
+    const panel = page.getByTestId('free-space');
+    await expect(panel).toContainText('剩余空间不足', { timeout: 15_000 });
+    await expect(page.getByTestId('storage-status')).not.toContainText('GB');
+    await page.goto('/');
+    await appReady(page);
+    const warning = page.getByTestId('space-low');
+    await expect(warning).toContainText('平板存储空间快满了');
+    // Headless Chromium grants no persistent storage: the officer is told what that risks.
+    await expect(warning).toContainText('可能清除');
+    await expect(warning).toContainText('MB');
+    await expectOnScreenAndUncovered(page, warning);
+    await page.screenshot({ path: 'test-results/screens/space-low-zh.png' });
+    // Saving still works, and says it is saved.
+    await captureAndConfirm(page, { company: '空间紧张时的公司', contact: '甲', mobile: '13700000041' });
+    await page.getByTestId('lang-toggle').tap();
+    await expect(warning).toContainText('nearly full');
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await expectOnScreenAndUncovered(page, warning);
+    await page.screenshot({ path: 'test-results/screens/space-low-en-portrait.png' });
+
+    // Space freed: the next start measures again and the warning is gone.
+    disk!.free();
+    await page.reload();
+    await appReady(page);
+    await expect(page.getByTestId('lead-count')).toHaveText('1');
+    await page.goto('/leads');
+    await appReady(page);
+    await expect(page.getByTestId('free-space')).toContainText('Free space: enough', { timeout: 15_000 });
+    await expect(page.getByTestId('space-low')).toHaveCount(0);
+  } finally {
+    await context.close().catch(() => {});
+    disk!.unmount();
+  }
+});
+
 test('on a full disk no lead saved before is lost, through saves, reloads and a browser restart, and all sync once space returns', async ({ server, request }) => {
   const disk = smallDisk(96);
   test.skip(disk === null, 'mounting a small filesystem needs root');
   await addUser(server, 'li.wei', 'officer', PASSWORD);
-  const profile = path.join(disk!.dir, 'profile');
-  const launch = () =>
-    chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1180, height: 820 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      baseURL: server.url,
-    });
+  const launch = () => tabletOn(disk!.dir, server.url, { exempt: true });
   let context = await launch();
   try {
     let page = await context.newPage();
@@ -155,9 +263,6 @@ test('on a full disk no lead saved before is lost, through saves, reloads and a 
       else expect(text).toMatch(/存储|空间/);
       expect(text).not.toMatch(/[A-Za-z]{6,}/);
     }
-    // The network is back (the shell itself comes from the server: a full disk can cost the
-    // service worker's cache, which the browser then fetches again).
-    await server.start();
     expect(saved.length, 'the ballast lets the full disk take some saves').toBeGreaterThan(5);
 
     const listed = async (p: typeof page) => {
@@ -168,14 +273,16 @@ test('on a full disk no lead saved before is lost, through saves, reloads and a 
     };
     expect(await listed(page)).toEqual([...saved].sort());
 
-    // The browser restarts with the disk still full.
+    // The browser restarts with the disk still full, and still no network: the app opens from
+    // the service worker's cache.
     await context.close();
     context = await launch();
     page = await context.newPage();
     expect(await listed(page)).toEqual([...saved].sort());
 
-    // Space returns: everything saved reaches the server.
+    // Space and the network return: everything saved reaches the server.
     disk!.free();
+    await server.start();
     await page.goto('/');
     await appReady(page);
     await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 45_000 });

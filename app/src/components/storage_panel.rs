@@ -1,11 +1,12 @@
-//! The officer's view of the tablet's storage: persistent or not, how much is used, and the
-//! offline export (CSV, JSON) as a safety net.
+//! The officer's view of the tablet's storage: persistent or not, how much the app uses, the
+//! disk's free space as measured by writing to it (the browser's quota is not the disk's: it says
+//! "1 GB" on a nearly full one), and the offline export (CSV, JSON) as a safety net.
 
 use leptos::prelude::*;
 
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::i18n::{fill, tr, use_i18n, Key};
-use crate::local_leads::use_local_leads;
+use crate::local_leads::{use_local_leads, LOW_SPACE_BYTES};
 use crate::offline::export;
 use crate::offline::storage_info::{format_bytes, request_persistence_and_measure, StorageInfo};
 
@@ -20,15 +21,20 @@ pub fn StoragePanel() -> impl IntoView {
         leads.leads.with(Vec::len);
         leptos::task::spawn_local(async move { info.set(Some(request_persistence_and_measure().await)) });
     });
+    // The free space as it is now, not as the last start measured it.
+    Effect::new(move |_| leads.recheck_space());
     let persistence = move || match info.get() {
         Some(StorageInfo { persistent: true, .. }) => i18n.t(Key::StoragePersistent),
         _ => i18n.t(Key::StorageNotPersistent),
     };
     let usage = move || match info.get() {
-        Some(StorageInfo { usage_bytes: Some(used), quota_bytes: Some(quota), .. }) => {
-            fill(i18n.t(Key::StorageUsage), &[("used", &format_bytes(used)), ("quota", &format_bytes(quota))])
-        }
+        Some(StorageInfo { usage_bytes: Some(used), .. }) => fill(i18n.t(Key::StorageUsage), &[("used", &format_bytes(used))]),
         _ => i18n.t(Key::StorageUnknown).to_owned(),
+    };
+    let free = move || match leads.free_space.get() {
+        Some(m) if m.free >= LOW_SPACE_BYTES => fill(i18n.t(Key::StorageFreeOk), &[("free", &format_bytes(m.free as f64))]),
+        Some(m) => fill(i18n.t(Key::StorageFreeLow), &[("free", &format_bytes(m.free as f64))]),
+        None => i18n.t(Key::StorageFreeUnknown).to_owned(),
     };
     let stamp = || domain::time::file_stamp(domain::time::now());
     let export_with = move |kind: &'static str| {
@@ -48,6 +54,7 @@ pub fn StoragePanel() -> impl IntoView {
             <h2>{tr(Key::StorageTitle)}</h2>
             <p class="persistence" class:warn=move || !info.get().is_some_and(|i| i.persistent)>{persistence}</p>
             <p class="usage">{usage}</p>
+            <p class="free" class:warn=move || leads.space_is_low() data-testid="free-space">{free}</p>
             <p class="hint">{tr(Key::StorageExportHint)}</p>
             <div class="export-buttons">
                 <button type="button" class="secondary" data-testid="export-csv" on:click=move |_| export_with("csv")>

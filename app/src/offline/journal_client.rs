@@ -1,7 +1,8 @@
 //! The browser side of the journal (the format is `journal`): a dedicated worker, `/journal.js`,
-//! appends lines to a file in the Origin Private File System, flushes them, and keeps the ballast
-//! (space held in reserve, released when a write fails). One worker per page, started with the
-//! store. Where the browser has no such file system, the tablet runs on IndexedDB alone and the
+//! appends lines to a file in the Origin Private File System, flushes them, keeps the ballast
+//! (space held in reserve, released when a write fails), writes the snapshots a compaction makes,
+//! and measures the disk's free space by writing a probe file. One worker per page, started with
+//! the store. Where the browser has no such file system, the tablet runs on IndexedDB alone and the
 //! storage panel says so.
 
 use std::cell::{Cell, RefCell};
@@ -14,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::journal::JournalLine;
+use super::journal::{self, JournalLine};
 
 /// Bytes held in reserve on the tablet's disk for a write that would otherwise fail.
 pub const BALLAST_BYTES: u64 = 8 << 20;
@@ -123,6 +124,51 @@ impl Journal {
         Self::appended(answer)
     }
 
+    /// Has the worker write a new lead into the database (`puts`: store names and values, as the
+    /// store would put them; the pending count moved by `pending`) in one strict transaction of
+    /// its own, while it appends `line`. The worker hears of the commit at once; the page, only
+    /// after the frame the officer's tap asked for. `Err` only if the worker could not be asked.
+    pub fn save(
+        &self,
+        line: &JournalLine,
+        puts: &[(&str, JsValue)],
+        pending: i64,
+        version: u32,
+    ) -> impl Future<Output = Result<WorkerSaved, JournalError>> + 'static {
+        let text = encode(std::slice::from_ref(line));
+        let list = js_sys::Array::new();
+        for (store, value) in puts {
+            list.push(&js_sys::Array::of2(&(*store).into(), value));
+        }
+        let answer = text.map(|text| {
+            self.send(
+                "save",
+                &[("text", text.into()), ("puts", list.into()), ("pending", (pending as f64).into()), ("version", version.into())],
+            )
+        });
+        async move {
+            let answer = answer?.await?;
+            let value = js_sys::Reflect::get(&answer, &"value".into()).map_err(failed)?;
+            let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).unwrap_or(JsValue::NULL);
+            let error_of = |error: JsValue| {
+                let text = |name: &str| js_sys::Reflect::get(&error, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+                (text("name"), text("message"))
+            };
+            let database = field("database");
+            let journal = field("journal");
+            Ok(WorkerSaved {
+                database: if database.is_null() || database.is_undefined() { Ok(()) } else { Err(error_of(database)) },
+                journal: if journal.is_null() || journal.is_undefined() {
+                    Ok(Appended { released_ballast: field("released").as_bool() == Some(true) })
+                } else {
+                    let (name, message) = error_of(journal);
+                    Err(if name == "QuotaExceededError" { JournalError::Full } else { JournalError::Failed(message) })
+                },
+                durable_at: field("durableAt").as_f64(),
+            })
+        }
+    }
+
     /// [`Self::append`] of lines already encoded (by [`encode_sliced`]).
     pub fn append_encoded(&self, text: String) -> impl Future<Output = Result<Appended, JournalError>> + 'static {
         Self::appended(Ok(self.send("append", &[("text", text.into())])))
@@ -135,25 +181,63 @@ impl Journal {
         Ok(Appended { released_ballast: released })
     }
 
-    /// Every line of every journal file, in order; lines that cannot be read are skipped (and
-    /// counted).
-    pub async fn read(&self) -> Result<(Vec<JournalLine>, usize), JournalError> {
-        let texts: js_sys::Array = js_sys::Reflect::get(&self.call("read", &[]).await?, &"value".into())
-            .map_err(|e| JournalError::Failed(format!("{e:?}")))?
-            .unchecked_into();
-        let mut lines = Vec::new();
-        let mut unreadable = 0;
+    /// The journal's lines in order (the newest whole snapshot, then the log); lines that cannot
+    /// be read are skipped (and counted).
+    pub async fn read(&self) -> Result<JournalRead, JournalError> {
+        let value = js_sys::Reflect::get(&self.call("read", &[]).await?, &"value".into()).map_err(failed)?;
+        let text = |v: JsValue| v.as_string().unwrap_or_default();
+        let log = text(js_sys::Reflect::get(&value, &"log".into()).map_err(failed)?);
+        let files: js_sys::Array = js_sys::Reflect::get(&value, &"snapshots".into()).map_err(failed)?.unchecked_into();
+        let files = [text(files.get(0)), text(files.get(1))];
+        let sizes: js_sys::Array = js_sys::Reflect::get(&value, &"sizes".into()).map_err(failed)?.unchecked_into();
+        let sizes = [0, 1, 2].map(|i| sizes.get(i).as_f64().map_or(0, |n| n as u64));
+        let snapshot = journal::newest_snapshot([&files[0], &files[1]]);
+        let mut read = JournalRead {
+            lines: Vec::new(),
+            unreadable: 0,
+            sizes,
+            snapshot: snapshot.map(|(slot, seq, _)| (slot, seq)),
+            snapshot_bytes: snapshot.map_or(0, |(slot, _, _)| sizes[slot + 1]),
+            log_bytes: sizes[0],
+        };
         let mut slices = super::Slices::new();
-        for text in texts.iter().filter_map(|t| t.as_string()) {
+        for text in snapshot.map(|(_, _, body)| body).into_iter().chain([log.as_str()]) {
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 match js_sys::JSON::parse(line).ok().and_then(|value| serde_wasm_bindgen::from_value::<JournalLine>(value).ok()) {
-                    Some(line) => lines.push(line),
-                    None => unreadable += 1,
+                    Some(line) => read.lines.push(line),
+                    None => read.unreadable += 1,
                 }
                 slices.tick().await;
             }
         }
-        Ok((lines, unreadable))
+        Ok(read)
+    }
+
+    /// Folds the log into a new snapshot of `state` (the journal as `read` replayed it): see
+    /// `journal` on compaction. Returns whether it did (not if another page changed the files
+    /// since that read).
+    pub async fn compact(&self, read: &JournalRead, state: &journal::Replayed) -> Result<bool, JournalError> {
+        let (slot, seq) = match read.snapshot {
+            Some((slot, seq)) => (1 - slot, seq + 1),
+            None => (0, 1),
+        };
+        let mut text = journal::snapshot_header(seq);
+        text.push_str(&encode_sliced(&journal::snapshot_lines(state)).await?);
+        let sizes = js_sys::Array::new();
+        for size in read.sizes {
+            sizes.push(&(size as f64).into());
+        }
+        let fields = [("slot", JsValue::from(slot as u32)), ("seq", (seq as f64).into()), ("text", text.into()), ("sizes", sizes.into())];
+        let answer = self.call("compact", &fields).await?;
+        let value = js_sys::Reflect::get(&answer, &"value".into()).map_err(failed)?;
+        Ok(js_sys::Reflect::get(&value, &"compacted".into()).ok().and_then(|v| v.as_bool()) == Some(true))
+    }
+
+    /// How much of `bytes` the disk can still take, measured by writing a probe file (then freed):
+    /// the browser's quota estimate does not know how full the disk is.
+    pub async fn probe_free(&self, bytes: u64) -> Result<u64, JournalError> {
+        let answer = self.call("probe", &[("bytes", (bytes as f64).into())]).await?;
+        Ok(number(&answer, "free"))
     }
 
     /// Grows the ballast back to [`BALLAST_BYTES`] if there is room; returns its size.
@@ -161,6 +245,33 @@ impl Journal {
         let answer = self.call("ballast", &[("bytes", (BALLAST_BYTES as f64).into())]).await?;
         Ok(number(&answer, "ballast"))
     }
+}
+
+/// What the worker's [`Journal::save`] did.
+pub struct WorkerSaved {
+    /// The database's transaction: committed, or the browser's error (its name and message).
+    pub database: Result<(), (String, String)>,
+    pub journal: Result<Appended, JournalError>,
+    /// When both were done, in milliseconds since the epoch (the worker's clock).
+    pub durable_at: Option<f64>,
+}
+
+/// What [`Journal::read`] found.
+#[derive(Debug, Default)]
+pub struct JournalRead {
+    pub lines: Vec<JournalLine>,
+    pub unreadable: usize,
+    /// The files' sizes in bytes when read (the log, then the two snapshots): a compaction checks
+    /// that nothing changed them since.
+    sizes: [u64; 3],
+    /// The snapshot read: its place among the snapshot files and its number.
+    snapshot: Option<(usize, u64)>,
+    pub snapshot_bytes: u64,
+    pub log_bytes: u64,
+}
+
+fn failed(error: JsValue) -> JournalError {
+    JournalError::Failed(format!("{error:?}"))
 }
 
 fn number(answer: &JsValue, key: &str) -> u64 {

@@ -1,5 +1,6 @@
 //! Small settings kept in local storage through gloo-storage: the chosen language, the event the
-//! officer is working at, and this device's id. Leads never go here (see `store`).
+//! officer is working at, this device's id, the last measure of free space. Leads never go here
+//! (see `store`).
 
 use gloo_storage::{LocalStorage, Storage};
 
@@ -79,4 +80,46 @@ pub fn event_catalog() -> Vec<domain::event::Event> {
 /// Remembers the server's list of events.
 pub fn set_event_catalog(events: &[domain::event::Event]) {
     let _ = LocalStorage::set(EVENTS_KEY, events);
+}
+
+const FREE_SPACE_KEY: &str = "zs.free_space";
+
+/// The last measure of the disk's free space (`journal_client::Journal::probe_free`): when, in
+/// milliseconds since the epoch, and how many bytes fitted.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FreeSpace {
+    pub at_ms: f64,
+    pub free: u64,
+}
+
+/// The last measure of free space, if any.
+pub fn free_space() -> Option<FreeSpace> {
+    LocalStorage::get(FREE_SPACE_KEY).ok()
+}
+
+/// Remembers a measure of free space, so that the next page shows it without writing the probe
+/// again.
+pub fn set_free_space(measure: FreeSpace) {
+    let _ = LocalStorage::set(FREE_SPACE_KEY, measure);
+}
+
+const COMPACT_SOON_KEY: &str = "zs.compact_soon";
+
+/// When (ms since the epoch) the journal was last asked to be compacted at the next start whatever
+/// its size: a contact's personal data was erased (or leads handed away), and older lines still
+/// hold it. `None` if it was not, or has been since.
+pub fn compact_soon() -> Option<f64> {
+    LocalStorage::get::<f64>(COMPACT_SOON_KEY).ok()
+}
+
+/// Asks for a compaction at the next start.
+pub fn ask_compaction() {
+    let _ = LocalStorage::set(COMPACT_SOON_KEY, js_sys::Date::now());
+}
+
+/// Forgets the request of `asked` (as [`compact_soon`] returned it), unless a newer one came since.
+pub fn compaction_done(asked: f64) {
+    if compact_soon() == Some(asked) {
+        LocalStorage::delete(COMPACT_SOON_KEY);
+    }
 }

@@ -35,6 +35,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyRange;
+use indexed_db_futures::SerialiseToJs;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
@@ -80,6 +81,17 @@ pub enum StoreError {
     KeptInJournal(Box<StoreError>),
 }
 
+impl StoreError {
+    /// The error a browser's `DOMException` of this name stands for.
+    fn from_browser(name: &str, message: String) -> Self {
+        match name {
+            "QuotaExceededError" => StoreError::QuotaExceeded,
+            "InvalidStateError" => StoreError::Closed,
+            _ => StoreError::Failed(format!("{name}: {message}")),
+        }
+    }
+}
+
 impl From<IdbError> for StoreError {
     fn from(error: IdbError) -> Self {
         if is_quota(&error) {
@@ -116,6 +128,8 @@ pub struct Reconciled {
     pub journaled: usize,
     /// Journal lines that could not be read.
     pub unreadable: usize,
+    /// The journal's log was folded into a new snapshot.
+    pub compacted: bool,
 }
 
 /// What applying a sync answer did.
@@ -267,10 +281,26 @@ impl LeadStore {
             // asked, so a database that cannot be written (closed, full) still leaves the lead safe.
             let record = LeadRecord::new(lead.clone());
             let entry = OutboxEntry::for_save(None, lead);
+            if let Some(journal) = &self.journal {
+                // The worker writes both (see `Journal::save`): durable in ~2 ms, where the page
+                // would hear of its own commit only after the next frame.
+                let line = JournalLine::Put { record: record.clone(), entry: entry.clone() };
+                let mut puts = vec![(LEADS, record.serialise_to_js()?)];
+                if let Some(entry) = &entry {
+                    puts.push((OUTBOX, entry.serialise_to_js()?));
+                }
+                crate::perf::capture_step("zs-capture-posted");
+                if let Ok(saved) = journal.save(&line, &puts, i64::from(entry.is_some()), DB_VERSION).await {
+                    crate::perf::capture_durable_at(saved.durable_at);
+                    let committed = saved.database.map_err(|(name, message)| StoreError::from_browser(&name, message));
+                    return settle(committed, Some(saved.journal)).map(|()| entry.is_some());
+                }
+                // The worker could not be asked: the page writes both itself, as below.
+            }
             let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
             crate::perf::capture_step("zs-capture-posted");
             let committed = self.write_new(&record, entry.as_ref()).await;
-            crate::perf::capture_step("zs-capture-committed");
+            crate::perf::capture_durable_at(None);
             let journaled = match journaled {
                 Some(appended) => Some(appended.await),
                 None => None,
@@ -587,6 +617,12 @@ impl LeadStore {
         for record in &plan.records {
             leads.put(record).serde()?;
         }
+        // An erased contact's old values, or a lead handed away, are still in the journal's older
+        // lines: the next start compacts it, whatever its size.
+        let forgets = !plan.purge.is_empty() || plan.records.iter().any(|r| r.lead.erased.is_some());
+        if forgets {
+            super::settings::ask_compaction();
+        }
         for id in &plan.purge {
             leads.delete(id.to_string()).primitive()?;
         }
@@ -610,16 +646,25 @@ impl LeadStore {
         if !plan.remove.is_empty() {
             lines.push(JournalLine::Ack { change_ids: plan.remove });
         }
-        // Encoded and posted now, so the worker takes them in order with later writes' lines.
+        // Encoded and posted now, so the worker takes them in order with later writes' lines. Lost
+        // in a crash or a reload, most lines only leave the journal a step behind (a change resent,
+        // an older copy the database has newer). Not a lead dropped or erased here: the journal
+        // would bring it back, or keep the erased values. Those lines are waited for.
         if let (Some(journal), false) = (&self.journal, lines.is_empty()) {
             match encode_sliced(&lines).await {
                 Ok(text) => {
                     let appended = journal.append_encoded(text);
-                    leptos::task::spawn_local(async move {
+                    if forgets {
                         if let Err(error) = appended.await {
                             leptos::logging::warn!("journal: {error}");
                         }
-                    });
+                    } else {
+                        leptos::task::spawn_local(async move {
+                            if let Err(error) = appended.await {
+                                leptos::logging::warn!("journal: {error}");
+                            }
+                        });
+                    }
                 }
                 Err(error) => leptos::logging::warn!("journal: {error}"),
             }
@@ -633,8 +678,11 @@ impl LeadStore {
     /// appended to it.
     pub async fn reconcile_with_journal(&self, records: &[LeadRecord]) -> Result<Reconciled, StoreError> {
         let Some(journal) = &self.journal else { return Ok(Reconciled::default()) };
-        let (lines, unreadable) = journal.read().await.map_err(|e| StoreError::Failed(e.to_string()))?;
-        let replayed = journal::replay(lines);
+        // Asked before the read: a request made after it stands for lines the read did not see.
+        let asked = super::settings::compact_soon();
+        let mut read = journal.read().await.map_err(|e| StoreError::Failed(e.to_string()))?;
+        let unreadable = read.unreadable;
+        let replayed = journal::replay(std::mem::take(&mut read.lines));
         let entry = |value: JsValue| serde_wasm_bindgen::from_value::<OutboxEntry>(value).ok();
         let entries: Vec<OutboxEntry> = self.read_paged(OUTBOX, "change_id", entry).await?.into_iter().flatten().collect();
         let refused: Vec<OutboxEntry> = self.read_paged(REJECTED, "change_id", entry).await?.into_iter().flatten().collect();
@@ -656,11 +704,11 @@ impl LeadStore {
             leads: records.iter().map(|r| (r.lead.id, r.updated_at.clone())).collect(),
             change_ids: entries.iter().chain(&refused).map(|e| e.change_id.clone()).collect(),
         };
-        let restore = journal::restore(replayed, &held);
+        let restore = journal::restore(&replayed, &held);
         // The leads the officer gets back: a withdrawn one comes back only to send its withdrawal.
         let restored = restore.records.iter().filter(|r| r.lead.withdrawn.is_none()).count();
         let requeued = restore.entries.iter().filter(|e| e.change.lead.withdrawn.is_none()).count();
-        let reconciled = Reconciled { restored, requeued, journaled: missing.len(), unreadable };
+        let mut reconciled = Reconciled { restored, requeued, journaled: missing.len(), unreadable, compacted: false };
         if !restore.is_empty() {
             let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
             let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
@@ -678,6 +726,20 @@ impl LeadStore {
         if !missing.is_empty() {
             let text = encode_sliced(&missing).await.map_err(|e| StoreError::Failed(e.to_string()))?;
             journal.append_encoded(text).await.map_err(|e| StoreError::Failed(e.to_string()))?;
+        }
+        // The lines just appended are in the log after what was read: the compaction copies them
+        // into the snapshot after the state replayed here.
+        if journal::should_compact(read.log_bytes, read.snapshot_bytes) || asked.is_some() {
+            match journal.compact(&read, &replayed).await {
+                Ok(done) => {
+                    reconciled.compacted = done;
+                    if let (true, Some(asked)) = (done, asked) {
+                        super::settings::compaction_done(asked);
+                    }
+                }
+                // A disk too full for the snapshot: the log stays as it is, whole.
+                Err(error) => leptos::logging::warn!("journal not compacted: {error}"),
+            }
         }
         Ok(reconciled)
     }
