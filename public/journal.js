@@ -250,45 +250,56 @@ function failure(error) {
 }
 
 // One strict readwrite transaction: `puts` ([store, value] pairs) and the pending count moved by
-// `pending`, committed at once. Resolves to null, or the error.
-async function writeDatabase(version, puts, pending) {
-  let db;
-  try {
-    db = await openDatabase(version);
-  } catch (error) {
-    return failure(error);
-  }
-  return new Promise((resolve) => {
-    let tx;
+// `pending`, committed at once. Returns two promises: `asked`, resolved once the commit is asked
+// for (or the write failed), and `done`, resolved to null once it is durable, or to the error.
+function writeDatabase(version, puts, pending) {
+  let asked;
+  const committing = new Promise((resolve) => { asked = resolve; });
+  const done = (async () => {
+    let db;
     try {
-      tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+      db = await openDatabase(version);
     } catch (error) {
-      // A connection the browser closed: open a new one next time.
-      if (error.name === 'InvalidStateError') database = null;
-      resolve(failure(error));
-      return;
+      return failure(error);
     }
-    let thrown = null;
-    tx.oncomplete = () => resolve(null);
-    tx.onabort = () => resolve(failure(tx.error || thrown || new DOMException('The transaction was aborted', 'AbortError')));
-    try {
-      for (const [store, value] of puts) tx.objectStore(store).put(value);
-      if (pending) {
-        const meta = tx.objectStore('meta');
-        const request = meta.get('pending');
-        request.onsuccess = () => {
-          const now = request.result && typeof request.result.value === 'number' ? request.result.value : 0;
-          meta.put({ key: 'pending', value: Math.max(0, now + pending) });
-          tx.commit();
-        };
-      } else {
-        tx.commit();
+    return new Promise((resolve) => {
+      let tx;
+      try {
+        tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+      } catch (error) {
+        // A connection the browser closed: open a new one next time.
+        if (error.name === 'InvalidStateError') database = null;
+        resolve(failure(error));
+        return;
       }
-    } catch (error) {
-      thrown = error;
-      try { tx.abort(); } catch (_) { /* already over */ }
-    }
-  });
+      let thrown = null;
+      tx.oncomplete = () => resolve(null);
+      tx.onabort = () => resolve(failure(tx.error || thrown || new DOMException('The transaction was aborted', 'AbortError')));
+      const commit = () => {
+        tx.commit();
+        asked();
+      };
+      try {
+        for (const [store, value] of puts) tx.objectStore(store).put(value);
+        if (pending) {
+          const meta = tx.objectStore('meta');
+          const request = meta.get('pending');
+          request.onsuccess = () => {
+            const now = request.result && typeof request.result.value === 'number' ? request.result.value : 0;
+            meta.put({ key: 'pending', value: Math.max(0, now + pending) });
+            commit();
+          };
+        } else {
+          commit();
+        }
+      } catch (error) {
+        thrown = error;
+        try { tx.abort(); } catch (_) { /* already over */ }
+      }
+    });
+  })();
+  done.then(() => asked());
+  return { asked: committing, done };
 }
 
 // One operation at a time, in the order asked: appends must not interleave. A save's database
@@ -307,9 +318,13 @@ self.onmessage = (event) => {
   const fail = (error) => self.postMessage({ id: message.id, ok: false, error: failure(error) });
   switch (message.op) {
     case 'save': {
-      const written = writeDatabase(message.version, message.puts, message.pending);
+      const { asked, done: written } = writeDatabase(message.version, message.puts, message.pending);
+      // The line is flushed while the database commits: once the commit is asked for (a flush
+      // blocks this worker, and with it the answers the transaction still waits for), or after
+      // 50 ms at most: a database that cannot be opened must not keep the lead from the journal.
       const appended = serial(async () => {
         await open();
+        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 50))]);
         return append(message.text);
       }).then((done) => ({ error: null, released: done.released === true }), (error) => ({ error: failure(error), released: false }));
       // A database write that failed (for space, or the browser's "internal error" that a full
