@@ -115,9 +115,13 @@ impl LocalLeads {
         let Ok(store) = self.store().await else { return };
         match store.reconcile_with_journal(records).await {
             Ok(reconciled) if reconciled.restored > 0 || reconciled.requeued > 0 => {
-                leptos::logging::warn!("restored from the journal: {reconciled:?}");
+                leptos::logging::warn!("restored from the journal: {} leads, {} changes", reconciled.restored, reconciled.requeued);
                 if let Ok(loaded) = store.load_all().await {
                     self.leads.set(shown(&loaded.records));
+                }
+                // Those the database could not take back are shown from the journal.
+                for lead in reconciled.unstored {
+                    self.show(lead);
                 }
                 self.recovered.set(reconciled.restored.max(reconciled.requeued));
             }

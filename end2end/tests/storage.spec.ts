@@ -193,6 +193,8 @@ test('a nearly full disk is measured, not guessed from the quota, and the office
     const panel = page.getByTestId('free-space');
     await expect(panel).toContainText('剩余空间不足', { timeout: 15_000 });
     await expect(page.getByTestId('storage-status')).not.toContainText('GB');
+    await page.getByTestId('storage-status').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screens/storage-panel-low-zh.png' });
     await page.goto('/');
     await appReady(page);
     const warning = page.getByTestId('space-low');

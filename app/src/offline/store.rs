@@ -117,7 +117,7 @@ pub struct LeadStore {
 }
 
 /// What comparing the database with the journal did at start.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reconciled {
     /// Leads written back into the database from the journal (it had lost them), but for
     /// withdrawn ones (written back too, until the server has their withdrawal).
@@ -130,6 +130,9 @@ pub struct Reconciled {
     pub unreadable: usize,
     /// The journal's log was folded into a new snapshot.
     pub compacted: bool,
+    /// Leads the database lacks and could not take back (its disk is full): only the journal
+    /// holds them until a later start writes them back. To show all the same.
+    pub unstored: Vec<Lead>,
 }
 
 /// What applying a sync answer did.
@@ -708,20 +711,29 @@ impl LeadStore {
         // The leads the officer gets back: a withdrawn one comes back only to send its withdrawal.
         let restored = restore.records.iter().filter(|r| r.lead.withdrawn.is_none()).count();
         let requeued = restore.entries.iter().filter(|e| e.change.lead.withdrawn.is_none()).count();
-        let mut reconciled = Reconciled { restored, requeued, journaled: missing.len(), unreadable, compacted: false };
+        let mut reconciled = Reconciled { restored, requeued, journaled: missing.len(), unreadable, ..Reconciled::default() };
         if !restore.is_empty() {
-            let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
-            let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
-            for record in &restore.records {
-                leads.put(record).serde()?;
+            let written = async {
+                let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
+                let (leads, outbox) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?);
+                for record in &restore.records {
+                    leads.put(record).serde()?;
+                }
+                for entry in &restore.entries {
+                    outbox.put(entry).serde()?;
+                }
+                if !restore.entries.is_empty() {
+                    add_pending(&tx.object_store(META)?, restore.entries.len() as i64).await?;
+                }
+                commit(tx).await
             }
-            for entry in &restore.entries {
-                outbox.put(entry).serde()?;
+            .await;
+            if let Err(error) = written {
+                // A full disk: the journal still holds them, and the next start tries again.
+                // Meanwhile the officer sees them.
+                leptos::logging::warn!("journal's leads not written back: {error}");
+                reconciled.unstored = restore.records.iter().filter(|r| r.lead.withdrawn.is_none()).map(|r| r.lead.clone()).collect();
             }
-            if !restore.entries.is_empty() {
-                add_pending(&tx.object_store(META)?, restore.entries.len() as i64).await?;
-            }
-            commit(tx).await?;
         }
         if !missing.is_empty() {
             let text = encode_sliced(&missing).await.map_err(|e| StoreError::Failed(e.to_string()))?;
