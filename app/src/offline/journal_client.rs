@@ -30,6 +30,17 @@ pub enum JournalError {
     Failed(String),
 }
 
+impl JournalError {
+    /// The error a browser's `DOMException` of this name stands for.
+    fn from_browser(name: &str, message: String) -> Self {
+        if name == "QuotaExceededError" {
+            JournalError::Full
+        } else {
+            JournalError::Failed(message)
+        }
+    }
+}
+
 /// What an append did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Appended {
@@ -107,7 +118,7 @@ impl Journal {
             } else {
                 let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap_or(JsValue::NULL);
                 let field = |name: &str| js_sys::Reflect::get(&error, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-                Err(if field("name") == "QuotaExceededError" { JournalError::Full } else { JournalError::Failed(field("message")) })
+                Err(JournalError::from_browser(&field("name"), field("message")))
             }
         }
     }
@@ -162,7 +173,7 @@ impl Journal {
                     Ok(Appended { released_ballast: field("released").as_bool() == Some(true) })
                 } else {
                     let (name, message) = error_of(journal);
-                    Err(if name == "QuotaExceededError" { JournalError::Full } else { JournalError::Failed(message) })
+                    Err(JournalError::from_browser(&name, message))
                 },
                 durable_at: field("durableAt").as_f64(),
             })

@@ -280,14 +280,15 @@ impl LeadStore {
     /// `new` says the lead was just captured, with an id no record has.
     pub async fn save(&self, lead: &Lead, new: bool) -> Result<bool, StoreError> {
         if new {
-            // Nothing to read first: the journal takes the line before the database is even
-            // asked, so a database that cannot be written (closed, full) still leaves the lead safe.
+            // Nothing to read first. The journal's line and the database write go out together and
+            // each succeeds or fails on its own: a database that cannot be written (closed, full)
+            // still leaves the lead safe in the journal.
             let record = LeadRecord::new(lead.clone());
             let entry = OutboxEntry::for_save(None, lead);
+            let line = JournalLine::Put { record: record.clone(), entry: entry.clone() };
             if let Some(journal) = &self.journal {
-                // The worker writes both (see `Journal::save`): durable in ~2 ms, where the page
-                // would hear of its own commit only after the next frame.
-                let line = JournalLine::Put { record: record.clone(), entry: entry.clone() };
+                // The worker writes both (see `Journal::save`): it hears of the commit at once,
+                // where the page would hear of its own only after the next frame.
                 let mut puts = vec![(LEADS, record.serialise_to_js()?)];
                 if let Some(entry) = &entry {
                     puts.push((OUTBOX, entry.serialise_to_js()?));
@@ -300,7 +301,7 @@ impl LeadStore {
                 }
                 // The worker could not be asked: the page writes both itself, as below.
             }
-            let journaled = self.journal.as_ref().map(|j| j.append(&[JournalLine::Put { record: record.clone(), entry: entry.clone() }]));
+            let journaled = self.journal.as_ref().map(|j| j.append(std::slice::from_ref(&line)));
             crate::perf::capture_step("zs-capture-posted");
             let committed = self.write_new(&record, entry.as_ref()).await;
             crate::perf::capture_durable_at(None);
@@ -657,16 +658,15 @@ impl LeadStore {
             match encode_sliced(&lines).await {
                 Ok(text) => {
                     let appended = journal.append_encoded(text);
-                    if forgets {
+                    let logged = async move {
                         if let Err(error) = appended.await {
                             leptos::logging::warn!("journal: {error}");
                         }
+                    };
+                    if forgets {
+                        logged.await;
                     } else {
-                        leptos::task::spawn_local(async move {
-                            if let Err(error) = appended.await {
-                                leptos::logging::warn!("journal: {error}");
-                            }
-                        });
+                        leptos::task::spawn_local(logged);
                     }
                 }
                 Err(error) => leptos::logging::warn!("journal: {error}"),
