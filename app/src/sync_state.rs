@@ -43,6 +43,9 @@ pub struct SyncState {
     pub progress: RwSignal<Progress>,
     pub needs_login: RwSignal<bool>,
     pub last_error: RwSignal<Option<SyncError>>,
+    /// The server serves a newer build and the tablet has nothing left to send: the officer can
+    /// load it (the bar offers it; a reload mid-capture would lose what is typed).
+    pub update_ready: RwSignal<bool>,
     again: StoredValue<bool>,
     failures: StoredValue<u32>,
     /// Serial of the latest "sync soon" timer: only the latest fires.
@@ -61,6 +64,7 @@ impl SyncState {
             progress: RwSignal::new(Progress::default()),
             needs_login: RwSignal::new(false),
             last_error: RwSignal::new(None),
+            update_ready: RwSignal::new(false),
             again: StoredValue::new(false),
             failures: StoredValue::new(0),
             soon: StoredValue::new(0),
@@ -180,6 +184,7 @@ impl SyncState {
         if let Some(catalog) = report.catalog {
             self.leads.set_catalog(catalog);
         }
+        self.update_ready.set(report.reload && self.pending.get_untracked() == Some(0));
         let now = domain::time::rfc3339::format(domain::time::now());
         settings::set_last_sync(&now);
         self.last_success.set(Some(now));
@@ -195,6 +200,33 @@ impl SyncState {
         let delay = base * (0.5 + js_sys::Math::random());
         set_timeout(move || self.request(), Duration::from_millis((delay * 1000.0) as u64));
     }
+}
+
+/// Loads the build the server serves: has the service worker look for it, waits until the new
+/// worker controls the page (at most 5 s; it takes over at once), then reloads, so the page comes
+/// from the new build's cache and not from the old one.
+pub async fn load_new_build() {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    let Some(window) = web_sys::window() else { return };
+    let container = js_sys::Reflect::get(&window.navigator(), &"serviceWorker".into()).unwrap_or(JsValue::UNDEFINED);
+    if !container.is_undefined() {
+        let target: web_sys::EventTarget = container.clone().unchecked_into();
+        let taken_over = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = target.add_event_listener_with_callback("controllerchange", &resolve);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5_000);
+        });
+        if let Ok(ready) = js_sys::Reflect::get(&container, &"ready".into()).map(js_sys::Promise::from) {
+            if let Ok(registration) = JsFuture::from(ready).await {
+                let update = js_sys::Reflect::get(&registration, &"update".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                if let Some(Ok(checked)) = update.map(|f| f.call0(&registration)) {
+                    let _ = JsFuture::from(js_sys::Promise::from(checked)).await;
+                }
+                let _ = JsFuture::from(taken_over).await;
+            }
+        }
+    }
+    let _ = window.location().reload();
 }
 
 /// The sync state.

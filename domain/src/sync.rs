@@ -94,6 +94,9 @@ pub struct LeadChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
+    /// The protocol the tablet speaks ([`PROTOCOL`]); tablets of earlier builds send none (1).
+    #[serde(default = "first_protocol")]
+    pub protocol: u32,
     pub device_id: String,
     /// The `cursor` of the last response, 0 on the first sync.
     pub cursor: u64,
@@ -172,6 +175,39 @@ pub struct SyncResponse {
     pub gone: Vec<LeadId>,
     /// Reference data the tablet needs offline.
     pub reference: ReferenceData,
+    /// The tablet runs another build than the server serves and has nothing left to send
+    /// ([`reload_after`]): it should load the new one. Absent (false) from older servers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reload: bool,
+}
+
+/// The sync protocol this build speaks. 1: the first (requests carry no `protocol`). 2: requests
+/// say their protocol, and answers may ask the tablet to reload ([`SyncResponse::reload`]).
+pub const PROTOCOL: u32 = 2;
+/// The oldest protocol a server still takes: the previous one, so that tablets still running the
+/// last build sync their outbox after the server is upgraded.
+pub const OLDEST_PROTOCOL: u32 = 1;
+
+/// The protocol of a request that does not say one: a tablet of the build before protocols were
+/// said.
+pub fn first_protocol() -> u32 {
+    1
+}
+
+/// Why a request's protocol is refused, if it is.
+pub fn check_protocol(protocol: u32) -> Result<(), String> {
+    if (OLDEST_PROTOCOL..=PROTOCOL).contains(&protocol) {
+        Ok(())
+    } else {
+        Err(format!("protocol {protocol} is not spoken here (this server takes {OLDEST_PROTOCOL} to {PROTOCOL}): load the app again"))
+    }
+}
+
+/// Whether a tablet that sent `report` should reload to the build the server serves
+/// (`server_build`): only one that says it runs another build, once it holds no change the server
+/// lacks (a reload must not meet a queue that a new store version would have to carry over).
+pub fn reload_after(report: Option<&crate::device::DeviceReport>, server_build: &str) -> bool {
+    report.is_some_and(|r| !r.build.is_empty() && r.build != server_build && r.waiting == 0)
 }
 
 /// Lists the tablet shows offline.
@@ -276,6 +312,40 @@ mod tests {
         assert!(crate::Withdrawal::allowed_at(crate::PipelineStage::Screened));
         assert!(!crate::Withdrawal::allowed_at(crate::PipelineStage::Negotiating));
         assert!(!crate::Withdrawal::allowed_at(crate::PipelineStage::Dropped));
+    }
+
+    #[test]
+    fn a_request_of_the_previous_build_is_protocol_1_and_taken() {
+        let text = r#"{"device_id":"t","cursor":0,"changes":[]}"#;
+        let request: SyncRequest = serde_json::from_str(text).unwrap();
+        assert_eq!(request.protocol, 1);
+        assert!(check_protocol(request.protocol).is_ok());
+        assert!(check_protocol(PROTOCOL).is_ok());
+        assert!(check_protocol(PROTOCOL + 1).unwrap_err().contains("load the app again"));
+        assert!(check_protocol(0).is_err());
+    }
+
+    #[test]
+    fn only_a_tablet_of_another_build_with_nothing_left_to_send_is_asked_to_reload() {
+        let report = |build: &str, waiting: u64| crate::device::DeviceReport::new(waiting, None, 0, build, None);
+        assert!(reload_after(Some(&report("0ld", 0)), "n3w"));
+        assert!(!reload_after(Some(&report("0ld", 3)), "n3w"), "not while changes wait on it");
+        assert!(!reload_after(Some(&report("n3w", 0)), "n3w"), "not the build served");
+        assert!(!reload_after(Some(&report("", 0)), "n3w"), "not a tablet that cannot say its build");
+        assert!(!reload_after(None, "n3w"), "not a tablet that sends no report");
+        // An answer without the flag (an older server) reads as false, and false is not written.
+        let answer = SyncResponse {
+            cursor: 0,
+            results: vec![],
+            changes: vec![],
+            more: false,
+            gone: vec![],
+            reference: ReferenceData::default(),
+            reload: false,
+        };
+        let text = serde_json::to_string(&answer).unwrap();
+        assert!(!text.contains("reload"));
+        assert!(!serde_json::from_str::<SyncResponse>(&text).unwrap().reload);
     }
 
     #[test]

@@ -220,7 +220,7 @@ async fn push(
     let response = client
         .post(format!("{url}/api/v1/sync"))
         .bearer_auth(token)
-        .json(&SyncRequest { device_id: device.into(), cursor, changes, device: None })
+        .json(&SyncRequest { protocol: domain::sync::PROTOCOL, device_id: device.into(), cursor, changes, device: None })
         .send()
         .await
         .unwrap();

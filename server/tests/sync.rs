@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{create, edit, lead, request, spawn_app};
+use common::{all_leads, create, edit, lead, request, spawn_app};
 use domain::sync::{ChangeStatus, RejectReason};
 use domain::LeadField;
 use server::db::users::Role;
@@ -365,4 +365,45 @@ async fn a_sync_after_postgresql_ended_the_servers_connections_is_applied() {
     let second = lead("重庆山城火锅底料有限公司");
     let answer = app.sync(&token, &request("tablet-1", 0, vec![create(&second)])).await;
     assert_eq!(answer.results[0].status, ChangeStatus::Applied, "the writer connects again instead of failing the sync");
+}
+
+#[tokio::test]
+async fn a_tablet_of_the_previous_build_still_syncs_and_is_asked_to_reload_only_once_nothing_waits_on_it() {
+    let app = spawn_app().await;
+    let token = app.officer("li.officer").await;
+    let build = app.client.get(app.url("/healthz")).send().await.unwrap().headers()["x-zhaoshang-build"].to_str().unwrap().to_owned();
+
+    // The previous build's request: no protocol and no device report. Taken, and not told to reload.
+    let old = lead("旧版本平板的线索");
+    let body = serde_json::json!({ "device_id": "old-tablet", "cursor": 0, "changes": [create(&old)] });
+    let response = app.sync_json(&token, &body).await;
+    assert_eq!(response.status(), 200);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(answer["results"][0]["status"], "applied");
+    assert!(answer.get("reload").is_none(), "{answer}");
+
+    // A tablet of another build with changes still waiting on it is not asked yet; once nothing
+    // waits, it is; the build served is never asked.
+    let asked = |build: &str, waiting: u64, changes: Vec<domain::sync::LeadChange>| {
+        let mut body = request("new-tablet", 0, changes);
+        body.device = Some(domain::device::DeviceReport::new(waiting, None, 0, build, None));
+        body
+    };
+    let waiting = lead("还有待同步的");
+    assert!(!app.sync(&token, &asked("0ld0ld0ld", 4, vec![create(&waiting)])).await.reload);
+    assert!(app.sync(&token, &asked("0ld0ld0ld", 0, vec![])).await.reload);
+    assert!(!app.sync(&token, &asked(&build, 0, vec![])).await.reload);
+
+    // A protocol this server does not speak is refused with the API's JSON, and nothing is stored.
+    let future = lead("未来版本的线索");
+    let mut body = serde_json::to_value(request("future-tablet", 0, vec![create(&future)])).unwrap();
+    body["protocol"] = serde_json::json!(domain::sync::PROTOCOL + 1);
+    let response = app.sync_json(&token, &body).await;
+    assert_eq!(response.status(), 400);
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error["error"], "bad_request");
+    assert!(error["message"].as_str().unwrap().contains("protocol"), "{error}");
+    let stored: Vec<String> = all_leads(&app.client, &app.base, &token).await.into_iter().map(|l| l.lead.company_name).collect();
+    assert!(stored.contains(&"旧版本平板的线索".to_owned()) && stored.contains(&"还有待同步的".to_owned()));
+    assert!(!stored.contains(&"未来版本的线索".to_owned()), "{stored:?}");
 }

@@ -1,6 +1,6 @@
 //! The sync bar under the header: how many leads wait to be sent, when the tablet last synced, a
-//! progress bar during a large sync, "sync now", and what needs the officer (log in again, changes
-//! the server refused).
+//! progress bar during a large sync, "sync now", what needs the officer (log in again, changes
+//! the server refused), and a newer build to load once nothing is left to send.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -57,6 +57,17 @@ pub fn SyncBar() -> impl IntoView {
             <a class="sync-attention" href="/leads" data-testid="sync-attention">{fill(i18n.t(Key::SyncAttention), &[("n", &n.to_string())])}</a>
         })
     };
+    let update = move || {
+        sync.update_ready.get().then(|| {
+            view! {
+                <button type="button" class="sync-update" data-testid="update-ready" on:click=move |_| {
+                    leptos::task::spawn_local(crate::sync_state::load_new_build());
+                }>
+                    {tr(Key::SyncUpdateReady)}
+                </button>
+            }
+        })
+    };
     view! {
         <div class="sync-bar" class:pending=move || { sync.pending.get() != Some(0) }>
             <span class="sync-status" data-testid="sync-pending" data-pending=move || sync.pending.get().map_or_else(|| "unknown".to_owned(), |n| n.to_string())>
@@ -66,6 +77,7 @@ pub fn SyncBar() -> impl IntoView {
             {progress}
             {attention}
             {problem}
+            {update}
             <button type="button" class="sync-now" data-testid="sync-now" disabled=move || sync.running.get() on:click=move |_| sync.request()>
                 {move || if sync.running.get() { i18n.t(Key::SyncRunning) } else { i18n.t(Key::SyncNow) }}
             </button>

@@ -56,6 +56,9 @@ pub struct Report {
     pub handed_off: Vec<domain::LeadId>,
     /// The events the server lists, from its last answer.
     pub catalog: Option<Vec<domain::event::Event>>,
+    /// The server's last answer asked the tablet to load the build it serves (the tablet runs
+    /// another and has nothing left to send).
+    pub reload: bool,
 }
 
 /// Runs rounds until the outbox is empty (but for refused changes) and the server has nothing
@@ -109,6 +112,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         report.pulled.extend(applied.changed);
         report.handed_off.extend(applied.handed_off);
         report.catalog = Some(response.reference.catalog);
+        report.reload = response.reload;
         pending = applied.pending as usize;
         total = total.max(report.sent + report.rejected + pending);
         on_progress(Progress { sent: report.sent, total, pending });
@@ -132,6 +136,7 @@ async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry], device
         slices.tick().await;
     }
     let body = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&body, &"protocol".into(), &domain::sync::PROTOCOL.into());
     let _ = js_sys::Reflect::set(&body, &"device_id".into(), &device_id.into());
     let _ = js_sys::Reflect::set(&body, &"cursor".into(), &(cursor as f64).into());
     let _ = js_sys::Reflect::set(&body, &"changes".into(), &changes);

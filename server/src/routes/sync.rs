@@ -38,6 +38,7 @@ async fn measured(State(state): State<AppState>, request: Request, next: axum::m
 
 /// A sync request as read: each change either of the protocol's shape or one to reject alone.
 struct Received {
+    protocol: u32,
     device_id: String,
     cursor: u64,
     changes: Vec<Result<LeadChange, UnreadableChange>>,
@@ -48,6 +49,8 @@ struct Received {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Envelope {
+    #[serde(default = "domain::sync::first_protocol")]
+    protocol: u32,
     device_id: String,
     cursor: u64,
     changes: Vec<serde_json::Value>,
@@ -63,11 +66,17 @@ struct Envelope {
 fn read_request(bytes: &[u8]) -> Result<Received, ApiError> {
     if let Ok(request) = serde_json::from_slice::<SyncRequest>(bytes) {
         let changes = request.changes.into_iter().map(Ok).collect();
-        return Ok(Received { device_id: request.device_id, cursor: request.cursor, changes, device: request.device });
+        return Ok(Received {
+            protocol: request.protocol,
+            device_id: request.device_id,
+            cursor: request.cursor,
+            changes,
+            device: request.device,
+        });
     }
     let envelope: Envelope = super::json::parse(bytes)?;
     let changes = envelope.changes.into_iter().enumerate().map(|(n, value)| read_change(n, value)).collect::<Result<_, _>>()?;
-    Ok(Received { device_id: envelope.device_id, cursor: envelope.cursor, changes, device: envelope.device })
+    Ok(Received { protocol: envelope.protocol, device_id: envelope.device_id, cursor: envelope.cursor, changes, device: envelope.device })
 }
 
 /// Reads the `n`th change of a request.
@@ -133,6 +142,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
     // Reported to the tablet (`Server-Timing`), which sizes its next request by it
     // (`domain::sync::request_size`): the time includes the wait for other tablets' batches.
     let started = Instant::now();
+    domain::sync::check_protocol(request.protocol).map_err(ApiError::BadRequest)?;
     if request.device_id.trim().is_empty() || request.device_id.len() > 100 || request.device_id.chars().any(char::is_control) {
         return Err(ApiError::BadRequest("device_id must be 1 to 100 characters, none of them a control character".into()));
     }
@@ -148,6 +158,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
     // (see `super::json`).
     let (changes, owner, device_id) = (request.changes, user.username.clone(), request.device_id.clone());
     let mut report = request.device;
+    let reload = domain::sync::reload_after(report.as_ref(), &state.build.id);
     let batch = tokio::task::spawn_blocking(move || {
         CheckedBatch::new(changes, Provenance { owner: &owner, device_id: &device_id, received_at: domain::time::now() })
     })
@@ -194,6 +205,7 @@ async fn sync(State(state): State<AppState>, AuthUser(user): AuthUser, SyncBody(
         more,
         gone,
         reference: ReferenceData { events, catalog },
+        reload,
     };
     let timing = server_timing(started.elapsed().as_secs_f64() * 1000.0);
     Ok(([("server-timing", timing)], Json(response)))

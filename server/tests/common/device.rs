@@ -83,7 +83,8 @@ impl Device {
         for _ in 0..100 {
             let sent: Vec<OutboxEntry> = next_batch(&self.outbox, size.get()).into_iter().cloned().collect();
             let changes: Vec<LeadChange> = sent.iter().map(|e| e.change.clone()).collect();
-            let request = SyncRequest { device_id: self.id.clone(), cursor: self.cursor, changes, device: None };
+            let request =
+                SyncRequest { protocol: domain::sync::PROTOCOL, device_id: self.id.clone(), cursor: self.cursor, changes, device: None };
             let response = self
                 .client
                 .post(format!("{base_url}/api/v1/sync"))

@@ -189,7 +189,7 @@ pub fn edit(before: &Lead, after: &Lead, base: u64) -> LeadChange {
 }
 
 pub fn request(device: &str, cursor: u64, changes: Vec<LeadChange>) -> SyncRequest {
-    SyncRequest { device_id: device.into(), cursor, changes, device: None }
+    SyncRequest { protocol: domain::sync::PROTOCOL, device_id: device.into(), cursor, changes, device: None }
 }
 
 pub mod device;
