@@ -1,8 +1,9 @@
 // The tablet's second store: an append-only journal in the Origin Private File System, kept by
 // this dedicated worker (only a worker may hold a synchronous access handle, the one way to append
 // to a file and flush it). The app writes every saved lead and queued change here before it tells
-// the officer "saved"; if the browser loses its IndexedDB database (it deletes it when a write
-// fails on a full disk), the app rebuilds it from these lines.
+// the officer "saved"; if the browser loses its IndexedDB database (it deletes one it cannot
+// recover), the app rebuilds it from these lines. (It does not survive the browser's eviction,
+// which takes the site's whole storage, this file too: only persistent storage prevents that.)
 //
 // It also keeps a ballast file: space held in reserve and released when a write fails, so the
 // journal can still take a lead, and the database recover and sync, on a full disk.
@@ -19,7 +20,8 @@
 // It also writes a newly captured lead into the app's IndexedDB database (`save`), beside the
 // journal line: a worker has no frames to draw, so the database's answers reach it at once, where
 // the page hears of them only after the browser has drawn the frame the officer's tap asked for.
-// The lead is on disk ~2 ms after the tap, not ~15 ms.
+// The lead is on disk ~4 ms after the tap (median, on the machine the benchmarks ran on), where
+// the page hears of it at ~15 ms.
 //
 // The worker knows nothing of leads: it appends and reads bytes, and puts values it is given.
 // Messages in:
