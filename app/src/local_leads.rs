@@ -244,8 +244,11 @@ impl LocalLeads {
         }
         if let Err(StoreError::KeptInJournal(cause)) = &saved {
             // Safe on the tablet all the same: show it, and put it back into the database as soon
-            // as the database can be opened again.
-            if **cause == StoreError::Closed {
+            // as the database can be opened again. The store's worker reports a database the
+            // browser deleted under the page as an aborted opening, not as a closed connection:
+            // either way the page opens it again (creating it if it must) and writes back from the
+            // journal what it lacks.
+            if matches!(**cause, StoreError::Closed | StoreError::Failed(_)) {
                 self.reopen().await;
             }
             self.show(lead);
