@@ -79,13 +79,8 @@ function status() {
 
 function appendBytes(bytes) {
   const at = handle.getSize();
-  let written = 0;
   try {
-    while (written < bytes.length) {
-      const n = handle.write(bytes.subarray(written), { at: at + written });
-      if (n <= 0) throw new DOMException('nothing written', 'QuotaExceededError');
-      written += n;
-    }
+    writeAll(handle, bytes, at);
     handle.flush();
   } catch (error) {
     // Leave no half line behind: the next append starts on a line of its own.
@@ -95,8 +90,7 @@ function appendBytes(bytes) {
 }
 
 // Empties the reserve; true if there was one to release.
-async function releaseBallast() {
-  await open();
+function releaseBallast() {
   if (!ballast || ballast.getSize() === 0) return false;
   ballast.truncate(0);
   ballast.flush();
@@ -109,9 +103,7 @@ function append(text) {
     appendBytes(bytes);
     return { value: { bytes: handle.getSize() } };
   } catch (error) {
-    if (!ballast || ballast.getSize() === 0) throw error;
-    ballast.truncate(0);
-    ballast.flush();
+    if (!releaseBallast()) throw error;
     appendBytes(bytes);
     return { value: { bytes: handle.getSize() }, released: true };
   }
@@ -180,15 +172,12 @@ function compact(slot, seq, text, known) {
 // Writes up to `bytes` into the probe file, a chunk at a time, each in its own turn (an append
 // waits for one chunk at most, not the whole probe), then empties it: what fitted is free space.
 async function probe(bytes) {
-  const file = await serial(async () => {
-    await open();
-    return (await dir.getFileHandle(PROBE, { create: true })).createSyncAccessHandle({ mode: 'readwrite-unsafe' });
-  });
+  const file = await serial(async () => (await dir.getFileHandle(PROBE, { create: true })).createSyncAccessHandle({ mode: 'readwrite-unsafe' }));
   const zeros = new Uint8Array(CHUNK);
   let size = 0;
   try {
     while (size < bytes) {
-      const n = await serial(async () => {
+      const n = await serial(() => {
         const n = file.write(zeros.subarray(0, Math.min(CHUNK, bytes - size)), { at: size });
         file.flush();
         return n;
@@ -199,7 +188,7 @@ async function probe(bytes) {
   } catch (error) {
     // The disk is full: `size` is what fitted.
   } finally {
-    await serial(async () => {
+    await serial(() => {
       try { file.truncate(0); file.flush(); } catch (_) { /* emptied at the next probe */ }
       file.close();
     });
@@ -308,9 +297,12 @@ function writeDatabase(version, puts, pending) {
 // write starts at once, beside the queue; its journal line takes its place in the queue.
 let queue = Promise.resolve();
 
-// Runs `work` in its turn, under the lock; resolves to its result.
+// Runs `work` in its turn, under the lock, with the journal's files open; resolves to its result.
 function serial(work) {
-  const turn = queue.then(() => navigator.locks.request(LOCK, work));
+  const turn = queue.then(() => navigator.locks.request(LOCK, async () => {
+    await open();
+    return work();
+  }));
   queue = turn.catch(() => undefined);
   return turn;
 }
@@ -325,7 +317,6 @@ self.onmessage = (event) => {
       // blocks this worker, and with it the answers the transaction still waits for), or after
       // 50 ms at most: a database that cannot be opened must not keep the lead from the journal.
       const appended = serial(async () => {
-        await open();
         await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 50))]);
         return append(message.text);
       }).then((done) => ({ error: null, released: done.released === true }), (error) => ({ error: failure(error), released: false }));
@@ -343,14 +334,10 @@ self.onmessage = (event) => {
       probe(message.bytes).then(answer, fail);
       break;
     case 'append':
-      serial(async () => {
-        await open();
-        return append(message.text);
-      }).then((done) => self.postMessage({ id: message.id, ok: true, ...done }), fail);
+      serial(() => append(message.text)).then((done) => self.postMessage({ id: message.id, ok: true, ...done }), fail);
       break;
     default:
-      serial(async () => {
-        await open();
+      serial(() => {
         switch (message.op) {
           case 'open': return status();
           case 'read': return readAll();

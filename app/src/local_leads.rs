@@ -50,6 +50,9 @@ pub struct LocalLeads {
     /// Whether the browser granted persistent storage (it then does not evict the site's data
     /// when space runs short), as last asked.
     pub persistent: RwSignal<Option<bool>>,
+    /// A probe of free space is under way: another asked meanwhile (the storage panel opening as
+    /// the start measures) would only write the same megabytes again.
+    probing: StoredValue<bool>,
     store: StoredValue<Option<LeadStore>, LocalStorage>,
     opening: StoredValue<Option<Opening>, LocalStorage>,
 }
@@ -79,6 +82,7 @@ impl LocalLeads {
             recovered: RwSignal::new(0),
             free_space: RwSignal::new(None),
             persistent: RwSignal::new(None),
+            probing: StoredValue::new(false),
             store: StoredValue::new_local(None),
             opening: StoredValue::new_local(None),
         };
@@ -157,10 +161,14 @@ impl LocalLeads {
         self.persistent.set(Some(crate::offline::storage_info::measure().await.persistent));
         let at_ms = js_sys::Date::now();
         let last = self.free_space.get_untracked();
-        if !now && last.is_some_and(|m| m.free >= LOW_SPACE_BYTES && at_ms - m.at_ms < PROBE_EVERY_MS && m.at_ms <= at_ms) {
+        let recent = last.is_some_and(|m| m.free >= LOW_SPACE_BYTES && at_ms - m.at_ms < PROBE_EVERY_MS && m.at_ms <= at_ms);
+        if (recent && !now) || self.probing.get_value() {
             return;
         }
-        match journal.probe_free(LOW_SPACE_BYTES).await {
+        self.probing.set_value(true);
+        let probed = journal.probe_free(LOW_SPACE_BYTES).await;
+        self.probing.set_value(false);
+        match probed {
             Ok(free) => {
                 let measure = FreeSpace { at_ms, free };
                 set_free_space(measure);

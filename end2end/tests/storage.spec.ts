@@ -211,6 +211,12 @@ test('a nearly full disk is measured, not guessed from the quota, and the office
     await page.setViewportSize({ width: 820, height: 1180 });
     await expectOnScreenAndUncovered(page, warning);
     await page.screenshot({ path: 'test-results/screens/space-low-en-portrait.png' });
+    await page.goto('/leads');
+    await appReady(page);
+    await expect(page.getByTestId('free-space')).toContainText('Free space is short');
+    await expectOnScreenAndUncovered(page, page.getByTestId('space-low'));
+    await page.getByTestId('storage-status').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screens/storage-panel-low-en-portrait.png' });
 
     // Space freed: the next start measures again and the warning is gone.
     disk!.free();

@@ -79,6 +79,12 @@ test('a tablet still running the last build sends its queue to the upgraded serv
     await expect(update).toBeVisible();
     await expectOnScreenAndUncovered(page, update);
     await page.screenshot({ path: 'test-results/screens/update-ready-zh.png' });
+    // In portrait and in English, too.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByTestId('lang-toggle').tap();
+    await expect(update).toContainText('new version');
+    await expectOnScreenAndUncovered(page, update);
+    await page.screenshot({ path: 'test-results/screens/update-ready-en-portrait.png' });
     const oldBuild = await page.locator('meta[name="zs-build"]').getAttribute('content');
     await update.tap();
     await appReady(page);
