@@ -23,9 +23,15 @@
 //! server processes on one database, against one process direct, alternating, RUNS times (3) ->
 //! `bench-results/balanced-<engine>.json`.
 //!
+//! `cargo run --release -p loadgen -- --failover [RUNS]`: the death of the PostgreSQL primary and
+//! the promotion of its standby while twenty tablets sync (`failover`) ->
+//! `bench-results/failover-postgres.json`.
+//!
 //! `cargo run --release -p loadgen -- --backup [RUNS]`: `server backup` of a 100,000-lead SQLite
 //! database while twenty tablets sync each save, against the same load without it ->
 //! `bench-results/backup-sqlite.json`.
+
+mod failover;
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -426,6 +432,13 @@ async fn main() {
     let engine = if database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
     // `--balanced [RUNS]`: nginx and two processes against one process (the deployment's figure).
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--failover") {
+        let runs = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3);
+        println!("the PostgreSQL primary crashes and its standby is promoted while 20 tablets sync each save");
+        failover::failover(runs, &dir).await;
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
     if args.first().map(String::as_str) == Some("--backup") {
         let runs = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3);
         backup_under_load(runs, &dir).await;

@@ -58,7 +58,7 @@ impl Drop for Upkeep {
 }
 
 impl Upkeep {
-    pub fn start(db: &Db, fleet: &Fleet) -> Upkeep {
+    pub fn start(db: &Db, fleet: &Fleet, backups: Option<crate::backup::Schedule>) -> Upkeep {
         let fleet = fleet.clone();
         let mut tasks = vec![every(crate::fleet::FLUSH, "recording device sightings failed", db, move |db| {
             let fleet = fleet.clone();
@@ -73,6 +73,20 @@ impl Upkeep {
             ));
             tasks.push(every(Duration::from_secs(3600), "updating the planner's statistics failed", db, |db| async move {
                 crate::db::optimize(&db).await
+            }));
+        }
+        if let Some(schedule) = backups {
+            tasks.push(tokio::spawn(schedule.run(db.clone())));
+        }
+        if let Some(hosts) = db.hosts.clone() {
+            tasks.push(every(Duration::from_secs(1), "finding the database's primary failed", db, move |db| {
+                let hosts = hosts.clone();
+                async move {
+                    if let Some(url) = crate::db::failover::follow_primary(&db.pool, &hosts).await? {
+                        tracing::warn!(primary = crate::db::failover::host(&url), "the database's primary moved: new connections go to it");
+                    }
+                    Ok(())
+                }
             }));
         }
         Upkeep(tasks)

@@ -371,3 +371,131 @@ async fn tablets_sync_through_nginx_while_one_of_two_server_processes_is_killed_
     let page = reqwest::Client::new().get(format!("{balancer}/manage/leads")).bearer_auth(&manager).send().await.unwrap();
     assert!(page.text().await.unwrap().contains(&format!("共 {captured} 条线索")));
 }
+
+/// A PostgreSQL primary and its synchronous standby from Debian's packages, made by
+/// `scripts/postgres.sh` as docs/deploy.md describes; both stopped and removed when dropped.
+struct Replicated {
+    dir: tempfile::TempDir,
+    primary_port: u16,
+    standby_port: u16,
+}
+
+impl Replicated {
+    fn script(args: &[&str]) -> String {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/postgres.sh");
+        let out = Command::new(script).args(args).output().expect("run scripts/postgres.sh");
+        assert!(out.status.success(), "postgres.sh {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    fn start() -> Replicated {
+        let dir = tempfile::tempdir().unwrap();
+        let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (primary_port, standby_port) = (free(), free());
+        let path = |name: &str| dir.path().join(name).display().to_string();
+        Replicated::script(&["start-primary", &path("a"), &primary_port.to_string()]);
+        Replicated::script(&["start-standby", &path("b"), &standby_port.to_string(), &primary_port.to_string()]);
+        Replicated { dir, primary_port, standby_port }
+    }
+
+    /// The URL the servers are given: both hosts, the primary first.
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{},127.0.0.1:{}/postgres", self.primary_port, self.standby_port)
+    }
+
+    fn standby_url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.standby_port)
+    }
+
+    fn crash_primary(&self) {
+        Replicated::script(&["crash", &self.dir.path().join("a").display().to_string()]);
+    }
+
+    fn promote_standby(&self) {
+        Replicated::script(&["promote", &self.dir.path().join("b").display().to_string()]);
+    }
+}
+
+impl Drop for Replicated {
+    fn drop(&mut self) {
+        for name in ["a", "b"] {
+            let _ = Replicated::script(&["stop", &self.dir.path().join(name).display().to_string()]);
+        }
+    }
+}
+
+/// Run in the PostgreSQL pass of the tests (`TEST_DATABASE_URL`), which has the server installed;
+/// it makes its own primary and standby.
+#[tokio::test]
+async fn tablets_sync_through_the_death_of_the_database_primary_and_the_promotion_of_its_standby() {
+    if !std::env::var("TEST_DATABASE_URL").is_ok_and(|url| url.starts_with("postgres")) {
+        eprintln!("run with TEST_DATABASE_URL=postgres://… (scripts/test.sh does)");
+        return;
+    }
+    let cluster = Replicated::start();
+    let database_url = cluster.url();
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (port_a, port_b, port_lb) = (free(), free(), free());
+    let _a = ServerProcess::start_on(&database_url, port_a).await;
+    let _b = ServerProcess::start_on(&database_url, port_b).await;
+    let _nginx = Nginx::start(port_lb, &[port_a, port_b]).expect("nginx is not installed: scripts/setup.sh installs it");
+    let balancer = format!("http://127.0.0.1:{port_lb}");
+    let db = Db::connect(&database_url).await.unwrap();
+    let manager = user_with_session(&db, "manager", Role::Manager).await;
+    let mut tablets = Vec::new();
+    for n in 0..3 {
+        let officer = format!("officer.{n}");
+        let token = user_with_session(&db, &officer, Role::Officer).await;
+        tablets.push((officer, Device::new(&format!("tablet-{n}"), &token)));
+    }
+    db.pool.close().await;
+
+    let mut captured = 0;
+    for round in 0..6 {
+        for (officer, tablet) in tablets.iter_mut() {
+            for i in 0..150 {
+                let device = tablet.id.clone();
+                tablet.save(captured_by(officer, &format!("{officer}企业{round}-{i}"), &device));
+                captured += 1;
+            }
+        }
+        let syncs = futures::future::join_all(tablets.iter_mut().map(|(_, t)| t.sync(&balancer)));
+        if round != 2 {
+            for result in syncs.await {
+                result.expect("a sync with a primary up");
+            }
+            continue;
+        }
+        // The primary dies while the tablets sync; a second later its standby is promoted (as an
+        // operator or a failover manager would).
+        let failover = async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            cluster.crash_primary();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            cluster.promote_standby();
+        };
+        let (results, ()) = tokio::join!(syncs, failover);
+        assert!(results.iter().any(Result::is_err), "the primary died while the tablets synced");
+        // Every lead a tablet had acknowledged by then is on the new primary.
+        let promoted = Db::connect(&cluster.standby_url()).await.unwrap();
+        let mut conn = promoted.pool.acquire().await.unwrap();
+        let on_new_primary: std::collections::BTreeSet<String> =
+            sqlx::query("SELECT id FROM leads").fetch_all(&mut *conn).await.unwrap().iter().map(|r| sqlx::Row::get(r, "id")).collect();
+        drop(conn);
+        promoted.pool.close().await;
+        let acknowledged: Vec<LeadId> =
+            tablets.iter().flat_map(|(_, t)| t.records.values().filter(|r| r.server_version > 0).map(|r| r.lead.id)).collect();
+        assert!(!acknowledged.is_empty());
+        for id in &acknowledged {
+            assert!(on_new_primary.contains(&id.to_string()), "lead {id} was acknowledged but is not on the new primary");
+        }
+    }
+    // The servers found the new primary on their own: the tablets' retries apply the rest.
+    for _ in 0..2 {
+        for (_, tablet) in tablets.iter_mut() {
+            tablet.sync(&balancer).await.expect("a sync after the failover");
+        }
+    }
+    let devices: Vec<&Device> = tablets.iter().map(|(_, t)| t).collect();
+    assert_converged(&devices, &server_leads(&balancer, &manager).await, captured);
+}

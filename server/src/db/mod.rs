@@ -10,6 +10,7 @@ pub mod duplicates;
 pub mod erasures;
 pub mod events;
 pub mod facts;
+pub mod failover;
 pub mod followup;
 pub mod handoffs;
 pub mod history;
@@ -57,6 +58,8 @@ pub enum DbError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("none of the hosts DATABASE_URL lists answers as the database's primary")]
+    NoPrimary,
 }
 
 /// The connection pool and its engine.
@@ -66,6 +69,8 @@ pub struct Db {
     pub engine: Engine,
     /// The writers' connection, kept between turns (see [`Db::writer_turn`]).
     writer: Arc<tokio::sync::Mutex<Option<PoolConnection<Any>>>>,
+    /// The hosts of a PostgreSQL database with standbys, when its URL lists several.
+    pub hosts: Option<Arc<failover::Hosts>>,
 }
 
 /// This process's turn to write leads, and the connection to write them through. A turn that
@@ -130,10 +135,15 @@ impl Db {
         } else {
             return Err(DbError::UnsupportedUrl(url.to_owned()));
         };
-        let url = match engine {
-            Engine::Sqlite => prepare_sqlite_file(url)?,
-            Engine::Postgres => url.to_owned(),
+        let hosts = failover::Hosts::of(url);
+        let url = match (engine, &hosts) {
+            (Engine::Sqlite, _) => prepare_sqlite_file(url)?,
+            (Engine::Postgres, None) => url.to_owned(),
+            (Engine::Postgres, Some(hosts)) => {
+                hosts.find_primary(std::time::Duration::from_secs(30)).await.ok_or(DbError::NoPrimary)?.to_owned()
+            }
         };
+        let standbys = hosts.is_some();
         let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?.disable_statement_logging();
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
@@ -160,6 +170,11 @@ impl Db {
                         // exactly when its statistics are stale (a sync group's lookups took
                         // 350 ms, 100 of them compiling).
                         conn.execute("SET jit = off").await?;
+                        // A host that became a standby takes no writes: the pool waits for
+                        // `failover::follow_primary` to point it at the new primary.
+                        if standbys && failover::in_recovery(conn).await? {
+                            return Err(sqlx::Error::Protocol("the database host is a standby".into()));
+                        }
                     }
                     Ok(())
                 })
@@ -172,7 +187,7 @@ impl Db {
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(DbError::Migrate)?;
-        let db = Db { pool, engine, writer: Arc::default() };
+        let db = Db { pool, engine, writer: Arc::default(), hosts };
         if let Err(error) = optimize(&db).await {
             tracing::warn!(%error, "updating the planner's statistics failed");
         }
