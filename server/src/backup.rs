@@ -5,6 +5,10 @@
 //! copy is consistent (a sync batch is in it whole or not at all) and compact, and syncs go on
 //! while it is written (readers do not block the writer in WAL mode). A PostgreSQL deployment backs
 //! up with `pg_dump` (docs/deploy.md).
+//!
+//! Scheduled backups are a server setting ([`Schedule`]: `ZS_BACKUP_DIR`, `ZS_BACKUP_EVERY`,
+//! `ZS_BACKUP_KEEP`): the server writes one into the directory every period and keeps the newest
+//! few.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -128,4 +132,103 @@ pub async fn restore(database_url: &str, from: &Path) -> Result<Written, BackupE
     }
     std::fs::rename(&staged, &target).map_err(file_error(&target))?;
     Ok(Written { bytes: size(&target), path: target, leads, took: started.elapsed() })
+}
+
+/// Backups the server takes itself: one into `dir` every `every`, the newest `keep` kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub dir: PathBuf,
+    pub every: Duration,
+    pub keep: usize,
+}
+
+/// The name of a scheduled backup: its instant in Beijing time, so the names sort by age.
+const SCHEDULED_PREFIX: &str = "zhaoshang-";
+const SCHEDULED_SUFFIX: &str = ".db";
+
+/// `30s`, `15m`, `6h`, `1d`: a period of at least a second.
+pub fn parse_period(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    let n: u64 = number.parse().ok()?;
+    n.checked_mul(seconds).filter(|_| n > 0).map(Duration::from_secs)
+}
+
+impl Schedule {
+    /// The scheduled backups in the directory, oldest first.
+    pub fn taken(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(SCHEDULED_PREFIX) && n.ends_with(SCHEDULED_SUFFIX))
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// How long until the next backup is due: the period after the newest one's time (its file's
+    /// modification), so a restarted server does not take one at once.
+    pub fn due_in(&self) -> Duration {
+        let newest = self.taken().last().and_then(|p| std::fs::metadata(p).ok()).and_then(|m| m.modified().ok());
+        match newest.and_then(|at| at.elapsed().ok()) {
+            Some(age) => self.every.saturating_sub(age),
+            None => Duration::ZERO,
+        }
+    }
+
+    /// Takes a backup now, then deletes the oldest beyond `keep`.
+    pub async fn take(&self, db: &Db) -> Result<Written, BackupError> {
+        let at = domain::time::now().with_timezone(&domain::time::shanghai());
+        let name = format!("{SCHEDULED_PREFIX}{}{SCHEDULED_SUFFIX}", at.format("%Y%m%d-%H%M%S"));
+        let written = backup(db, &self.dir.join(name)).await?;
+        let taken = self.taken();
+        for old in &taken[..taken.len().saturating_sub(self.keep.max(1))] {
+            std::fs::remove_file(old).map_err(|source| BackupError::File { path: old.display().to_string(), source })?;
+        }
+        Ok(written)
+    }
+
+    /// Takes the backups while the server runs (started by the server's upkeep).
+    pub async fn run(self, db: Db) {
+        loop {
+            tokio::time::sleep(self.due_in()).await;
+            match self.take(&db).await {
+                Ok(written) => {
+                    tracing::info!(path = %written.path.display(), leads = written.leads, bytes = written.bytes, "scheduled backup written")
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the scheduled backup failed");
+                    // Tried again after a tenth of the period (at least a minute; the period if shorter).
+                    tokio::time::sleep((self.every / 10).max(Duration::from_secs(60)).min(self.every)).await;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_read_as_an_operator_writes_them() {
+        assert_eq!(parse_period("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_period("15m"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_period(" 6h "), Some(Duration::from_secs(6 * 3600)));
+        assert_eq!(parse_period("1d"), Some(Duration::from_secs(86_400)));
+        for bad in ["", "h", "0h", "10", "1.5h", "-1h", "1w", "99999999999999999999d"] {
+            assert_eq!(parse_period(bad), None, "{bad}");
+        }
+    }
 }

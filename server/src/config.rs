@@ -4,7 +4,9 @@
 //! (`ZS_TLS_CERT`, `ZS_TLS_KEY`, and `ZS_HTTP_REDIRECT` for a plain-HTTP port that redirects to
 //! it) or `ZS_SECURE_COOKIES=1` behind a proxy that serves it, and the follow-up deadlines: `ZS_FIRST_RESPONSE_DAYS` (1), `ZS_ASSESSMENT_DAYS` (3) and
 //! `ZS_ASSESSMENT_FROM_WAN` (10000, i.e. 1 亿元); `ZS_TRUSTED_PROXIES` (reverse proxies whose
-//! `X-Forwarded-For` is believed) and `ZS_SESSION_MAX_DAYS` (90).
+//! `X-Forwarded-For` is believed) and `ZS_SESSION_MAX_DAYS` (90); scheduled backups of a SQLite
+//! database into `ZS_BACKUP_DIR`, every `ZS_BACKUP_EVERY` (`1d`; `30m`, `6h`…), the newest
+//! `ZS_BACKUP_KEEP` (14) kept.
 
 use leptos::config::{get_configuration, LeptosOptions};
 
@@ -33,6 +35,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// …or from these addresses (`ZS_METRICS_FROM`); with neither it does not exist.
     pub metrics_from: Vec<crate::client_address::Network>,
+    /// Backups the server takes itself (`ZS_BACKUP_DIR`, `ZS_BACKUP_EVERY`, `ZS_BACKUP_KEEP`).
+    pub backups: Option<crate::backup::Schedule>,
 }
 
 /// A whole number from the environment, or `default` when unset; an unreadable one is an error.
@@ -102,7 +106,23 @@ impl Config {
         let metrics_token = std::env::var("ZS_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty());
         let metrics_from = crate::client_address::parse_list(&std::env::var("ZS_METRICS_FROM").unwrap_or_default())
             .map_err(|bad| StartupError::Config(format!("ZS_METRICS_FROM: not an address or network: {bad}")))?;
+        let backups = match std::env::var("ZS_BACKUP_DIR").ok().filter(|d| !d.trim().is_empty()) {
+            None => None,
+            Some(_) if database_url.starts_with("postgres") => {
+                return Err(StartupError::Config(
+                    "ZS_BACKUP_DIR: the server's scheduled backups are SQLite's; back PostgreSQL up with pg_dump (docs/deploy.md)".into(),
+                ))
+            }
+            Some(dir) => {
+                let every = std::env::var("ZS_BACKUP_EVERY").unwrap_or_else(|_| "1d".into());
+                let every = crate::backup::parse_period(&every)
+                    .ok_or_else(|| StartupError::Config(format!("ZS_BACKUP_EVERY: a period such as 30m, 6h or 1d: {every}")))?;
+                let keep = usize::try_from(number("ZS_BACKUP_KEEP", 14)?.max(1)).unwrap_or(14);
+                Some(crate::backup::Schedule { dir: dir.trim().into(), every, keep })
+            }
+        };
         Ok(Config {
+            backups,
             leptos,
             database_url,
             secure_cookies,
@@ -115,6 +135,12 @@ impl Config {
             metrics_token,
             metrics_from,
         })
+    }
+
+    /// The same configuration taking scheduled backups.
+    pub fn with_backups(mut self, schedule: crate::backup::Schedule) -> Self {
+        self.backups = Some(schedule);
+        self
     }
 
     /// The same configuration listening on `address` (`127.0.0.1:0` picks a free port).

@@ -53,7 +53,7 @@ impl Application {
         let indexer = Indexer::spawn(db.clone());
         let writer = SyncWriter::spawn(db.clone());
         let fleet = Fleet::default();
-        let upkeep = Arc::new(Upkeep::start(&db, &fleet));
+        let upkeep = Arc::new(Upkeep::start(&db, &fleet, config.backups.clone()));
         let state = AppState {
             leptos: config.leptos,
             build,
