@@ -1,5 +1,5 @@
 //! Reading a QR code scanned at a booth into values for the capture form: a business card
-//! (vCard 2.1/3.0/4.0), a WeChat contact link, a `tel:` or `mailto:` link,
+//! (vCard 2.1/3.0/4.0, MECARD, BIZCARD), a WeChat contact link, a `tel:` or `mailto:` link,
 //! another web link, an expo badge code, or plain text.
 //!
 //! [`parse`] takes the payload as the scanner decoded it, as bytes (a QR byte segment may hold
@@ -20,6 +20,7 @@ use crate::lead::max;
 use crate::{text, FieldErrorKind, LeadDraft, LeadField};
 
 mod decode;
+mod mecard;
 mod vcard;
 
 /// The labels that start a line of notes holding a scanned value that had no field of its own
@@ -38,6 +39,7 @@ pub mod label {
     pub const WEB: &str = "网址：";
     pub const ADDRESS: &str = "地址：";
     pub const NICKNAME: &str = "昵称：";
+    pub const READING: &str = "读音：";
 }
 
 /// What kind of code was scanned.
@@ -46,6 +48,10 @@ pub mod label {
 pub enum ScanKind {
     /// A vCard (2.1, 3.0 or 4.0).
     VCard,
+    /// A DoCoMo MECARD (`MECARD:N:...;;`).
+    MeCard,
+    /// A BIZCARD (`BIZCARD:N:...;X:...;;`), the older sibling of MECARD.
+    BizCard,
     /// A WeChat (or WeCom) contact link: `u.wechat.com`, `weixin.qq.com/r/...`.
     WeChat,
     /// A `tel:` link.
@@ -109,6 +115,12 @@ pub fn parse(payload: &[u8]) -> Scanned {
     }
     let decoded = decode::guess(bytes);
     let text = decoded.text.trim();
+    if let Some(body) = strip_prefix_ignore_case(text, "MECARD:") {
+        return mecard::read_mecard(body).finish(ScanKind::MeCard);
+    }
+    if let Some(body) = strip_prefix_ignore_case(text, "BIZCARD:") {
+        return mecard::read_bizcard(body).finish(ScanKind::BizCard);
+    }
     if !decoded.clean || text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Scanned { kind: ScanKind::Unreadable, ..Scanned::default() };
     }

@@ -342,6 +342,61 @@ fn a_wechat_link_in_a_vcard_is_kept_in_the_notes() {
     assert_eq!(s.notes, ["微信：https://u.wechat.com/EFxyz123"]);
 }
 
+// --- MECARD and BIZCARD -------------------------------------------------------------------------
+
+#[test]
+fn mecard_from_a_chinese_generator() {
+    let s = parse(
+        "MECARD:N:张,伟;TEL:13800138000;EMAIL:zhang@example.cn;ORG:深圳前海科技有限公司;TITLE:董事长;NOTE:对产业园感兴趣\\;想要资料;URL:https\\://example.cn;ADR:深圳市南山区科技园;;"
+            .as_bytes(),
+    );
+    assert_eq!(s.kind, ScanKind::MeCard);
+    assert_eq!(s.contact_name, some("张伟"));
+    assert_eq!(s.mobile, some("13800138000"));
+    assert_eq!(s.email, some("zhang@example.cn"));
+    assert_eq!(s.company_name, some("深圳前海科技有限公司"));
+    assert_eq!(s.contact_title, some("董事长"));
+    assert_eq!(s.notes, ["对产业园感兴趣;想要资料", "网址：https://example.cn", "地址：深圳市南山区科技园"]);
+}
+
+#[test]
+fn mecard_from_a_japanese_generator() {
+    let s = parse("MECARD:N:山田,太郎;SOUND:ヤマダ,タロウ;TEL:09012345678;EMAIL:taro@example.jp;BDAY:19800101;;".as_bytes());
+    assert_eq!(s.contact_name, some("山田太郎"));
+    assert_eq!(s.mobile, None);
+    assert_eq!(s.email, some("taro@example.jp"));
+    assert_eq!(s.notes, ["电话：09012345678", "读音：ヤマダ タロウ"]);
+}
+
+#[test]
+fn mecard_with_a_western_name_and_escaped_characters() {
+    let s = parse(b"mecard:N:Owen,Sean;ORG:Acme\\, Inc.;TEL:+86 139 0000 1111;NOTE:a\\:b;;");
+    assert_eq!(s.contact_name, some("Sean Owen"));
+    assert_eq!(s.company_name, some("Acme, Inc."));
+    assert_eq!(s.mobile, some("13900001111"));
+    assert_eq!(s.notes, ["a:b"]);
+}
+
+#[test]
+fn mecard_in_gbk_bytes() {
+    let mut payload = b"MECARD:N:".to_vec();
+    payload.extend_from_slice(&GBK.encode("黄,蓉;TEL:13711112222;;").0);
+    let s = parse(&payload);
+    assert_eq!(s.contact_name, some("黄蓉"));
+    assert_eq!(s.mobile, some("13711112222"));
+}
+
+#[test]
+fn bizcard() {
+    let s = parse(b"BIZCARD:N:Sean;X:Owen;T:Software Engineer;C:Google;A:76 9th Avenue, New York;B:+12125551212;E:srowen@example.com;;");
+    assert_eq!(s.kind, ScanKind::BizCard);
+    assert_eq!(s.contact_name, some("Sean Owen"));
+    assert_eq!(s.contact_title, some("Software Engineer"));
+    assert_eq!(s.company_name, some("Google"));
+    assert_eq!(s.email, some("srowen@example.com"));
+    assert_eq!(s.notes, ["电话：+12125551212", "地址：76 9th Avenue, New York"]);
+}
+
 // --- links, badges, text ------------------------------------------------------------------------
 
 #[test]

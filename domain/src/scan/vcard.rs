@@ -60,7 +60,7 @@ impl Property {
 }
 
 /// Splits `raw` at each `separator` not escaped by a backslash; the parts keep their escapes.
-fn split_unescaped(raw: &str, separator: char) -> Vec<&str> {
+pub(super) fn split_unescaped(raw: &str, separator: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut escaped = false;
@@ -79,7 +79,7 @@ fn split_unescaped(raw: &str, separator: char) -> Vec<&str> {
 }
 
 /// Undoes backslash escapes: `\n` and `\N` are a line break, `\,` `\;` `\:` `\\` the character.
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
