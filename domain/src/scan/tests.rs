@@ -1,7 +1,9 @@
-//! Tests of the scan reader over the shapes of codes met at booths.
+//! Tests of the scan reader over the shapes of codes met at booths, and properties over any
+//! bytes: it never panics, and whatever it fills the capture form accepts and stores unchanged.
 
 use super::*;
 use encoding_rs::{BIG5, GBK};
+use proptest::prelude::*;
 
 /// Quoted-printable as Android writes it: every byte `=XX`, a soft line break every 20 bytes.
 fn qp(bytes: &[u8]) -> String {
@@ -506,4 +508,98 @@ fn apply_puts_a_badge_in_the_notes_and_reports_lines_that_do_not_fit() {
     assert_eq!(full.notes, "记".repeat(max::NOTES - 5));
     assert_eq!(applied.left_out, ["网址：https://www.example.com/a-long-link"]);
     assert!(applied.filled.is_empty());
+}
+
+// --- properties ---------------------------------------------------------------------------------
+
+/// Every value `scanned` fills is one the form accepts and stores unchanged, and so is every
+/// draft it is applied to.
+fn check(scanned: &Scanned) -> Result<(), TestCaseError> {
+    let same = |parsed: Result<Option<String>, FieldErrorKind>, value: &Option<String>| match value {
+        Some(v) => parsed == Ok(Some(v.clone())),
+        None => true,
+    };
+    let text_of = |v: &Option<String>, max: usize| text::optional(v.as_deref().unwrap_or_default(), max);
+    prop_assert!(same(text_of(&scanned.contact_name, max::PERSON), &scanned.contact_name), "{scanned:?}");
+    prop_assert!(same(text_of(&scanned.company_name, max::COMPANY), &scanned.company_name), "{scanned:?}");
+    prop_assert!(same(text_of(&scanned.contact_title, max::PERSON), &scanned.contact_title), "{scanned:?}");
+    prop_assert!(same(parse_mobile(scanned.mobile.as_deref().unwrap_or_default()), &scanned.mobile), "{scanned:?}");
+    prop_assert!(same(parse_wechat(scanned.wechat.as_deref().unwrap_or_default()), &scanned.wechat), "{scanned:?}");
+    prop_assert!(same(parse_email(scanned.email.as_deref().unwrap_or_default()), &scanned.email), "{scanned:?}");
+    for note in &scanned.notes {
+        prop_assert_eq!(text::optional(note, max::NOTES), Ok(Some(note.clone())));
+    }
+    if let Some(badge) = &scanned.badge {
+        prop_assert!(is_badge_code(badge));
+    }
+
+    for mut draft in
+        [LeadDraft::default(), LeadDraft { mobile: "13800138000".into(), notes: "记".repeat(max::NOTES - 3), ..LeadDraft::default() }]
+    {
+        let applied = scanned.apply_to(&mut draft);
+        prop_assert!(text::optional(&draft.company_name, max::COMPANY).is_ok());
+        prop_assert!(text::optional(&draft.contact_name, max::PERSON).is_ok());
+        prop_assert!(text::optional(&draft.contact_title, max::PERSON).is_ok());
+        prop_assert!(parse_mobile(&draft.mobile).is_ok());
+        prop_assert!(parse_wechat(&draft.wechat).is_ok());
+        prop_assert!(parse_email(&draft.email).is_ok());
+        prop_assert!(text::optional(&draft.notes, max::NOTES).is_ok(), "{draft:?}");
+        for line in &applied.left_out {
+            prop_assert!(!draft.notes.contains(line.as_str()));
+        }
+    }
+    Ok(())
+}
+
+/// Lines that look like a vCard's: groups, names in either case, parameters of both styles,
+/// quoted-printable, escapes, folding, stray characters.
+fn vcard_like() -> impl Strategy<Value = String> {
+    let line = "(item[0-9]\\.)?(FN|N|n|ORG|TITLE|ROLE|TEL|tel|EMAIL|URL|ADR|LABEL|NOTE|NICKNAME|X-WECHAT|X-QQ|IMPP|X-ABLabel|PHOTO|X-SOCIALPROFILE)\
+         (;(TYPE=|type=|CHARSET=|ENCODING=|VALUE=|X-SERVICE-TYPE=)?(cell|CELL|FAX|\"cell,voice\"|QUOTED-PRINTABLE|GB2312|BIG5|UTF-8|b|uri|WeChat|\"a:b\"|\"))*\
+         :(tel:|mailto:|weixin:|x-apple:|https://u\\.wechat\\.com/)?(=[0-9A-Fa-f]{2}|\\\\[;,nN:\\\\]|[;,=:\"\\\\ ]|1[3-9][0-9]{9}|[a-z]{1,6}@[a-z]{1,5}\\.cn|\\PC){0,24}=?\
+         (\r?\n[ \t=]\\PC{0,10})?";
+    proptest::collection::vec(line, 0..10).prop_map(|lines| {
+        let mut card = String::from("BEGIN:VCARD\r\nVERSION:3.0\r\n");
+        for l in lines {
+            card.push_str(&l);
+            card.push_str("\r\n");
+        }
+        card
+    })
+}
+
+fn mecard_like() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        "(N|TEL|EMAIL|ORG|TITLE|NOTE|URL|ADR|SOUND|X|T|C|B|M|F|E|WECHAT|[A-Z]{0,3}):(\\\\[;:,\\\\]|[;:,\\\\]|1[3-9][0-9]{9}|\\PC){0,20}",
+        0..8,
+    )
+    .prop_flat_map(|items| (Just(items.join(";")), prop_oneof![Just("MECARD:"), Just("BIZCARD:")]))
+    .prop_map(|(body, prefix)| format!("{prefix}{body};;"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_bytes_give_values_the_form_accepts(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        check(&parse(&bytes))?;
+    }
+
+    #[test]
+    fn vcard_like_text_gives_values_the_form_accepts(card in vcard_like(), gbk in any::<bool>()) {
+        check(&parse(card.as_bytes()))?;
+        if gbk {
+            check(&parse(&encoding_rs::GB18030.encode(&card).0))?;
+        }
+    }
+
+    #[test]
+    fn mecard_like_text_gives_values_the_form_accepts(card in mecard_like()) {
+        check(&parse(card.as_bytes()))?;
+    }
+
+    #[test]
+    fn any_text_gives_values_the_form_accepts(text in prop_oneof!["\\PC{0,3000}", "[A-Za-z0-9-]{0,40}", "(https?://)?[a-z.]{0,20}/?\\PC{0,10}"]) {
+        check(&parse(text.as_bytes()))?;
+    }
 }
