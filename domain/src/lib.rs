@@ -22,6 +22,7 @@ pub mod origin;
 pub mod pipeline;
 pub mod report;
 pub mod review;
+pub mod scan;
 pub mod sync;
 pub mod text;
 pub mod time;

@@ -12,7 +12,7 @@ fn is_zero_width(c: char) -> bool {
 /// Characters that change the direction text is shown in: an override (U+202E) makes
 /// "moc.live" read as "evil.com" in the workspace. Refused, not removed: the officer should see
 /// that the text is not what it seems.
-fn is_direction_control(c: char) -> bool {
+pub(crate) fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
