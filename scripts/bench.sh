@@ -35,7 +35,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 printf '\n== Release build (server + WebAssembly)\n'
-cargo leptos build --release
+scripts/build.sh
 
 printf '\n== WASM size\n'
 mkdir -p bench-results

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 if [[ "${1:-}" == "--demo" ]]; then
-  cargo leptos build --release
+  scripts/build.sh
   server=target/release/server
   if ! "$server" user list | grep -q '^demo\.zhang'; then
     "$server" demo
@@ -33,4 +33,6 @@ Demo data loaded. Log in with (new passwords at every run of --demo):
 
 MSG
 fi
+# The QR code reader's WebAssembly goes into public/ before cargo-leptos copies it into the site.
+scripts/build-scanner.sh
 exec cargo leptos serve --release

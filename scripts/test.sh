@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, checks the format and the lints (cargo fmt, clippy with warnings
 # as errors), then runs every test suite: Rust unit and integration tests
-# (domain, app, server on SQLite), the server's integration tests again on PostgreSQL (a throwaway
+# (domain, app, scanner, server on SQLite), the server's integration tests again on PostgreSQL (a throwaway
 # server from Debian's packages, unless TEST_DATABASE_URL names one), and the Playwright end-to-end
 # tests in Debian's Chromium against the release build. Ends with one line "N passed, N failed"
 # counting every suite.
@@ -31,11 +31,12 @@ gate() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "gate failed: $name"; fi
 }
 gate "cargo fmt --check" cargo fmt --all --check
-gate "clippy (server build)" cargo clippy --all-targets -p domain -p server -p loadgen -p app --features app/ssr -- -D warnings
+gate "clippy (server build)" cargo clippy --all-targets -p domain -p server -p loadgen -p scanner -p app --features app/ssr -- -D warnings
+gate "clippy (QR code reader, WebAssembly)" cargo clippy -p scanner --target wasm32-unknown-unknown -- -D warnings
 gate "clippy (tablet build)" cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 
-echo; echo "== Rust tests (domain, app, server on SQLite)"
-env -u TEST_DATABASE_URL cargo test -p domain -p app -p server 2>&1 | tee "$logs/cargo.log"
+echo; echo "== Rust tests (domain, app, scanner, server on SQLite)"
+env -u TEST_DATABASE_URL cargo test -p domain -p app -p scanner -p server 2>&1 | tee "$logs/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count_cargo "$logs/cargo.log"
 
@@ -55,8 +56,8 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 fi
 [ -z "$pg_dir" ] || scripts/postgres.sh stop "$pg_dir"
 
-echo; echo "== Release build (server + WebAssembly)"
-if cargo leptos build --release 2>&1 | tee "$logs/build.log"; then
+echo; echo "== Release build (the QR code reader, then server + WebAssembly)"
+if scripts/build.sh 2>&1 | tee "$logs/build.log"; then
   echo; echo "== End-to-end tests (Playwright, Chromium, tablet viewport)"
   (cd end2end && npx playwright test) || status=1
   results=end2end/test-results/results.json

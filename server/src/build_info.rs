@@ -14,7 +14,13 @@ pub struct BuildInfo {
     pub id: String,
     /// The URLs the service worker stores for offline use.
     pub precache: Vec<String>,
+    /// The URLs it stores the first time the app asks for them (the QR code reader), and keeps in
+    /// the next build's cache too once a tablet has used them.
+    pub lazy: Vec<String>,
 }
+
+/// The QR code reader: loaded when the officer first taps "扫码", not with the capture screen.
+pub const LAZY_ASSETS: [&str; 4] = ["/scan.js", "/scan-worker.js", "/scanner/scanner.js", "/scanner/scanner_bg.wasm"];
 
 impl BuildInfo {
     /// Reads the built site's files once, at start-up.
@@ -32,12 +38,13 @@ impl BuildInfo {
         ];
         let mut hasher = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        for asset in &assets {
+        for asset in assets.iter().map(String::as_str).chain(LAZY_ASSETS) {
             let path = Path::new(options.site_root.as_ref()).join(asset.trim_start_matches('/'));
             // A missing file (a server started without a built site) hashes as empty.
             std::fs::read(path).unwrap_or_default().hash(&mut hasher);
         }
         let precache = app::OFFLINE_ROUTES.iter().map(|r| r.to_string()).chain(assets).collect();
-        BuildInfo { id: format!("{:016x}", hasher.finish()), precache }
+        let lazy = LAZY_ASSETS.iter().map(|a| a.to_string()).collect();
+        BuildInfo { id: format!("{:016x}", hasher.finish()), precache, lazy }
     }
 }

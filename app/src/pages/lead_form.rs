@@ -103,7 +103,10 @@ pub fn LeadForm(
                 <datalist id=EVENTS_LIST>{known_events}</datalist>
                 {listed_event}
             </div>
-            <p class="hint">{tr(Key::CaptureRequiredHint)}</p>
+            <div class="form-top">
+                <p class="hint">{tr(Key::CaptureRequiredHint)}</p>
+                {capturing.then(|| view! { <crate::components::scan::ScanButton/> })}
+            </div>
             <div class="grid">
                 <TextField field=LeadField::CompanyName label=Key::FieldCompanyName required=true autocomplete="organization"
                     get=|d| d.company_name.clone() set=|d, v| d.company_name = v/>

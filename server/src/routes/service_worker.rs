@@ -16,15 +16,16 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
-    let body = render(&state.build.id, &state.build.precache, app::OFFLINE_ROUTES);
+    let body = render(&state.build.id, &state.build.precache, &state.build.lazy, app::OFFLINE_ROUTES);
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
 }
 
-fn render(build_id: &str, precache: &[String], routes: &[&str]) -> String {
+fn render(build_id: &str, precache: &[String], lazy: &[String], routes: &[&str]) -> String {
     let list = |items: Vec<&str>| serde_json::to_string(&items).unwrap_or_else(|_| "[]".into());
     TEMPLATE
         .replace("__BUILD_ID__", build_id)
         .replace("__BUILD_HEADER__", super::BUILD_HEADER)
         .replace("__PRECACHE__", &list(precache.iter().map(String::as_str).collect()))
+        .replace("__LAZY__", &list(lazy.iter().map(String::as_str).collect()))
         .replace("__SHELL_ROUTES__", &list(routes.to_vec()))
 }

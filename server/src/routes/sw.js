@@ -6,6 +6,9 @@
 // - Fetch: offline routes and assets come from the cache first, so the app opens instantly with or
 //   without a network. A cached page is refreshed in the background, but only from a server that
 //   serves this same build: HTML of one build must never meet WASM of another.
+// - The QR code reader (LAZY) is not stored at install: the first time the app asks for it, it is
+//   fetched and kept like the rest. A build installed after a tablet has used it stores it at
+//   install, so scanning keeps working offline across upgrades.
 // - Everything else (the API, manager pages) goes to the network untouched.
 
 const BUILD = '__BUILD_ID__';
@@ -13,11 +16,22 @@ const CACHE = 'zhaoshang-' + BUILD;
 const BUILD_HEADER = '__BUILD_HEADER__';
 const PRECACHE = __PRECACHE__;
 const SHELL_ROUTES = __SHELL_ROUTES__;
+const LAZY = __LAZY__;
+
+// Whether an earlier build's cache holds the lazily loaded files (the officer has scanned).
+async function lazyUsed() {
+  const keys = await caches.keys();
+  for (const key of keys.filter((k) => k.startsWith('zhaoshang-') && k !== CACHE)) {
+    const cache = await caches.open(key);
+    if (await cache.match(LAZY[0])) return true;
+  }
+  return false;
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' }))))
+    Promise.all([caches.open(CACHE), lazyUsed()])
+      .then(([cache, used]) => cache.addAll((used ? PRECACHE.concat(LAZY) : PRECACHE).map((url) => new Request(url, { cache: 'reload' }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -62,7 +76,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate' && SHELL_ROUTES.includes(url.pathname)) {
     // `/edit?id=…` and `/edit` are one cached page: the lead id is read by the app.
     event.respondWith(cacheFirst(event, request, url.pathname));
-  } else if (PRECACHE.includes(url.pathname)) {
+  } else if (PRECACHE.includes(url.pathname) || LAZY.includes(url.pathname)) {
     event.respondWith(cacheFirst(event, request, url.pathname));
   }
 });

@@ -1,0 +1,233 @@
+//! Scanning a QR code into the capture form ("扫码"): a business card's or an expo badge's code,
+//! read with the tablet's back camera, or from a photo where the camera is refused or absent.
+//!
+//! The camera, the frame loop and the reader (Rust compiled to its own WebAssembly, in a worker)
+//! live in `public/scan.js`, `public/scan-worker.js` and the `scanner` crate. They load the first
+//! time the officer taps "扫码", not with the capture screen, and the service worker keeps them for
+//! offline use from then on. What a code says is read by `domain::scan`; it fills the empty
+//! fields, never overwrites what the officer typed (that goes to the notes), and the officer checks
+//! the form and saves it as always.
+
+use domain::scan::{ScanKind, Scanned};
+use domain::LeadField;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::fields::use_form;
+use crate::components::toast::{use_toasts, ToastKind};
+use crate::i18n::{fill, tr, use_i18n, Key, Lang};
+
+/// The scanning dialog's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scan {
+    Closed,
+    /// Loading the reader and opening the camera.
+    Opening,
+    /// The camera shows; frames are being read.
+    Watching,
+    /// Reading a photo.
+    Reading,
+    /// Something the officer must know, shown in the dialog (the photo button stays).
+    Problem(Key),
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = zsScan, js_name = open, catch)]
+    async fn camera_open(video: &web_sys::HtmlVideoElement) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = zsScan, js_name = watch)]
+    fn camera_watch(on_bytes: &js_sys::Function, on_error: &js_sys::Function);
+    #[wasm_bindgen(js_namespace = zsScan, js_name = decodeFile, catch)]
+    async fn decode_file(file: &web_sys::File) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = zsScan, js_name = close)]
+    fn camera_close();
+}
+
+/// Loads `/scan.js` once (a script of this origin, as the page's policy allows).
+async fn load_scanner() -> Result<(), JsValue> {
+    if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into())? {
+        return Ok(());
+    }
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let script: web_sys::HtmlScriptElement = document.create_element("script")?.dyn_into()?;
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        script.set_onload(Some(&resolve));
+        script.set_onerror(Some(&reject));
+    });
+    script.set_src("/scan.js");
+    document.head().ok_or("no head")?.append_child(&script)?;
+    wasm_bindgen_futures::JsFuture::from(loaded).await?;
+    Ok(())
+}
+
+/// What the officer is told when the camera or the reader cannot be used.
+fn problem_of(error: &JsValue) -> Key {
+    let name = js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    match name.as_str() {
+        "NotAllowedError" | "SecurityError" => Key::ScanDenied,
+        "ReaderMissing" => Key::ScanReaderMissing,
+        "NotReadableError" | "AbortError" => Key::ScanBusy,
+        _ => Key::ScanNoCamera,
+    }
+}
+
+/// The names of `fields` in `lang`, joined as a list.
+fn field_names(lang: Lang, fields: &[LeadField]) -> String {
+    let separator = if lang == Lang::Zh { "、" } else { ", " };
+    fields.iter().map(|f| lang.text_of("field", f.name())).collect::<Vec<_>>().join(separator)
+}
+
+/// Records the time from the camera playing (`scan.js` marks it) to the form filled, for the
+/// benchmark (`end2end/bench/scan.mjs`).
+fn measure_filled() {
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
+    if p.get_entries_by_name("zs-scan-playing").length() > 0 {
+        let _ = p.measure_with_start_mark("zs-scan-filled", "zs-scan-playing");
+    }
+}
+
+/// The "扫码" button and its dialog, inside the lead form.
+#[component]
+pub fn ScanButton() -> impl IntoView {
+    let form = use_form();
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let state = RwSignal::new(Scan::Closed);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let close_button = NodeRef::<leptos::html::Button>::new();
+
+    let close = move || {
+        if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
+            camera_close();
+        }
+        state.set(Scan::Closed);
+    };
+
+    // A code was read: fill the form, close, and say what was filled.
+    let fill_form = move |bytes: Vec<u8>| {
+        let scanned: Scanned = domain::scan::parse(&bytes);
+        let lang = i18n.lang.get_untracked();
+        if matches!(scanned.kind, ScanKind::Empty | ScanKind::Unreadable) {
+            state.set(Scan::Problem(Key::ScanUnreadable));
+            return;
+        }
+        close();
+        let mut applied = domain::scan::Applied::default();
+        form.draft.update(|draft| applied = scanned.apply_to(draft));
+        for field in &applied.filled {
+            form.edit(*field, |_| {});
+        }
+        measure_filled();
+        if applied.filled.contains(&LeadField::Notes) || !applied.kept.is_empty() {
+            // The notes are inside "more": opened, so the officer sees what went there.
+            if let Some(more) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("more")) {
+                let _ = more.set_attribute("open", "");
+            }
+        }
+        // One toast (a newer one replaces the one before): what was filled, what was kept as
+        // typed, and what did not fit.
+        let mut message = if applied.filled.is_empty() {
+            lang.text(Key::ScanNothingNew).to_owned()
+        } else {
+            fill(lang.text(Key::ScanFilled), &[("fields", &field_names(lang, &applied.filled))])
+        };
+        let separator = if lang == Lang::Zh { "" } else { " " };
+        if !applied.kept.is_empty() {
+            message = format!("{message}{separator}{}", fill(lang.text(Key::ScanKept), &[("fields", &field_names(lang, &applied.kept))]));
+        }
+        let kind = if applied.left_out.is_empty() { ToastKind::Ok } else { ToastKind::Problem };
+        if !applied.left_out.is_empty() {
+            message = format!("{message}{separator}{}", lang.text(Key::ScanLeftOut));
+        }
+        toasts.show(kind, message);
+    };
+
+    let open = move |_| {
+        state.set(Scan::Opening);
+        // The dialog takes the focus once shown (a keyboard or a screen reader is now in it).
+        request_animation_frame(move || {
+            if let Some(button) = close_button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+        leptos::task::spawn_local(async move {
+            if load_scanner().await.is_err() {
+                state.set(Scan::Problem(Key::ScanReaderMissing));
+                return;
+            }
+            let Some(element) = video.get_untracked() else { return };
+            match camera_open(&element).await {
+                Ok(_) if state.get_untracked() == Scan::Opening => {
+                    state.set(Scan::Watching);
+                    let on_bytes = Closure::once_into_js(move |bytes: js_sys::Uint8Array| fill_form(bytes.to_vec()));
+                    let on_error = Closure::once_into_js(move |error: JsValue| state.set(Scan::Problem(problem_of(&error))));
+                    camera_watch(on_bytes.unchecked_ref(), on_error.unchecked_ref());
+                }
+                // Cancelled while the camera opened.
+                Ok(_) => camera_close(),
+                Err(error) => state.set(Scan::Problem(problem_of(&error))),
+            }
+        });
+    };
+
+    let from_photo = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
+            camera_close();
+        }
+        state.set(Scan::Reading);
+        leptos::task::spawn_local(async move {
+            if load_scanner().await.is_err() {
+                state.set(Scan::Problem(Key::ScanReaderMissing));
+                return;
+            }
+            match decode_file(&file).await {
+                Ok(bytes) if bytes.is_instance_of::<js_sys::Uint8Array>() => fill_form(js_sys::Uint8Array::from(bytes).to_vec()),
+                Ok(_) => state.set(Scan::Problem(Key::ScanNoCodeInPhoto)),
+                Err(error) => state.set(Scan::Problem(match problem_of(&error) {
+                    Key::ScanReaderMissing => Key::ScanReaderMissing,
+                    _ => Key::ScanNoCodeInPhoto,
+                })),
+            }
+        });
+    };
+
+    let status = move || match state.get() {
+        Scan::Closed => None,
+        Scan::Opening => Some((false, i18n.t(Key::ScanOpening))),
+        Scan::Watching => Some((false, i18n.t(Key::ScanAim))),
+        Scan::Reading => Some((false, i18n.t(Key::ScanReading))),
+        Scan::Problem(key) => Some((true, i18n.t(key))),
+    };
+
+    view! {
+        <button type="button" class="scan-button secondary" data-testid="scan" on:click=open>
+            {tr(Key::ScanButton)}
+        </button>
+        <div class="scan-dialog" role="dialog" aria-modal="true" aria-labelledby="scan-title" data-testid="scan-dialog"
+            hidden=move || state.get() == Scan::Closed
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <h2 id="scan-title">{tr(Key::ScanTitle)}</h2>
+            <div class="scan-view" class:hidden=move || state.get() != Scan::Watching>
+                <video node_ref=video muted=true playsinline=true aria-hidden="true"></video>
+                <div class="scan-frame" aria-hidden="true"></div>
+            </div>
+            <p class="scan-status" class:problem=move || status().is_some_and(|(problem, _)| problem)
+                role="status" aria-live="polite" data-testid="scan-status">
+                {move || status().map(|(_, text)| text)}
+            </p>
+            <div class="scan-actions">
+                <label class="button secondary scan-photo">
+                    {tr(Key::ScanPhoto)}
+                    <input type="file" accept="image/*" data-testid="scan-photo" on:change=from_photo/>
+                </label>
+                <button type="button" class="primary" data-testid="scan-cancel" node_ref=close_button on:click=move |_| close()>
+                    {tr(Key::ScanClose)}
+                </button>
+            </div>
+        </div>
+    }
+}
