@@ -4,9 +4,11 @@
 //
 // How: the release server; a tablet-sized page of the capture screen; for each of N scans the
 // officer taps "扫码", and the app measures from the camera playing (`zs-scan-playing`, marked by
-// scan.js once the video plays, so the code is in view) to the form filled (`zs-scan-filled`);
-// the first scan also loads the reader (its download and compile are counted apart: `first`).
-// Between scans the form is cleared by a reload. Then, with a video in which no code ever shows,
+// scan.js once the video plays, so the code is in view) to the form filled (`zs-scan-filled`), and
+// from the tap to the form filled (`zs-scan-tap-filled`: opening the camera included). The first
+// scan of a page also loads the reader (worker and WebAssembly); it is reported apart, with the
+// reader fetched from the server (the first scan ever) and later from the service worker's cache.
+// Between scans the page is reloaded (the form cleared, the reader loaded again). Then, with a video in which no code ever shows,
 // how many frames a second the reader gets through (goal >= 10), and the worker's decode time.
 // Also the lazily loaded files' sizes (gzip -9), which the capture screen does not download.
 // Goal: filled <= 500 ms. Results go to bench-results/scan.json.
@@ -54,12 +56,12 @@ async function tablet(server, video) {
 async function scanOnce(page) {
   await page.goto('/');
   await page.locator('main[data-ready="true"]').waitFor();
-  await page.evaluate(() => performance.clearMeasures('zs-scan-filled'));
+  await page.evaluate(() => { performance.clearMeasures('zs-scan-filled'); performance.clearMeasures('zs-scan-tap-filled'); });
   await page.getByTestId('scan').tap();
   await page.waitForFunction(() => document.querySelector('#f-mobile')?.value === '13800138000', null, { timeout: 20_000 });
-  const measured = await page.evaluate(() => performance.getEntriesByName('zs-scan-filled').map((e) => e.duration));
-  if (measured.length !== 1) throw new Error(`expected one zs-scan-filled measure, got ${measured.length}`);
-  return measured[0];
+  const measured = await page.evaluate(() => ['zs-scan-filled', 'zs-scan-tap-filled'].map((name) => performance.getEntriesByName(name).map((e) => e.duration)));
+  if (measured.some((m) => m.length !== 1)) throw new Error(`expected one measure of each, got ${JSON.stringify(measured)}`);
+  return { inView: measured[0][0], fromTap: measured[1][0] };
 }
 
 async function main() {
@@ -74,14 +76,21 @@ async function main() {
   try {
     const { browser, page } = await tablet(server, withCode);
     const first = await scanOnce(page);
-    const times = [];
-    for (let i = 0; i < n; i++) times.push(await scanOnce(page));
+    const scans = [];
+    for (let i = 0; i < n; i++) scans.push(await scanOnce(page));
     await browser.close();
+    const times = scans.map((s) => s.inView);
+    const fromTap = scans.map((s) => s.fromTap);
     const p50 = percentile(times, 50);
     const p95 = percentile(times, 95);
     const max = Math.max(...times);
-    console.log(`code in view -> form filled: first scan (reader loading) ${first.toFixed(0)} ms; then over ${n}: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms (goal <= ${GOAL_MS} ms: ${p95 <= GOAL_MS ? 'met' : 'NOT met'})`);
-    Object.assign(result, { first_scan_ms: first, filled_ms: times, filled_ms_p50: p50, filled_ms_p95: p95, filled_ms_max: max });
+    console.log(`code in view -> form filled over ${n} scans: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms (goal <= ${GOAL_MS} ms: ${p95 <= GOAL_MS ? 'met' : 'NOT met'})`);
+    console.log(`tap on 扫码 -> form filled (camera opening and the reader loading from the service worker's cache included): p50 ${percentile(fromTap, 50).toFixed(0)} ms, p95 ${percentile(fromTap, 95).toFixed(0)} ms; the very first scan (reader from the server) ${first.fromTap.toFixed(0)} ms, code in view ${first.inView.toFixed(0)} ms`);
+    Object.assign(result, {
+      filled_ms: times, filled_ms_p50: p50, filled_ms_p95: p95, filled_ms_max: max,
+      tap_to_filled_ms: fromTap, tap_to_filled_ms_p50: percentile(fromTap, 50), tap_to_filled_ms_p95: percentile(fromTap, 95),
+      first_scan_tap_to_filled_ms: first.fromTap, first_scan_filled_ms: first.inView,
+    });
 
     // Frames a second with no code in view.
     const blank = await tablet(server, withoutCode);
