@@ -1,5 +1,5 @@
 //! The bar at the top of every screen: the product, the two places an officer goes (capture and
-//! the tablet's leads), whether the tablet is online, and the language toggle.
+//! the tablet's leads), whether the tablet reaches the server, and the language toggle.
 
 use leptos::prelude::*;
 
@@ -17,6 +17,10 @@ pub fn AppHeader(page: Page) -> impl IntoView {
     });
     let _ = window_event_listener(leptos::ev::online, move |_| online.set(true));
     let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    // "Online" only while the server answers: a network without the server (a fair's Wi-Fi with no
+    // way out, the server down) is no better than none for syncing.
+    let sync = crate::sync_state::use_sync();
+    let unreachable = move || sync.last_error.with(|e| matches!(e, Some(crate::offline::sync_client::SyncError::Unreachable(_))));
     let count = move || leads.leads.with(Vec::len);
     let officer = RwSignal::new(None::<String>);
     Effect::new(move |_| officer.set(crate::offline::settings::officer()));
@@ -40,11 +44,19 @@ pub fn AppHeader(page: Page) -> impl IntoView {
                 </a>
             </nav>
             <a href="/login" class="officer" data-testid="officer">{move || officer.get().unwrap_or_else(|| i18n.t(Key::NavLogin).to_owned())}</a>
-            <span class="net" class:offline=move || !online.get() data-testid="net-status">
-                {move || if online.get() { i18n.t(Key::StatusOnline) } else { i18n.t(Key::StatusOffline) }}
+            <span class="net" class:offline=move || !online.get() || unreachable() data-testid="net-status">
+                {move || if !online.get() {
+                    i18n.t(Key::StatusOffline)
+                } else if unreachable() {
+                    i18n.t(Key::StatusUnreachable)
+                } else {
+                    i18n.t(Key::StatusOnline)
+                }}
             </span>
+            // Named by what it shows ("English" / "中文", in that language), as a screen reader
+            // must read it; the title says what a tap does.
             <button type="button" class="lang-toggle" data-testid="lang-toggle"
-                aria-label=move || i18n.t(Key::LangSwitchLabel) on:click=toggle>
+                lang=move || i18n.lang.get().other().tag() title=move || i18n.t(Key::LangSwitchLabel) on:click=toggle>
                 {tr(Key::LangSwitch)}
             </button>
         </header>

@@ -14,8 +14,10 @@ pub fn SyncBar() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     // Until the store's count is read, the bar says so: it never claims "all synced" unread.
+    // "All synced" only once something was: before the first sync, nothing is on the server.
     let status = move || match sync.pending.get() {
         None => i18n.t(Key::SyncCounting).to_owned(),
+        Some(0) if sync.last_success.get().is_none() => i18n.t(Key::SyncNothingYet).to_owned(),
         Some(0) => i18n.t(Key::SyncAllSynced).to_owned(),
         Some(pending) => fill(i18n.t(Key::SyncPending), &[("n", &pending.to_string())]),
     };
@@ -69,7 +71,7 @@ pub fn SyncBar() -> impl IntoView {
         })
     };
     view! {
-        <div class="sync-bar" class:pending=move || { sync.pending.get() != Some(0) }>
+        <section class="sync-bar" aria-label=move || i18n.t(Key::SyncRegion) class:pending=move || { sync.pending.get() != Some(0) }>
             <span class="sync-status" data-testid="sync-pending" data-pending=move || sync.pending.get().map_or_else(|| "unknown".to_owned(), |n| n.to_string())>
                 {status}
             </span>
@@ -81,6 +83,6 @@ pub fn SyncBar() -> impl IntoView {
             <button type="button" class="sync-now" data-testid="sync-now" disabled=move || sync.running.get() on:click=move |_| sync.request()>
                 {move || if sync.running.get() { i18n.t(Key::SyncRunning) } else { i18n.t(Key::SyncNow) }}
             </button>
-        </div>
+        </section>
     }
 }

@@ -1,6 +1,7 @@
 //! One toast at a time at the bottom of the screen: confirmations ("saved"), failures, and the
 //! "undo" of a deletion. Provided through context so any page can speak.
 
+use gloo_storage::Storage;
 use leptos::prelude::*;
 
 use crate::i18n::{tr, Key};
@@ -71,10 +72,28 @@ pub fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
 }
 
-/// Where toasts appear.
+/// Key in the tab's session storage of a confirmation to show on the next screen.
+const NEXT_SCREEN_KEY: &str = "zs.toast_next_screen";
+
+impl Toasts {
+    /// Shows `message` on the screen loaded next (a save that then leaves for another screen,
+    /// which is a new page load): kept in the tab's session storage until that screen shows it.
+    pub fn show_on_next_screen(&self, message: String) {
+        let _ = gloo_storage::SessionStorage::set(NEXT_SCREEN_KEY, message);
+    }
+}
+
+/// Where toasts appear. A confirmation left for this screen by the one before is shown once the
+/// page is live.
 #[component]
 pub fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
+    Effect::new(move |_| {
+        if let Ok(message) = gloo_storage::SessionStorage::get::<String>(NEXT_SCREEN_KEY) {
+            gloo_storage::SessionStorage::delete(NEXT_SCREEN_KEY);
+            toasts.show(ToastKind::Ok, message);
+        }
+    });
     move || {
         toasts.current.get().map(|toast| {
             let undo = toast.undo.map(|undo| {

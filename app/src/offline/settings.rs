@@ -60,6 +60,11 @@ pub fn set_officer(name: &str) {
     let _ = LocalStorage::set(OFFICER_KEY, name);
 }
 
+/// Forgets who logged in (after a logout).
+pub fn forget_officer() {
+    LocalStorage::delete(OFFICER_KEY);
+}
+
 /// When the last sync succeeded (RFC 3339).
 pub fn last_sync() -> Option<String> {
     LocalStorage::get::<String>(LAST_SYNC_KEY).ok()

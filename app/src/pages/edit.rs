@@ -107,10 +107,12 @@ pub fn EditPage() -> impl IntoView {
         let meta = LeadMeta { updated_at: domain::time::now(), ..meta };
         let Some(lead) = parse_or_show_errors(form, meta, toasts, i18n.lang.get_untracked()) else { return };
         saving.set(true);
+        let company = lead.company_name.clone();
         leptos::task::spawn_local(async move {
             match leads.save(lead).await {
                 Ok(queued) => {
                     sync.after_save(queued);
+                    toasts.show_on_next_screen(fill(i18n.lang.get_untracked().text(Key::ToastEdited), &[("company", &company)]));
                     go_to("/leads");
                 }
                 Err(error) => {

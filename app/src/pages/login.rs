@@ -61,7 +61,12 @@ pub fn LoginPage() -> impl IntoView {
         <section class="page login-page">
             <h1>{tr(Key::LoginTitle)}</h1>
             <p class="hint">{tr(Key::LoginHint)}</p>
-            {move || signed_in.get().map(|name| view! { <p class="signed-in">{fill(i18n.t(Key::LoginSignedIn), &[("name", &name)])}</p> })}
+            {move || signed_in.get().map(|name| view! {
+                <div class="signed-in-row">
+                    <p class="signed-in">{fill(i18n.t(Key::LoginSignedIn), &[("name", &name)])}</p>
+                    <LogoutButton/>
+                </div>
+            })}
             <form class="login-form" on:submit=on_submit>
                 <div class="field">
                     <label for="f-username">{tr(Key::LoginUsername)}</label>
@@ -79,6 +84,67 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// The answer to a logout.
+#[derive(Deserialize)]
+struct LoggedOut {}
+
+/// "退出登录" on a shared tablet. With changes still waiting, it first says what becomes of them
+/// (they stay, and the next person to log in here syncs them under their own account) and offers
+/// to sync first. The server ends the session; where it cannot be reached the officer stays
+/// logged in and is told so (the session cookie only the server can end would sync the next
+/// officer's leads under this one's name).
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let toasts = crate::components::toast::use_toasts();
+    let asking = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Key>);
+    let busy = RwSignal::new(false);
+    let log_out = move || {
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match post_json::<_, LoggedOut>("/api/v1/logout", &()).await {
+                // 401: the session had ended already.
+                Ok(_) | Err(SyncError::Unauthorized) => {
+                    settings::forget_officer();
+                    toasts.show_on_next_screen(i18n.lang.get_untracked().text(Key::LoginLoggedOut).to_owned());
+                    go_to("/login");
+                }
+                Err(_) => problem.set(Some(Key::LoginLogoutUnreachable)),
+            }
+            busy.set(false);
+        });
+    };
+    let on_tap = move |_| {
+        if sync.pending.get_untracked().unwrap_or(0) > 0 && !asking.get_untracked() {
+            asking.set(true);
+        } else {
+            log_out();
+        }
+    };
+    view! {
+        <button type="button" class="secondary" data-testid="logout" disabled=move || busy.get() on:click=on_tap>
+            {tr(Key::LoginLogout)}
+        </button>
+        {move || asking.get().then(|| view! {
+            <div class="logout-warning" role="alert" data-testid="logout-warning">
+                <p>{fill(i18n.t(Key::LoginLogoutPending), &[("n", &sync.pending.get().unwrap_or(0).to_string())])}</p>
+                <div class="logout-choices">
+                    <button type="button" class="primary" data-testid="logout-sync-first" on:click=move |_| { asking.set(false); sync.request(); }>
+                        {tr(Key::LoginSyncFirst)}
+                    </button>
+                    <button type="button" class="danger" data-testid="logout-anyway" disabled=move || busy.get() on:click=move |_| log_out()>
+                        {tr(Key::LoginLogoutAnyway)}
+                    </button>
+                </div>
+            </div>
+        })}
+        {move || problem.get().map(|key| view! { <p class="field-error" role="alert" data-testid="logout-error">{tr(key)}</p> })}
     }
 }
 
