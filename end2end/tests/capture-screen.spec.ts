@@ -17,6 +17,8 @@ test('before the first login the sync bar claims nothing was synced', async ({ p
   // A lead captured before any login waits, and the bar says how to send it.
   await captureAndConfirm(page, { company: '成都首次录入有限公司', contact: '周到', mobile: '13800138000' });
   await expect(status).toHaveText('待同步 1 条');
+  // The next contact starts at the top of the empty form, the bar in view above it.
+  await expectOnScreenAndUncovered(page, status);
   await expect(page.getByTestId('sync-login')).toBeVisible();
 });
 

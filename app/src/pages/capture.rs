@@ -76,6 +76,8 @@ pub fn CapturePage() -> impl IntoView {
                     toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
                     sync.after_save(queued);
+                    // The next contact starts at the top: the empty form, the sync bar above it.
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
                     focus_field(LeadField::CompanyName);
                 }
                 Err(error) => report_store_error(toasts, i18n.lang.get_untracked(), error),

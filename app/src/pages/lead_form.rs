@@ -19,8 +19,10 @@ use crate::offline::StoreError;
 /// Id of the datalist of events already used on this tablet.
 const EVENTS_LIST: &str = "known-events";
 
-/// Moves focus to a field of the form and scrolls its box (label, input and message) to the middle
-/// of the screen, clear of the sticky save bar and the toast. The clock's errors focus the consent.
+/// Moves focus to a field of the form and scrolls its box (label, input and message) into view
+/// only as far as needed: a field already on screen stays where it is (the sync bar above the form
+/// stays in view), and one scrolled to stops clear of the sticky header, the save bar and the toast
+/// (the fields' `scroll-margin` in the style sheet). The clock's errors focus the consent.
 pub fn focus_field(field: LeadField) {
     use wasm_bindgen::JsCast;
     let input = match field {
@@ -34,7 +36,7 @@ pub fn focus_field(field: LeadField) {
         let _ = element.focus_with_options(&options);
         let target = element.closest(".field").ok().flatten().unwrap_or_else(|| element.clone().into());
         let scroll = web_sys::ScrollIntoViewOptions::new();
-        scroll.set_block(web_sys::ScrollLogicalPosition::Center);
+        scroll.set_block(web_sys::ScrollLogicalPosition::Nearest);
         target.scroll_into_view_with_scroll_into_view_options(&scroll);
     }
 }
