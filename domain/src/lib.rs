@@ -19,6 +19,7 @@ pub mod industry;
 pub mod lead;
 pub mod money;
 pub mod origin;
+pub mod photo;
 pub mod pipeline;
 pub mod report;
 pub mod review;

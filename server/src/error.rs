@@ -39,6 +39,10 @@ pub enum ApiError {
     /// 404
     #[error("{0}")]
     NotFound(&'static str),
+    /// 410: what the request is about is gone for good (a contact's erased personal data); do not
+    /// send it again.
+    #[error("{0}")]
+    Gone(&'static str),
     /// 405
     #[error("{0} is not allowed here")]
     MethodNotAllowed(String),
@@ -80,6 +84,7 @@ impl ApiError {
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Gone(_) => (StatusCode::GONE, "gone"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),

@@ -205,6 +205,8 @@ pub async fn erase(
         at,
     };
     erasures::insert(&mut tx, lead_id, &record).await?;
+    // The card's photos are the contact's personal data too.
+    crate::db::photos::delete_of_lead(&mut tx, lead_id).await?;
     tx.commit().await?;
     turn.committed();
     Ok(stored.version)

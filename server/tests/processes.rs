@@ -499,3 +499,54 @@ async fn tablets_sync_through_the_death_of_the_database_primary_and_the_promotio
     let devices: Vec<&Device> = tablets.iter().map(|(_, t)| t).collect();
     assert_converged(&devices, &server_leads(&balancer, &manager).await, captured);
 }
+
+/// A business-card photo whose upload a server process dies in the middle of (SIGKILL at several
+/// moments) is stored exactly once, whole, after the tablet's retry.
+#[tokio::test]
+async fn a_photo_upload_cut_by_a_killed_server_process_is_stored_once_after_the_retry() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let mut server = ServerProcess::start(&database_url).await;
+    let db = Db::connect(&database_url).await.unwrap();
+    let officer = user_with_session(&db, "li.wei", Role::Officer).await;
+    let mut tablet = Device::new("li-tablet", &officer);
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let mut leads = Vec::new();
+    for round in 0..4 {
+        let new = captured_by("li.wei", &format!("名片企业{round}"), "li-tablet");
+        leads.push(new.id.to_string());
+        tablet.save(new);
+    }
+    tablet.sync(&server.url).await.unwrap();
+    let mut expected = Vec::new();
+    for (round, (id, wait_ms)) in leads.iter().zip([1u64, 5, 15, 40]).enumerate() {
+        let mut photo = vec![0xff, 0xd8, 0xff, 0xe0];
+        photo.resize(280_000, round as u8 + 1);
+        let sha: String = Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect();
+        let put = |base: String| {
+            client.put(format!("{base}/api/v1/leads/{id}/photos/front/{sha}")).bearer_auth(&officer).body(photo.clone()).send()
+        };
+        let uploading = put(server.url.clone());
+        let kill = async {
+            tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+            server.kill();
+        };
+        let (_, ()) = tokio::join!(uploading, kill);
+        server = ServerProcess::start(&database_url).await;
+        let retried = put(server.url.clone()).await.unwrap();
+        assert_eq!(retried.status(), 200, "the retry after the restart");
+        expected.push((id.clone(), sha));
+    }
+    let mut conn = db.pool.acquire().await.unwrap();
+    let mut rows: Vec<(String, String)> = sqlx::query("SELECT lead_id, sha256 FROM lead_photos WHERE side = 'front'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (sqlx::Row::get(r, "lead_id"), sqlx::Row::get(r, "sha256")))
+        .collect();
+    rows.sort();
+    expected.sort();
+    assert_eq!(rows, expected, "each photo once, whole");
+}

@@ -53,6 +53,8 @@ pub struct LeadDetail {
     pub erase_error: Option<Key>,
     /// When each tablet first synced, by device id (the trail names tablets by it).
     pub device_first_seen: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>,
+    /// The sides of the business card photographed with the lead.
+    pub photos: Vec<domain::photo::Side>,
 }
 
 /// The follow-up part of the lead page.
@@ -342,6 +344,33 @@ fn withdrawn_view(lang: Lang, csrf: &str, lead: &Lead) -> impl IntoView {
 }
 
 /// The lead page.
+/// The photos of the business card, each opening at full size.
+fn photos_view(lang: crate::i18n::Lang, id: &str, sides: &[domain::photo::Side]) -> Option<impl IntoView> {
+    (!sides.is_empty()).then(|| {
+        let photos = sides
+            .iter()
+            .map(|side| {
+                let src = format!("/manage/leads/{id}/photos/{}", side.code());
+                let href = src.clone();
+                let alt = lang.text(match side {
+                    domain::photo::Side::Front => Key::ManagePhotoFront,
+                    domain::photo::Side::Back => Key::ManagePhotoBack,
+                });
+                view! {
+                    <figure class="card-photo" data-testid=format!("photo-{}", side.code())>
+                        <a href=href><img src=src alt=alt loading="lazy"/></a>
+                        <figcaption>{alt}</figcaption>
+                    </figure>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{lang.text(Key::ManagePhotos)}</h2>
+            <div class="card-photos">{photos}</div>
+        }
+    })
+}
+
 pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
     let lang = frame.lang;
     let t = move |key| lang.text(key);
@@ -366,6 +395,7 @@ pub fn lead_page(frame: &Frame, detail: LeadDetail) -> String {
             <section class="card">
                 <h2>{t(Key::ManageLeadFields)}</h2>
                 {fields(lang, &lead)}
+                {photos_view(lang, &lead.id.to_string(), &detail.photos)}
                 <h2>{t(Key::ManageLeadProvenance)}</h2>
                 <dl class="fields">
                     {field(t(Key::ManageColOfficer), format!("{} ({})", detail.officer, detail.department))}

@@ -16,6 +16,7 @@ pub mod handoffs;
 pub mod history;
 pub mod leads;
 pub mod packed;
+pub mod photos;
 pub mod reports;
 pub mod review;
 pub mod sessions;

@@ -8,6 +8,7 @@ mod json;
 mod leads;
 mod manage;
 mod metrics;
+mod photos;
 pub(crate) mod query;
 mod service_worker;
 mod setup;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(sync::router(&state))
         .merge(leads::router())
+        .merge(photos::router())
         .route("/api/{*rest}", axum::routing::any(|| async { crate::error::ApiError::NotFound("no such API endpoint") }));
     Router::new()
         .merge(health::router())

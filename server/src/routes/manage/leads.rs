@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leads/{id}/revert", post(revert))
         .route("/manage/leads/{id}/reassign", post(reassign))
         .route("/manage/leads/{id}/erase", post(erase))
+        .route("/manage/leads/{id}/photos/{side}", get(photo))
         .route("/manage/withdrawn", get(withdrawn))
 }
 
@@ -118,6 +119,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
     devices.sort_unstable();
     devices.dedup();
     let device_first_seen = crate::db::devices::first_seen(&mut conn, &devices).await?;
+    let photos = crate::db::photos::of_lead(&mut conn, id).await?.into_iter().map(|p| p.side).collect();
     let record = followup::find(&mut conn, id).await?;
     let assignable = followup::assignable(&mut conn).await?;
     let pairs = duplicates::pairs_of(&mut conn, id).await?;
@@ -175,6 +177,7 @@ async fn render(state: &AppState, manager: &Manager, id: &str, outcome: Outcome)
         erasures,
         erase_error: outcome.erase_error,
         device_first_seen,
+        photos,
     };
     let refused =
         error.is_some() || detail.followup.error.is_some() || detail.erase_error.is_some() || matches!(detail.notice, Some((false, _)));
@@ -415,4 +418,14 @@ async fn revert(
         Err(EditError::NotFound) => render(&state, &manager, &id, Outcome::default()).await,
         Err(EditError::Db(e)) => Err(e.into()),
     }
+}
+
+/// A business-card photo of the lead, shown on its page.
+async fn photo(State(state): State<AppState>, _manager: Manager, Path((id, side)): Path<(String, String)>) -> Result<Response, ApiError> {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    let side = domain::photo::Side::from_code(&side).ok_or(ApiError::NotFound("no such photo"))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let (content_type, bytes) = crate::db::photos::bytes_of(&mut conn, &id, side).await?.ok_or(ApiError::NotFound("no such photo"))?;
+    // Personal data: no cache keeps it (the workspace's pages say the same).
+    Ok(([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, no-store".to_owned())], bytes).into_response())
 }
