@@ -1,11 +1,13 @@
 // The QR code reader's worker: it loads the reader (`scanner`, Rust compiled to WebAssembly, built
-// by scripts/build-scanner.sh) and decodes the frames the page sends, one at a time, so the page
-// never waits for a decode. Loaded only when the officer first taps "扫码"; the service worker
+// by scripts/build-scanner.sh), decodes the frames the page sends, one at a time, so the page
+// never waits for a decode, and reads what a code says. Loaded only when the officer first taps "扫码"; the service worker
 // keeps it for offline use from then on.
 //
 // Messages out: {ready: true} once the reader is loaded, or {ready: false, error} if it cannot be;
 //   then for each {id, pixels: ArrayBuffer (RGBA), width, height} in:
-//   {id, bytes: Uint8Array | null, ms}   the first code's raw bytes, and the decode time
+//   {id, scanned: object | null, ms}   what the first code found says (domain::scan::Scanned,
+//                                      read here so the page does not carry the encodings' tables),
+//                                      and the decode time
 'use strict';
 
 let ready;
@@ -24,12 +26,13 @@ self.onmessage = async (event) => {
   const { id, pixels, width, height } = event.data;
   await ready;
   const started = performance.now();
-  let bytes = null;
+  let scanned = null;
   try {
-    bytes = wasm_bindgen.decode_rgba(new Uint8Array(pixels), width, height) ?? null;
+    const bytes = wasm_bindgen.decode_rgba(new Uint8Array(pixels), width, height);
+    if (bytes) scanned = wasm_bindgen.read_payload(bytes);
   } catch (error) {
-    bytes = null;
+    scanned = null;
   }
   const ms = performance.now() - started;
-  self.postMessage({ id, bytes, ms }, bytes ? [bytes.buffer] : []);
+  self.postMessage({ id, scanned, ms });
 };

@@ -2,16 +2,17 @@
 // capture screen's first download does not carry it), and kept by the service worker for offline
 // use from then on. It owns the browser's plumbing: the back camera's stream in a <video>, frames
 // drawn to a canvas at most ~12 times a second, and the reader's worker (scan-worker.js) that
-// decodes them off the page's thread. What a code says is for the app (domain::scan) to read.
+// decodes them off the page's thread and reads what a code says (domain::scan, in the worker).
 //
 //   zsScan.open(video)            -> Promise: the reader loaded and the back camera playing in
 //                                    `video` (marks `zs-scan-playing`); rejects with an Error named
 //                                    'ReaderMissing' (the reader could not load), the browser's
 //                                    DOMException (NotAllowedError, NotFoundError, …), or an Error
 //                                    named 'NoCamera' where the browser has no camera API
-//   zsScan.watch(onBytes, onError) -> reads frames until a code decodes: onBytes(Uint8Array) once;
+//   zsScan.watch(onScanned, onError) -> reads frames until a code decodes: onScanned(scanned) once,
+//                                    what it says (domain::scan::Scanned, read in the worker);
 //                                    onError(error) if the reader stops
-//   zsScan.decodeFile(file)       -> Promise<Uint8Array | null>: a photo from the file picker;
+//   zsScan.decodeFile(file)       -> Promise<scanned | null>: a photo from the file picker;
 //                                    rejects with 'ReaderMissing' as open does
 //   zsScan.close()                -> stops the camera and the frame loop
 //   zsScan.stats()                -> {frames, decodeMs}: frames read since open, the last decode time
@@ -109,7 +110,7 @@
     performance.mark('zs-scan-playing');
   }
 
-  function watch(onBytes, onError) {
+  function watch(onScanned, onError) {
     const tick = async () => {
       timer = null;
       if (!video || !stream) return;
@@ -128,8 +129,8 @@
         frames += 1;
         if (answer.ms !== undefined) decodeMs = answer.ms;
         if (!stream) return;
-        if (answer.bytes) {
-          onBytes(answer.bytes);
+        if (answer.scanned) {
+          onScanned(answer.scanned);
           return;
         }
       }
@@ -143,7 +144,7 @@
     try {
       const answer = await decode(bitmap, bitmap.width, bitmap.height);
       if (answer.error) throw answer.error;
-      return answer.bytes || null;
+      return answer.scanned || null;
     } finally {
       bitmap.close();
     }

@@ -1,7 +1,9 @@
 //! The tablet's QR code reader. A camera frame arrives as RGBA pixels (a canvas' `ImageData`); it
 //! is turned to grey, searched for QR codes, and the first one that decodes is returned as its raw
 //! bytes: the payload's encoding (UTF-8, or GB18030 in older Chinese vCards) is for
-//! `domain::scan` to read, not for the decoder to guess.
+//! `domain::scan` to read, not for the decoder to guess. [`read_payload`] then reads them here, in
+//! the worker, so the tables of the legacy encodings load with the reader, not with the capture
+//! screen; the page gets a `domain::scan::Scanned`.
 //!
 //! Compiled to its own WebAssembly module (`scripts/build-scanner.sh`) and run in a dedicated
 //! worker (`public/scan-worker.js`), so decoding never holds up the page, and the capture screen's
@@ -22,6 +24,13 @@ pub fn decode_rgba(rgba: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
         ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8
     };
     decode_grey(w, h, grey)
+}
+
+/// What a code's bytes say, read by `domain::scan::parse`: a `domain::scan::Scanned` as a plain
+/// JavaScript object (serde's field names), for the page to put into its form.
+#[wasm_bindgen]
+pub fn read_payload(bytes: &[u8]) -> JsValue {
+    serde_wasm_bindgen::to_value(&domain::scan::parse(bytes)).unwrap_or(JsValue::NULL)
 }
 
 /// The bytes of the first QR code found in a grey image given pixel by pixel.

@@ -4,7 +4,8 @@
 //! The camera, the frame loop and the reader (Rust compiled to its own WebAssembly, in a worker)
 //! live in `public/scan.js`, `public/scan-worker.js` and the `scanner` crate. They load the first
 //! time the officer taps "扫码", not with the capture screen, and the service worker keeps them for
-//! offline use from then on. What a code says is read by `domain::scan`; it fills the empty
+//! offline use from then on. What a code says is read by `domain::scan::parse` in the worker (the
+//! legacy encodings' tables load with the reader); the page applies the `Scanned` it gets: it fills the empty
 //! fields, never overwrites what the officer typed (that goes to the notes), and the officer checks
 //! the form and saves it as always.
 
@@ -37,7 +38,7 @@ extern "C" {
     #[wasm_bindgen(js_namespace = zsScan, js_name = open, catch)]
     async fn camera_open(video: &web_sys::HtmlVideoElement) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = zsScan, js_name = watch)]
-    fn camera_watch(on_bytes: &js_sys::Function, on_error: &js_sys::Function);
+    fn camera_watch(on_scanned: &js_sys::Function, on_error: &js_sys::Function);
     #[wasm_bindgen(js_namespace = zsScan, js_name = decodeFile, catch)]
     async fn decode_file(file: &web_sys::File) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = zsScan, js_name = close)]
@@ -115,10 +116,14 @@ pub fn ScanButton() -> impl IntoView {
         state.set(Scan::Closed);
     };
 
-    // A code was read: fill the form, close, and say what was filled.
-    let fill_form = move |bytes: Vec<u8>| {
-        let scanned: Scanned = domain::scan::parse(&bytes);
+    // A code was read (and what it says read by the worker, `domain::scan::parse`): fill the form,
+    // close, and say what was filled.
+    let fill_form = move |value: JsValue| {
         let lang = i18n.lang.get_untracked();
+        let Ok(scanned) = serde_wasm_bindgen::from_value::<Scanned>(value) else {
+            state.set(Scan::Problem(Key::ScanUnreadable));
+            return;
+        };
         if matches!(scanned.kind, ScanKind::Empty | ScanKind::Unreadable) {
             state.set(Scan::Problem(Key::ScanUnreadable));
             return;
@@ -172,9 +177,9 @@ pub fn ScanButton() -> impl IntoView {
             match camera_open(&element).await {
                 Ok(_) if state.get_untracked() == Scan::Opening => {
                     state.set(Scan::Watching);
-                    let on_bytes = Closure::once_into_js(move |bytes: js_sys::Uint8Array| fill_form(bytes.to_vec()));
+                    let on_scanned = Closure::once_into_js(move |scanned: JsValue| fill_form(scanned));
                     let on_error = Closure::once_into_js(move |error: JsValue| state.set(Scan::Problem(problem_of(&error))));
-                    camera_watch(on_bytes.unchecked_ref(), on_error.unchecked_ref());
+                    camera_watch(on_scanned.unchecked_ref(), on_error.unchecked_ref());
                 }
                 // Cancelled while the camera opened.
                 Ok(_) => camera_close(),
@@ -197,7 +202,7 @@ pub fn ScanButton() -> impl IntoView {
                 return;
             }
             match decode_file(&file).await {
-                Ok(bytes) if bytes.is_instance_of::<js_sys::Uint8Array>() => fill_form(js_sys::Uint8Array::from(bytes).to_vec()),
+                Ok(scanned) if scanned.is_object() => fill_form(scanned),
                 Ok(_) => state.set(Scan::Problem(Key::ScanNoCodeInPhoto)),
                 Err(error) => state.set(Scan::Problem(match problem_of(&error) {
                     Key::ScanReaderMissing => Key::ScanReaderMissing,
