@@ -56,6 +56,11 @@ test('a vCard QR code read by the back camera fills the form, is saved as checke
     await expect(page.locator('#f-mobile')).toHaveValue('13800138000');
     await expect(page.locator('#f-email')).toHaveValue('ouyang@tfzz.cn');
     await expect(page.locator('#f-event')).toHaveValue('第十九届西博会');
+    // Each filled field is marked for the officer to check; a field they edit loses its mark.
+    await expect(page.getByTestId('scanned-mark')).toHaveCount(5);
+    await expect(page.locator('.field:has(#f-contact_title) [data-testid="scanned-mark"]')).toHaveText('扫码填入，请核对');
+    await page.fill('#f-contact_title', '投资发展部总监');
+    await expect(page.getByTestId('scanned-mark')).toHaveCount(4);
     // The department, the landline and the website are kept in the notes, shown under "more".
     await expect(page.locator('#f-notes')).toBeVisible();
     await expect(page.locator('#f-notes')).toHaveValue(/投资发展部/);
@@ -72,6 +77,7 @@ test('a vCard QR code read by the back camera fills the form, is saved as checke
     await page.getByTestId('save').tap();
     await expect(page.getByTestId('toast').last()).toContainText('成都天府智造科技有限公司');
     await expect(page.locator('#f-company_name')).toHaveValue('');
+    await expect(page.getByTestId('scanned-mark')).toHaveCount(0);
 
     // Without the server: the reader loaded once and is kept for offline use.
     await server.kill();

@@ -11,19 +11,25 @@ use crate::i18n::{fill, tr, use_i18n, Key, Lang};
 pub struct FormState {
     pub draft: RwSignal<LeadDraft>,
     pub errors: RwSignal<Vec<FieldError>>,
+    /// The fields a scan filled, marked for the officer to check until they edit them or save.
+    pub scanned: RwSignal<Vec<LeadField>>,
 }
 
 impl FormState {
     /// A form showing `draft`, with no errors yet.
     pub fn new(draft: LeadDraft) -> Self {
-        FormState { draft: RwSignal::new(draft), errors: RwSignal::new(Vec::new()) }
+        FormState { draft: RwSignal::new(draft), errors: RwSignal::new(Vec::new()), scanned: RwSignal::new(Vec::new()) }
     }
 
-    /// Changes the draft and forgets the errors of `field`, which the officer is fixing. Typing any
-    /// contact also clears "one of mobile / WeChat / email is required" (it sits on mobile), but
-    /// not an error about the mobile number itself.
+    /// Changes the draft and forgets the errors of `field`, which the officer is fixing, and its
+    /// scan mark (the officer has looked at it). Typing any contact also clears "one of mobile /
+    /// WeChat / email is required" (it sits on mobile), but not an error about the mobile number
+    /// itself.
     pub fn edit(&self, field: LeadField, change: impl FnOnce(&mut LeadDraft)) {
         self.draft.update(change);
+        if self.scanned.with_untracked(|s| s.contains(&field)) {
+            self.scanned.update(|s| s.retain(|f| *f != field));
+        }
         self.errors
             .update(|errors| errors.retain(|e| e.field != field && !(field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact)));
     }
@@ -85,11 +91,13 @@ pub fn TextField(
     let name = field.name();
     let id = format!("f-{name}");
     let invalid = move || form.error_of(field).is_some();
+    let scanned = move || form.scanned.with(|s| s.contains(&field));
     view! {
-        <div class="field" class:wide=wide class:invalid=invalid>
+        <div class="field" class:wide=wide class:invalid=invalid class:scanned=scanned>
             <label for=id.clone()>
                 {tr(label)}
                 {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}
+                {move || scanned().then(|| view! { <span class="scanned-mark" data-testid="scanned-mark">{tr(Key::ScanMarked)}</span> })}
             </label>
             <input
                 id=id

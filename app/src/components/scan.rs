@@ -134,6 +134,8 @@ pub fn ScanButton() -> impl IntoView {
         for field in &applied.filled {
             form.edit(*field, |_| {});
         }
+        // Marked for the officer to check, until they edit the field or save.
+        form.scanned.set(applied.filled.clone());
         measure_filled();
         if applied.filled.contains(&LeadField::Notes) || !applied.kept.is_empty() {
             // The notes are inside "more": opened, so the officer sees what went there.

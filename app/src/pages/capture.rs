@@ -75,6 +75,7 @@ pub fn CapturePage() -> impl IntoView {
                 Ok(queued) => {
                     toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
+                    form.scanned.set(Vec::new());
                     sync.after_save(queued);
                     // The next contact starts at the top: the empty form, the sync bar above it.
                     window().scroll_to_with_x_and_y(0.0, 0.0);
