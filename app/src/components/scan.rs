@@ -125,6 +125,11 @@ pub fn ScanButton() -> impl IntoView {
             return;
         };
         if matches!(scanned.kind, ScanKind::Empty | ScanKind::Unreadable) {
+            // The camera stops (its loop ended with this code); the dialog says why and offers a
+            // photo, or a new scan from the form.
+            if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
+                camera_close();
+            }
             state.set(Scan::Problem(Key::ScanUnreadable));
             return;
         }
