@@ -36,7 +36,7 @@ test('the header says the server cannot be reached while it cannot, and online a
   await expect(net).toHaveText('在线');
 });
 
-test('a long company name fits its field, in English the amount keeps room to type, and a lone consent error is on screen', async ({ page }, testInfo) => {
+test('a long company name fits its field, in English the amount keeps room to type, a lone consent error and "more" are on screen', async ({ page }, testInfo) => {
   await page.goto('/');
   await appReady(page);
   const company = page.locator('#f-company_name');
@@ -50,6 +50,12 @@ test('a long company name fits its field, in English the amount keeps room to ty
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.getByTestId('save').tap();
   await expectOnScreenAndUncovered(page, page.locator('#err-consent'));
+
+  // "More" brought into view (as a screen reader or the keyboard does) stops clear of the save bar.
+  await page.getByTestId('more-toggle').evaluate((summary) => summary.scrollIntoView({ block: 'nearest' }));
+  await expectOnScreenAndUncovered(page, page.getByTestId('more-toggle'));
+  await page.getByTestId('more-toggle').focus();
+  await expectOnScreenAndUncovered(page, page.getByTestId('more-toggle'));
 
   await page.getByTestId('lang-toggle').tap();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
