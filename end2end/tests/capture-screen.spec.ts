@@ -57,8 +57,11 @@ test('a long company name fits its field, in English the amount keeps room to ty
   await page.getByTestId('more-toggle').focus();
   await expectOnScreenAndUncovered(page, page.getByTestId('more-toggle'));
 
+  // The refusal's toast was said in Chinese: switching to English takes it away.
+  await expect(page.getByTestId('toast')).toBeVisible();
   await page.getByTestId('lang-toggle').tap();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByTestId('toast')).toHaveCount(0);
   for (const viewport of [{ width: 1180, height: 820 }, { width: 820, height: 1180 }]) {
     await page.setViewportSize(viewport);
     await page.getByTestId('more-toggle').evaluate((summary) => (summary.parentElement as HTMLDetailsElement).open = true);

@@ -84,10 +84,20 @@ impl Toasts {
 }
 
 /// Where toasts appear. A confirmation left for this screen by the one before is shown once the
-/// page is live.
+/// page is live; a toast on screen goes when the language changes.
 #[component]
 pub fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
+    // A toast speaks the language it was shown in: when the officer switches, it goes (a message
+    // in the other language is worse than none; it would have gone within seconds anyway).
+    let lang = crate::i18n::use_i18n().lang;
+    Effect::new(move |previous: Option<crate::i18n::Lang>| {
+        let now = lang.get();
+        if previous.is_some_and(|before| before != now) {
+            toasts.current.set(None);
+        }
+        now
+    });
     Effect::new(move |_| {
         if let Ok(message) = gloo_storage::SessionStorage::get::<String>(NEXT_SCREEN_KEY) {
             gloo_storage::SessionStorage::delete(NEXT_SCREEN_KEY);
