@@ -22,14 +22,18 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 async fn put_photo(client: &reqwest::Client, base: &str, token: &str, lead: &str, side: &str, bytes: &[u8]) -> reqwest::Response {
-    client
-        .put(format!("{base}/api/v1/leads/{lead}/photos/{side}/{}", sha256(bytes)))
-        .bearer_auth(token)
-        .header("content-type", "image/jpeg")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap()
+    put_named(client, &format!("{base}/api/v1/leads/{lead}/photos/{side}/{}", sha256(bytes)), Some(token), bytes).await.unwrap()
+}
+
+/// A PUT of `bytes` to `url` as it is written (any name), with the session `token` if given.
+async fn put_named(client: &reqwest::Client, url: &str, token: Option<&str>, bytes: &[u8]) -> Result<reqwest::Response, reqwest::Error> {
+    let request = client.put(url).header("content-type", "image/jpeg").body(bytes.to_vec());
+    match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    }
+    .send()
+    .await
 }
 
 async fn photo_rows(app: &TestApp) -> Vec<(String, String, String)> {
@@ -95,6 +99,7 @@ async fn photos_that_are_not_what_they_claim_are_refused_with_the_api_error_and_
     let (officer, id) = officer_with_lead(&app, "li.wei").await;
     let (other, _) = officer_with_lead(&app, "wang.fang").await;
     let front = jpeg(7, 10_000);
+    let named = |name: &str| app.url(&format!("/api/v1/leads/{id}/photos/front/{name}"));
     let cases: Vec<(&str, reqwest::Response, u16, &str)> = vec![
         (
             "a lead not synced yet",
@@ -118,36 +123,14 @@ async fn photos_that_are_not_what_they_claim_are_refused_with_the_api_error_and_
         ),
         (
             "bytes that do not hash to the name",
-            app.client
-                .put(app.url(&format!("/api/v1/leads/{id}/photos/front/{}", sha256(&jpeg(8, 10_000)))))
-                .bearer_auth(&officer)
-                .body(front.clone())
-                .send()
-                .await
-                .unwrap(),
+            put_named(&app.client, &named(&sha256(&jpeg(8, 10_000))), Some(&officer), &front).await.unwrap(),
             400,
             "bad_request",
         ),
-        (
-            "no session",
-            app.client
-                .put(app.url(&format!("/api/v1/leads/{id}/photos/front/{}", sha256(&front))))
-                .body(front.clone())
-                .send()
-                .await
-                .unwrap(),
-            401,
-            "unauthorized",
-        ),
+        ("no session", put_named(&app.client, &named(&sha256(&front)), None, &front).await.unwrap(), 401, "unauthorized"),
         (
             "a name that is not a SHA-256",
-            app.client
-                .put(app.url(&format!("/api/v1/leads/{id}/photos/front/..%2F..%2Fetc")))
-                .bearer_auth(&officer)
-                .body(front.clone())
-                .send()
-                .await
-                .unwrap(),
+            put_named(&app.client, &named("..%2F..%2Fetc"), Some(&officer), &front).await.unwrap(),
             400,
             "bad_request",
         ),
@@ -183,24 +166,13 @@ async fn an_upload_whose_answer_is_lost_or_whose_request_is_cut_is_stored_exactl
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let front = jpeg(7, 200_000);
     // Cut half-way: nothing arrives whole, nothing is stored.
+    let through_proxy = format!("{}/api/v1/leads/{id}/photos/front/{}", proxy.url(), sha256(&front));
     proxy.inject(Fault::CutRequest);
-    assert!(client
-        .put(format!("{}/api/v1/leads/{id}/photos/front/{}", proxy.url(), sha256(&front)))
-        .bearer_auth(&officer)
-        .body(front.clone())
-        .send()
-        .await
-        .is_err_or_not_ok());
+    assert!(put_named(&client, &through_proxy, Some(&officer), &front).await.is_err_or_not_ok());
     assert!(photo_rows(&app).await.is_empty());
     // Stored, but the answer is lost: the tablet sends it again.
     proxy.inject(Fault::DropResponse);
-    assert!(client
-        .put(format!("{}/api/v1/leads/{id}/photos/front/{}", proxy.url(), sha256(&front)))
-        .bearer_auth(&officer)
-        .body(front.clone())
-        .send()
-        .await
-        .is_err_or_not_ok());
+    assert!(put_named(&client, &through_proxy, Some(&officer), &front).await.is_err_or_not_ok());
     let retried = put_photo(&client, &proxy.url(), &officer, &id, "front", &front).await;
     assert_eq!(retried.status(), 200);
     assert_eq!(retried.json::<serde_json::Value>().await.unwrap()["status"], "unchanged");

@@ -30,8 +30,16 @@ impl FormState {
         if self.scanned.with_untracked(|s| s.contains(&field)) {
             self.scanned.update(|s| s.retain(|f| *f != field));
         }
-        self.errors
-            .update(|errors| errors.retain(|e| e.field != field && !(field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact)));
+        self.forget_errors(&[field]);
+    }
+
+    /// Forgets the errors of `fields`, whose values just changed (as [`FormState::edit`] does for
+    /// one).
+    pub fn forget_errors(&self, fields: &[LeadField]) {
+        let fixes = |e: &FieldError| {
+            fields.iter().any(|&field| e.field == field || (field_is_contact(field) && e.kind == FieldErrorKind::NeedOneContact))
+        };
+        self.errors.update(|errors| errors.retain(|e| !fixes(e)));
     }
 
     /// The first error of `field`, if any (tracked).

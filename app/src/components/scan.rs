@@ -45,9 +45,21 @@ extern "C" {
     fn camera_close();
 }
 
+/// Whether `/scan.js` has loaded (its `zsScan` is there to call).
+fn scanner_loaded() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false)
+}
+
+/// Stops the camera, if the scanner ever started it.
+fn stop_camera() {
+    if scanner_loaded() {
+        camera_close();
+    }
+}
+
 /// Loads `/scan.js` once (a script of this origin, as the page's policy allows).
 async fn load_scanner() -> Result<(), JsValue> {
-    if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into())? {
+    if scanner_loaded() {
         return Ok(());
     }
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
@@ -110,9 +122,7 @@ pub fn ScanButton() -> impl IntoView {
     let close_button = NodeRef::<leptos::html::Button>::new();
 
     let close = move || {
-        if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
-            camera_close();
-        }
+        stop_camera();
         state.set(Scan::Closed);
     };
 
@@ -127,18 +137,14 @@ pub fn ScanButton() -> impl IntoView {
         if matches!(scanned.kind, ScanKind::Empty | ScanKind::Unreadable) {
             // The camera stops (its loop ended with this code); the dialog says why and offers a
             // photo, or a new scan from the form.
-            if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
-                camera_close();
-            }
+            stop_camera();
             state.set(Scan::Problem(Key::ScanUnreadable));
             return;
         }
         close();
         let mut applied = domain::scan::Applied::default();
         form.draft.update(|draft| applied = scanned.apply_to(draft));
-        for field in &applied.filled {
-            form.edit(*field, |_| {});
-        }
+        form.forget_errors(&applied.filled);
         // Marked for the officer to check, until they edit the field or save.
         form.scanned.set(applied.filled.clone());
         measure_filled();
@@ -199,9 +205,7 @@ pub fn ScanButton() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
-        if js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false) {
-            camera_close();
-        }
+        stop_camera();
         state.set(Scan::Reading);
         leptos::task::spawn_local(async move {
             if load_scanner().await.is_err() {

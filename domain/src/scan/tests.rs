@@ -404,7 +404,7 @@ fn bizcard() {
 #[test]
 fn wechat_contact_links_go_to_the_notes_since_the_field_takes_ids() {
     for link in
-        ["https://u.wechat.com/MHBbKb2g8Xk7LZ", "http://weixin.qq.com/r/aDoKEXXEtKPzrXXX9xlC", "https://work.weixin.qq.com/u/vc8a2b"]
+        ["https://u.wechat.com/MHBbKb2g8Xk7LZ", "http://weixin.qq.com/r/aDoKEXXEtKPzrWqj9xlC", "https://work.weixin.qq.com/u/vc8a2b"]
     {
         let s = parse(link.as_bytes());
         assert_eq!(s.kind, ScanKind::WeChat, "{link}");
