@@ -31,6 +31,27 @@ test('the header says the server cannot be reached while it cannot, and online a
   await page.getByTestId('sync-now').tap();
   await expect(net).toHaveText('连不上服务器');
   await expect(net).toHaveClass(/offline/);
+  // In English on a portrait tablet the header's labels stay whole (it may take a second row).
+  await page.getByTestId('lang-toggle').tap();
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await expect(net).toHaveText('Server unreachable');
+  for (const item of [net, page.getByTestId('nav-leads'), page.getByTestId('lang-toggle')]) {
+    // The lines a label takes: one box per line of each of its text nodes.
+    const lines = await item.evaluate((el) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let most = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        most = Math.max(most, range.getClientRects().length);
+      }
+      return most;
+    });
+    expect(lines, `"${await item.textContent()}" on one line`).toBe(1);
+  }
+  await page.getByTestId('lang-toggle').tap();
+  await page.setViewportSize({ width: 1180, height: 820 });
   await server.start();
   await page.getByTestId('sync-now').tap();
   await expect(net).toHaveText('在线');
