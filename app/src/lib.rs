@@ -10,6 +10,7 @@
 
 pub mod components;
 pub mod i18n;
+pub mod lazy_script;
 pub mod lead_columns;
 pub mod local_leads;
 #[cfg(feature = "ssr")]

@@ -10,9 +10,9 @@ use leptos::prelude::*;
 
 use crate::local_leads::LocalLeads;
 use crate::offline::outbox::OutboxEntry;
-use crate::offline::settings;
 use crate::offline::sync_client::{self, Progress, SyncError};
 use crate::offline::LeadStore;
+use crate::offline::{photos, settings};
 
 /// How often an online tablet syncs by itself.
 const PERIOD: Duration = Duration::from_secs(30);
@@ -179,8 +179,26 @@ impl SyncState {
         .await;
         self.show_counts(&store).await;
         let report = report?;
+        // The card photos of a contact erased on the server, or of a lead handed to another
+        // officer, go from the tablet with the lead's data.
+        let photos_gone: Vec<LeadId> = report
+            .pulled
+            .iter()
+            .filter(|lead| lead.erased.is_some())
+            .map(|lead| lead.id)
+            .chain(report.handed_off.iter().copied())
+            .collect();
         self.leads.show_pulled(report.pulled);
         self.leads.forget(&report.handed_off);
+        if let Err(error) = photos::remove(&photos_gone).await {
+            leptos::logging::warn!("card photos of erased or handed-off leads not removed: {error:?}");
+        }
+        match photos::upload_waiting().await {
+            Ok(_) => {}
+            Err(error @ (SyncError::Unauthorized | SyncError::Unreachable(_))) => return Err(error),
+            // A photo the tablet cannot read is no reason to call the sync failed.
+            Err(error) => leptos::logging::warn!("card photos not uploaded: {error}"),
+        }
         if let Some(catalog) = report.catalog {
             self.leads.set_catalog(catalog);
         }

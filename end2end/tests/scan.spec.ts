@@ -107,7 +107,7 @@ test('the dialog shows the camera while it looks, and closing it stops the camer
       await page.getByTestId('scan').tap();
       const status = page.getByTestId('scan-status');
       await expect(status).toHaveText(locale === 'en' ? /Hold the QR code/ : /二维码放在框内/);
-      await expect(page.locator('.scan-dialog video')).toBeVisible();
+      await expect(page.getByTestId('scan-dialog').locator('video')).toBeVisible();
       await expectOnScreenAndUncovered(page, page.getByTestId('scan-cancel'));
       await expectOnScreenAndUncovered(page, status);
       await page.screenshot({ path: testInfo.outputPath(`scan-watching-${name}.png`) });
@@ -116,7 +116,7 @@ test('the dialog shows the camera while it looks, and closing it stops the camer
       if (locale === 'en') await page.keyboard.press('Escape');
       else await page.getByTestId('scan-cancel').tap();
       await expect(page.getByTestId('scan-dialog')).toBeHidden();
-      expect(await page.locator('.scan-dialog video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
+      expect(await page.getByTestId('scan-dialog').locator('video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
       await expect(page.locator('#f-company_name')).toHaveValue('');
     } finally {
       await browser.close();

@@ -32,6 +32,9 @@ impl BuildInfo {
             format!("{pkg}/{name}.wasm"),
             format!("{pkg}/{name}.css"),
             "/journal.js".to_owned(),
+            // Small (~4 KB gzip), loaded by the page only when a photo is taken or shown, but kept
+            // from the start so that the first card photo works offline too.
+            "/photos.js".to_owned(),
             "/manifest.webmanifest".to_owned(),
             "/icons/icon-192.png".to_owned(),
             "/icons/icon-512.png".to_owned(),

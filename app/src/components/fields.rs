@@ -13,12 +13,19 @@ pub struct FormState {
     pub errors: RwSignal<Vec<FieldError>>,
     /// The fields a scan filled, marked for the officer to check until they edit them or save.
     pub scanned: RwSignal<Vec<LeadField>>,
+    /// The card's photos: taken in this form and not yet kept, or kept with the lead (edit).
+    pub photos: RwSignal<Vec<crate::components::card_photo::FormPhoto>>,
 }
 
 impl FormState {
     /// A form showing `draft`, with no errors yet.
     pub fn new(draft: LeadDraft) -> Self {
-        FormState { draft: RwSignal::new(draft), errors: RwSignal::new(Vec::new()), scanned: RwSignal::new(Vec::new()) }
+        FormState {
+            draft: RwSignal::new(draft),
+            errors: RwSignal::new(Vec::new()),
+            scanned: RwSignal::new(Vec::new()),
+            photos: RwSignal::new(Vec::new()),
+        }
     }
 
     /// Changes the draft and forgets the errors of `field`, which the officer is fixing, and its

@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+pub mod card_photo;
 pub mod delete_button;
 pub mod fields;
 pub mod header;

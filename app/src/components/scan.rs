@@ -47,7 +47,7 @@ extern "C" {
 
 /// Whether `/scan.js` has loaded (its `zsScan` is there to call).
 fn scanner_loaded() -> bool {
-    js_sys::Reflect::has(&js_sys::global(), &"zsScan".into()).unwrap_or(false)
+    crate::lazy_script::loaded("zsScan")
 }
 
 /// Stops the camera, if the scanner ever started it.
@@ -57,21 +57,9 @@ fn stop_camera() {
     }
 }
 
-/// Loads `/scan.js` once (a script of this origin, as the page's policy allows).
+/// Loads `/scan.js` once.
 async fn load_scanner() -> Result<(), JsValue> {
-    if scanner_loaded() {
-        return Ok(());
-    }
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let script: web_sys::HtmlScriptElement = document.create_element("script")?.dyn_into()?;
-    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
-        script.set_onload(Some(&resolve));
-        script.set_onerror(Some(&reject));
-    });
-    script.set_src("/scan.js");
-    document.head().ok_or("no head")?.append_child(&script)?;
-    wasm_bindgen_futures::JsFuture::from(loaded).await?;
-    Ok(())
+    crate::lazy_script::load("/scan.js", "zsScan").await
 }
 
 /// What the officer is told when the camera or the reader cannot be used.

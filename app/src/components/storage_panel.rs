@@ -1,6 +1,7 @@
 //! The officer's view of the tablet's storage: persistent or not, how much the app uses, the
 //! disk's free space as measured by writing to it (the browser's quota is not the disk's: it says
-//! "1 GB" on a nearly full one), and the offline export (CSV, JSON) as a safety net.
+//! "1 GB" on a nearly full one), the card photos kept, and the offline export (CSV, JSON) as a
+//! safety net.
 
 use leptos::prelude::*;
 
@@ -21,6 +22,26 @@ pub fn StoragePanel() -> impl IntoView {
         leads.leads.with(Vec::len);
         leptos::task::spawn_local(async move { info.set(Some(request_persistence_and_measure().await)) });
     });
+    // The card photos kept here (measured with the rest; nothing loads when there are none).
+    let photos = RwSignal::new(crate::offline::photos::PhotoStats::default());
+    Effect::new(move |_| {
+        leads.leads.with(Vec::len);
+        leptos::task::spawn_local(async move {
+            if let Ok(stats) = crate::offline::photos::stats().await {
+                photos.set(stats);
+            }
+        })
+    });
+    let photo_line = move || {
+        let stats = photos.get();
+        (stats.count > 0).then(|| {
+            let text = fill(
+                i18n.t(Key::StoragePhotos),
+                &[("n", &stats.count.to_string()), ("size", &format_bytes(stats.bytes as f64)), ("waiting", &stats.waiting.to_string())],
+            );
+            view! { <p class="photos" data-testid="storage-photos">{text}</p> }
+        })
+    };
     // The free space as it is now, not as the last start measured it.
     Effect::new(move |_| leads.recheck_space());
     let persistence = move || match info.get() {
@@ -54,6 +75,7 @@ pub fn StoragePanel() -> impl IntoView {
             <h2>{tr(Key::StorageTitle)}</h2>
             <p class="persistence" class:warn=move || !info.get().is_some_and(|i| i.persistent)>{persistence}</p>
             <p class="usage">{usage}</p>
+            {photo_line}
             <p class="free" class:warn=move || leads.space_is_low() data-testid="free-space">{free}</p>
             <p class="hint">{tr(Key::StorageExportHint)}</p>
             <div class="export-buttons">

@@ -6,6 +6,7 @@ pub mod export;
 pub mod journal;
 pub mod journal_client;
 pub mod outbox;
+pub mod photos;
 pub mod record;
 pub mod settings;
 pub mod storage_info;

@@ -12,6 +12,7 @@ const DEVICE_ID_KEY: &str = "zs.device_id";
 const OFFICER_KEY: &str = "zs.officer";
 const LAST_SYNC_KEY: &str = "zs.last_sync";
 const EVENTS_KEY: &str = "zs.events";
+const PHOTOS_KEY: &str = "zs.photos";
 
 /// The language the officer chose on this tablet, if any.
 pub fn lang() -> Option<Lang> {
@@ -127,4 +128,14 @@ pub fn compaction_done(asked: f64) {
     if compact_soon() == Some(asked) {
         LocalStorage::delete(COMPACT_SOON_KEY);
     }
+}
+
+/// Whether this tablet ever kept a card photo: until it has, nothing loads `photos.js` to look.
+pub fn photos_kept() -> bool {
+    LocalStorage::get::<bool>(PHOTOS_KEY).unwrap_or(false)
+}
+
+/// Remembers that this tablet keeps card photos.
+pub fn set_photos_kept() {
+    let _ = LocalStorage::set(PHOTOS_KEY, true);
 }

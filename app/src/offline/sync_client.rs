@@ -146,7 +146,7 @@ async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry], device
 }
 
 /// The page's origin, for absolute URLs (reqwest needs them).
-fn origin() -> String {
+pub(crate) fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 

@@ -5,6 +5,7 @@
 use domain::{LeadDraft, LeadField, LeadId, LeadMeta};
 use leptos::prelude::*;
 
+use crate::components::card_photo;
 use crate::components::fields::FormState;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::i18n::{fill, tr, use_i18n, Key};
@@ -71,11 +72,19 @@ pub fn CapturePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let company = lead.company_name.clone();
             let event = lead.event.clone().unwrap_or_default();
+            let id = lead.id;
             match leads.capture(lead).await {
                 Ok(queued) => {
-                    toasts.show(ToastKind::Ok, fill(i18n.lang.get_untracked().text(Key::ToastSaved), &[("company", &company)]));
+                    let lang = i18n.lang.get_untracked();
+                    let photos = form.photos.get_untracked();
+                    match card_photo::keep_taken(&photos, id).await {
+                        Ok(()) => toasts.show(ToastKind::Ok, fill(lang.text(Key::ToastSaved), &[("company", &company)])),
+                        Err(error) => toasts.show(ToastKind::Problem, card_photo::not_kept_text(lang, &error)),
+                    }
+                    card_photo::release_all(photos);
                     form.draft.set(LeadDraft { event, ..LeadDraft::default() });
                     form.scanned.set(Vec::new());
+                    form.photos.set(Vec::new());
                     sync.after_save(queued);
                     // The next contact starts at the top: the empty form, the sync bar above it.
                     window().scroll_to_with_x_and_y(0.0, 0.0);

@@ -6,6 +6,7 @@ use domain::{Lead, LeadDraft, LeadId, LeadMeta};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
+use crate::components::card_photo::{keep_taken, not_kept_text, FormPhoto};
 use crate::components::fields::FormState;
 use crate::components::toast::{use_toasts, ToastKind, Toasts};
 use crate::i18n::{fill, tr, use_i18n, I18n, Key};
@@ -87,7 +88,13 @@ pub fn EditPage() -> impl IntoView {
         }
         if let Some(lead) = id.get().and_then(|id| leads.get(id)) {
             form.draft.set(LeadDraft::from_lead(&lead));
+            let lead_id = lead.id;
             original.set(Some(lead));
+            leptos::task::spawn_local(async move {
+                if let Ok(kept) = crate::offline::photos::of(lead_id).await {
+                    form.photos.set(kept.into_iter().map(FormPhoto::from).collect());
+                }
+            });
         }
     });
     let showing = Memo::new(move |_| {
@@ -108,11 +115,19 @@ pub fn EditPage() -> impl IntoView {
         let Some(lead) = parse_or_show_errors(form, meta, toasts, i18n.lang.get_untracked()) else { return };
         saving.set(true);
         let company = lead.company_name.clone();
+        let lead_id = lead.id;
         leptos::task::spawn_local(async move {
             match leads.save(lead).await {
                 Ok(queued) => {
                     sync.after_save(queued);
-                    toasts.show_on_next_screen(fill(i18n.lang.get_untracked().text(Key::ToastEdited), &[("company", &company)]));
+                    let lang = i18n.lang.get_untracked();
+                    if let Err(error) = keep_taken(&form.photos.get_untracked(), lead_id).await {
+                        // The lead is saved; the photo stays in the form for another try.
+                        toasts.show(ToastKind::Problem, not_kept_text(lang, &error));
+                        saving.set(false);
+                        return;
+                    }
+                    toasts.show_on_next_screen(fill(lang.text(Key::ToastEdited), &[("company", &company)]));
                     go_to("/leads");
                 }
                 Err(error) => {

@@ -108,6 +108,7 @@ pub fn LeadForm(
             <div class="form-top">
                 <p class="hint">{tr(Key::CaptureRequiredHint)}</p>
                 {capturing.then(|| view! { <crate::components::scan::ScanButton/> })}
+                <crate::components::card_photo::CardPhotos/>
             </div>
             <div class="grid">
                 <TextField field=LeadField::CompanyName label=Key::FieldCompanyName required=true autocomplete="organization"
