@@ -2,10 +2,13 @@
 // WCAG 2.1 A and AA rules in Chinese and in English; on a manager's tablet in portrait the lead
 // table's filters fold away behind a switch and its first column stays in view while the table
 // scrolls sideways.
+import * as fs from 'node:fs';
+
 import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
 
 import { appReady, expect, test } from '../support/fixtures';
+import { writeQrPng } from '../support/qr.cjs';
 import { addUser, loadDemo } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -91,8 +94,11 @@ test('on a portrait tablet the lead filters fold away and the company column sta
   await expect(industry).toBeVisible();
 });
 
-test('tablet screens have no axe-core violations in either language, with errors shown, "more" open and the scan dialog open', async ({ page }) => {
+test('tablet screens have no axe-core violations in either language, with errors shown, "more" open and the scan dialog open', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
+  fs.mkdirSync(testInfo.outputDir, { recursive: true });
+  const cardPng = testInfo.outputPath('card.png');
+  writeQrPng(cardPng, 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李明\r\nEND:VCARD');
   const failures: string[] = [];
   const audit = async (label: string) => {
     // WCAG 2.1 A and AA, and axe's best practices (every part of the page inside a landmark…).
@@ -118,7 +124,15 @@ test('tablet screens have no axe-core violations in either language, with errors
     await expect(page.getByTestId('scan-status')).not.toBeEmpty();
     await audit(`${lang} / scan dialog`);
     await page.getByTestId('scan-cancel').tap();
-    // A lead to list and edit.
+    // The card photo's dialog (no camera here: its message and the photo picker), then a photo
+    // in the form.
+    await page.getByTestId('card-photo').tap();
+    await expect(page.getByTestId('card-photo-status')).not.toBeEmpty();
+    await audit(`${lang} / card photo dialog`);
+    await page.getByTestId('card-photo-file').setInputFiles(cardPng);
+    await expect(page.getByTestId('card-photo-front')).toBeVisible();
+    await audit(`${lang} / with a card photo`);
+    // A lead to list and edit (with its photo).
     await page.fill('#f-company_name', '成都无障碍测试有限公司');
     await page.fill('#f-contact_name', '李明');
     await page.fill('#f-mobile', '13800138000');
