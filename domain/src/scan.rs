@@ -17,11 +17,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::{parse_email, parse_mobile, parse_wechat};
 use crate::lead::max;
+use crate::origin::{OriginKind, Province};
 use crate::{text, FieldErrorKind, LeadDraft, LeadField};
 
 mod decode;
 mod mecard;
+mod printed;
 mod vcard;
+
+pub use printed::{read_printed, TextLine};
 
 /// The labels that start a line of notes holding a scanned value that had no field of its own
 /// (full-width colon, as the officers write them).
@@ -70,6 +74,8 @@ pub enum ScanKind {
     /// Bytes that are no text in any encoding tried (control characters, malformed sequences):
     /// nothing is taken from them.
     Unreadable,
+    /// The printed text of a card, as an OCR reader read it off a photo ([`read_printed`]).
+    Printed,
 }
 
 /// The values read from a scanned code. Each field holds what the capture form stores for it (it
@@ -86,6 +92,12 @@ pub struct Scanned {
     pub email: Option<String>,
     pub notes: Vec<String>,
     pub badge: Option<String>,
+    /// Where the company is, from the card's address (printed cards).
+    #[serde(default)]
+    pub province: Option<Province>,
+    /// The city in that province, as the address names it (`成都`); none for a municipality.
+    #[serde(default)]
+    pub city: Option<String>,
 }
 
 /// What [`Scanned::apply_to`] did to a draft.
@@ -182,6 +194,20 @@ impl Scanned {
         ];
         for (field, scanned, typed, label, normalise) in contacts {
             fill(field, scanned, typed, label, normalise, &mut applied, &mut lines);
+        }
+        // Where the company is: only into an origin left empty (a country chosen, or a province,
+        // is the officer's).
+        if let Some(province) = self.province {
+            if draft.province.is_empty() && draft.country.is_empty() && draft.origin_kind == OriginKind::Domestic {
+                draft.province = province.code().to_owned();
+                applied.filled.push(LeadField::Province);
+                if let Some(city) = self.city.as_ref().filter(|_| draft.city.trim().is_empty()) {
+                    if let Ok(Some(city)) = text::optional(city, max::CITY) {
+                        draft.city = city;
+                        applied.filled.push(LeadField::City);
+                    }
+                }
+            }
         }
         lines.extend(self.notes.iter().cloned());
         let mut notes_filled = false;

@@ -5,6 +5,8 @@ use super::*;
 use encoding_rs::{BIG5, GBK};
 use proptest::prelude::*;
 
+mod printed;
+
 /// Quoted-printable as Android writes it: every byte `=XX`, a soft line break every 20 bytes.
 fn qp(bytes: &[u8]) -> String {
     let mut out = String::new();
@@ -544,6 +546,8 @@ fn check(scanned: &Scanned) -> Result<(), TestCaseError> {
         prop_assert!(parse_wechat(&draft.wechat).is_ok());
         prop_assert!(parse_email(&draft.email).is_ok());
         prop_assert!(text::optional(&draft.notes, max::NOTES).is_ok(), "{draft:?}");
+        prop_assert!(draft.province.is_empty() || Province::from_code(&draft.province).is_some());
+        prop_assert!(text::optional(&draft.city, max::CITY).is_ok());
         for line in &applied.left_out {
             prop_assert!(!draft.notes.contains(line.as_str()));
         }
