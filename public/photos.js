@@ -14,6 +14,10 @@
 //                                  Error named 'NotAnImage' when the browser cannot read it
 //   zsPhotos.close()            -> stops the camera
 //   zsPhotos.discard(id)        -> forgets a prepared photo that will not be kept
+//   zsPhotos.readCard(id, onProgress) -> Promise<{lines, ms}>: the printed text of a prepared
+//                                  photo, read by the card reader (ocr-worker.js, loaded once);
+//                                  onProgress(loaded, total) while its models download; rejects
+//                                  with an Error named 'ReaderMissing' when they cannot be loaded
 //     prepared = {id, sha256, size, type, width, height, url, ms}  (url shows it; ms: the time
 //                                  from the pixels to the compressed bytes)
 // Kept photos (each a lead's `front` or `back`; a newer one of a side replaces the older):
@@ -141,6 +145,60 @@
     const held = prepared.get(id);
     if (held) URL.revokeObjectURL(held.photo.url);
     prepared.delete(id);
+  }
+
+  // ---- the card reader (ocr-worker.js) ----------------------------------------------------------
+
+  let ocr = null;
+  let ocrNext = 1;
+  const ocrWaiting = new Map();
+  let ocrProgress = null;
+
+  function ocrWorker() {
+    if (!ocr) {
+      ocr = new Worker('/ocr-worker.js');
+      ocr.onmessage = (event) => {
+        if (event.data.progress) {
+          if (ocrProgress) ocrProgress(event.data.progress.loaded, event.data.progress.total);
+          return;
+        }
+        const answer = ocrWaiting.get(event.data.id);
+        ocrWaiting.delete(event.data.id);
+        if (answer) answer(event.data);
+      };
+      ocr.onerror = (event) => {
+        event.preventDefault();
+        for (const answer of ocrWaiting.values()) answer({ ok: false, error: { name: 'ReaderMissing', message: 'the card reader did not load' } });
+        ocrWaiting.clear();
+        ocr.terminate();
+        ocr = null;
+      };
+    }
+    return ocr;
+  }
+
+  function askOcr(message, transfer) {
+    return new Promise((resolve, reject) => {
+      const id = ocrNext++;
+      ocrWaiting.set(id, (data) => (data.ok ? resolve(data.value) : reject(named(data.error.name, data.error.message))));
+      ocrWorker().postMessage({ id, ...message }, transfer || []);
+    });
+  }
+
+  async function readCard(id, onProgress) {
+    const held = prepared.get(id);
+    if (!held) throw named('NotFoundError', 'no such prepared photo');
+    ocrProgress = onProgress || null;
+    try {
+      await askOcr({ op: 'load' });
+    } catch (e) {
+      throw named('ReaderMissing', e.message);
+    } finally {
+      ocrProgress = null;
+    }
+    const bitmap = await createImageBitmap(held.blob);
+    const { width, height } = bitmap;
+    return askOcr({ op: 'read', image: bitmap, width, height }, [bitmap]);
   }
 
   // ---- SHA-256 (the browser's own where it offers it: only on HTTPS and localhost) -------------
@@ -321,5 +379,5 @@
     URL.revokeObjectURL(url);
   }
 
-  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
+  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, readCard, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
 })();

@@ -58,7 +58,7 @@ test('a vCard QR code read by the back camera fills the form, is saved as checke
     await expect(page.locator('#f-event')).toHaveValue('第十九届西博会');
     // Each filled field is marked for the officer to check; a field they edit loses its mark.
     await expect(page.getByTestId('scanned-mark')).toHaveCount(5);
-    await expect(page.locator('.field:has(#f-contact_title) [data-testid="scanned-mark"]')).toHaveText('扫码填入，请核对');
+    await expect(page.locator('.field:has(#f-contact_title) [data-testid="scanned-mark"]')).toHaveText('自动填入，请核对');
     await page.fill('#f-contact_title', '投资发展部总监');
     await expect(page.getByTestId('scanned-mark')).toHaveCount(4);
     // The department, the landline and the website are kept in the notes, shown under "more".

@@ -14,13 +14,27 @@ pub struct BuildInfo {
     pub id: String,
     /// The URLs the service worker stores for offline use.
     pub precache: Vec<String>,
-    /// The URLs it stores the first time the app asks for them (the QR code reader), and keeps in
-    /// the next build's cache too once a tablet has used them.
-    pub lazy: Vec<String>,
+    /// The URLs it stores the first time the app asks for them (the QR code reader, the card
+    /// reader), in groups, each kept in the next build's cache too once a tablet has used it.
+    pub lazy: Vec<Vec<String>>,
 }
 
-/// The QR code reader: loaded when the officer first taps "扫码", not with the capture screen.
-pub const LAZY_ASSETS: [&str; 4] = ["/scan.js", "/scan-worker.js", "/scanner/scanner.js", "/scanner/scanner_bg.wasm"];
+/// Files loaded only when first used, not with the capture screen, in groups the service worker
+/// keeps across upgrades each on its own: the QR code reader, loaded when the officer first taps
+/// "扫码", and the business-card reader (its OCR models and runtime, ~30 MB), loaded when a card
+/// is first photographed. A group's first file tells whether a tablet has used it.
+pub const LAZY_ASSETS: [&[&str]; 2] = [
+    &["/scan.js", "/scan-worker.js", "/scanner/scanner.js", "/scanner/scanner_bg.wasm"],
+    &[
+        "/ocr-worker.js",
+        "/ocr/ort.wasm.min.js",
+        "/ocr/ort-wasm-simd-threaded.mjs",
+        "/ocr/ort-wasm-simd-threaded.wasm",
+        "/ocr/det.onnx",
+        "/ocr/rec.onnx",
+        "/ocr/keys.txt",
+    ],
+];
 
 impl BuildInfo {
     /// Reads the built site's files once, at start-up.
@@ -41,13 +55,13 @@ impl BuildInfo {
         ];
         let mut hasher = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        for asset in assets.iter().map(String::as_str).chain(LAZY_ASSETS) {
+        for asset in assets.iter().map(String::as_str).chain(LAZY_ASSETS.into_iter().flatten().copied()) {
             let path = Path::new(options.site_root.as_ref()).join(asset.trim_start_matches('/'));
             // A missing file (a server started without a built site) hashes as empty.
             std::fs::read(path).unwrap_or_default().hash(&mut hasher);
         }
         let precache = app::OFFLINE_ROUTES.iter().map(|r| r.to_string()).chain(assets).collect();
-        let lazy = LAZY_ASSETS.iter().map(|a| a.to_string()).collect();
+        let lazy = LAZY_ASSETS.iter().map(|group| group.iter().map(|a| a.to_string()).collect()).collect();
         BuildInfo { id: format!("{:016x}", hasher.finish()), precache, lazy }
     }
 }

@@ -7,6 +7,11 @@
 //! is kept on the tablet only when the lead is saved ([`keep_taken`]), and uploads after the lead's
 //! sync (`offline::photos`). On the edit screen the lead's kept photos show, and a retake replaces
 //! one side.
+//!
+//! The front's printed text is read on the tablet (`public/ocr-worker.js`: PaddleOCR's models run
+//! by onnxruntime-web in a worker, downloaded once with a progress bar, then offline) and what it
+//! says fills the form's empty fields, marked for the officer to check
+//! (`domain::scan::read_printed`, then as a scanned code's values: `scan::fill_form_with`).
 
 use domain::photo::Side;
 use leptos::prelude::*;
@@ -14,9 +19,12 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::components::fields::use_form;
+use crate::components::scan::fill_form_with;
+use crate::components::toast::{use_toasts, ToastKind};
 use crate::i18n::{fill, tr, use_i18n, Key, Lang};
 use crate::offline::photos::{self, KeptPhoto, PhotoError};
 use crate::offline::storage_info::format_bytes;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -30,6 +38,8 @@ extern "C" {
     fn camera_close();
     #[wasm_bindgen(js_namespace = zsPhotos, js_name = discard)]
     fn discard(id: u32);
+    #[wasm_bindgen(js_namespace = zsPhotos, js_name = readCard, catch)]
+    async fn read_card(id: u32, on_progress: &js_sys::Function) -> Result<JsValue, JsValue>;
 }
 
 /// A photo in the form: one taken and not yet kept (`taken`, its id in `photos.js`), or one kept
@@ -102,7 +112,37 @@ enum Camera {
     Ready,
     /// Compressing a photo.
     Preparing,
+    /// Reading the front's printed text (downloading the reader first, the first time).
+    Reading,
     Problem(Key),
+}
+
+/// What `photos.js` hands back for a card it read.
+#[derive(Deserialize)]
+struct ReadCard {
+    lines: Vec<domain::scan::TextLine>,
+}
+
+/// The name of a JavaScript error.
+fn problem_name(error: &JsValue) -> String {
+    js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
+}
+
+/// Marks the shutter (or the file picked), and measures from it to the form filled from the
+/// card's text (`zs-card-filled`), for the benchmark (`end2end/bench/card.mjs`).
+fn mark_shot() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_marks_with_mark_name("zs-card-shot");
+        let _ = p.mark("zs-card-shot");
+    }
+}
+
+fn measure_read() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        if p.get_entries_by_name("zs-card-shot").length() > 0 {
+            let _ = p.measure_with_start_mark("zs-card-filled", "zs-card-shot");
+        }
+    }
 }
 
 /// What the officer is told when the camera cannot be used, or a file read.
@@ -128,7 +168,10 @@ fn side_name(side: Side) -> Key {
 pub fn CardPhotos() -> impl IntoView {
     let form = use_form();
     let i18n = use_i18n();
+    let toasts = use_toasts();
     let state = RwSignal::new(Camera::Closed);
+    // The reader's download, the first time: bytes loaded and in all.
+    let download = RwSignal::new(None::<(f64, f64)>);
     let side = RwSignal::new(Side::Front);
     let video = NodeRef::<leptos::html::Video>::new();
     let close_button = NodeRef::<leptos::html::Button>::new();
@@ -147,6 +190,44 @@ pub fn CardPhotos() -> impl IntoView {
         state.set(Camera::Closed);
     };
 
+    // The front's printed text into the form. The photo stays whatever happens.
+    let read_front = move |id: u32| {
+        let lang = i18n.lang.get_untracked();
+        // The reader's files (~30 MB the first time) need room: not on a disk the app already
+        // warns is nearly full (the free space is measured up to `LOW_SPACE_BYTES`).
+        if crate::offline::settings::free_space().is_some_and(|space| space.free < crate::local_leads::LOW_SPACE_BYTES) {
+            close();
+            toasts.show(ToastKind::Problem, lang.text(Key::PhotoStorageShort).to_owned());
+            return;
+        }
+        state.set(Camera::Reading);
+        download.set(None);
+        leptos::task::spawn_local(async move {
+            let on_progress = Closure::<dyn FnMut(f64, f64)>::new(move |loaded: f64, total: f64| {
+                download.set(Some((loaded, total)));
+            });
+            let result = read_card(id, on_progress.as_ref().unchecked_ref()).await;
+            drop(on_progress);
+            download.set(None);
+            if state.get_untracked() != Camera::Reading {
+                // Closed meanwhile: the officer went on by hand.
+                return;
+            }
+            close();
+            match result.map(serde_wasm_bindgen::from_value::<ReadCard>) {
+                Ok(Ok(read)) => {
+                    let scanned = domain::scan::read_printed(&read.lines);
+                    fill_form_with(form, toasts, lang, &scanned, Key::PhotoFilled);
+                    measure_read();
+                }
+                Err(error) if problem_name(&error) == "ReaderMissing" => {
+                    toasts.show(ToastKind::Problem, lang.text(Key::PhotoReaderMissing).to_owned())
+                }
+                _ => toasts.show(ToastKind::Problem, lang.text(Key::PhotoReadFailed).to_owned()),
+            }
+        });
+    };
+
     // A photo prepared: it takes its side's place in the form (a photo of that side taken before
     // and not kept is forgotten).
     let took = move |value: JsValue| {
@@ -163,7 +244,11 @@ pub fn CardPhotos() -> impl IntoView {
             photos.sort_by_key(|p| p.side);
         });
         release_all(replaced);
-        close();
+        if side == Side::Front {
+            read_front(prepared.id);
+        } else {
+            close();
+        }
     };
 
     let open = move |for_side: Side| {
@@ -189,6 +274,7 @@ pub fn CardPhotos() -> impl IntoView {
     };
 
     let shoot = move |_| {
+        mark_shot();
         state.set(Camera::Preparing);
         leptos::task::spawn_local(async move {
             match camera_shoot().await {
@@ -205,6 +291,7 @@ pub fn CardPhotos() -> impl IntoView {
         if crate::lazy_script::loaded("zsPhotos") {
             camera_close();
         }
+        mark_shot();
         state.set(Camera::Preparing);
         leptos::task::spawn_local(async move {
             if photos::load().await.is_err() {
@@ -231,9 +318,18 @@ pub fn CardPhotos() -> impl IntoView {
     let next_side = move || form.photos.with(|photos| Side::ALL.into_iter().find(|side| !photos.iter().any(|p| p.side == *side)));
     let status = move || match state.get() {
         Camera::Closed | Camera::Ready => None,
-        Camera::Opening => Some((false, i18n.t(Key::PhotoOpening))),
-        Camera::Preparing => Some((false, i18n.t(Key::PhotoPreparing))),
-        Camera::Problem(key) => Some((true, i18n.t(key))),
+        Camera::Opening => Some((false, i18n.t(Key::PhotoOpening).to_owned())),
+        Camera::Preparing => Some((false, i18n.t(Key::PhotoPreparing).to_owned())),
+        Camera::Reading => Some((
+            false,
+            match download.get() {
+                Some((loaded, total)) if loaded < total => {
+                    fill(i18n.t(Key::PhotoDownloading), &[("size", &format_bytes(total)), ("loaded", &format_bytes(loaded))])
+                }
+                _ => i18n.t(Key::PhotoReading).to_owned(),
+            },
+        )),
+        Camera::Problem(key) => Some((true, i18n.t(key).to_owned())),
     };
     let title = move || {
         i18n.t(match side.get() {
@@ -297,9 +393,13 @@ pub fn CardPhotos() -> impl IntoView {
                 role="status" aria-live="polite" data-testid="card-photo-status">
                 {move || status().map(|(_, text)| text)}
             </p>
+            {move || download.get().map(|(loaded, total)| view! {
+                <progress class="reader-download" max=total value=loaded data-testid="card-reader-progress"
+                    aria-label=move || i18n.t(Key::PhotoReading)></progress>
+            })}
             <div class="scan-actions">
                 <button type="button" class="primary" data-testid="card-photo-shoot" on:click=shoot
-                    disabled=move || state.get() != Camera::Ready hidden=move || matches!(state.get(), Camera::Problem(_))>
+                    disabled=move || state.get() != Camera::Ready hidden=move || matches!(state.get(), Camera::Problem(_) | Camera::Reading)>
                     {tr(Key::PhotoShoot)}
                 </button>
                 <label class="button secondary scan-photo">

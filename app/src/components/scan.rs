@@ -15,8 +15,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::components::fields::use_form;
-use crate::components::toast::{use_toasts, ToastKind};
+use crate::components::fields::{use_form, FormState};
+use crate::components::toast::{use_toasts, ToastKind, Toasts};
 use crate::i18n::{fill, tr, use_i18n, Key, Lang};
 
 /// The scanning dialog's state.
@@ -99,6 +99,38 @@ fn mark_tap() {
     }
 }
 
+/// Fills the form with what was read (a QR code, or a card's printed text): the empty fields take
+/// it (`Scanned::apply_to`; what the officer typed stays, the read value goes to the notes), the
+/// filled fields are marked for the officer to check until they edit them or save, "more" opens
+/// when something went there, and one toast says what was filled (`filled`: from the code, or
+/// from the photo), what was kept as typed, and what did not fit.
+pub fn fill_form_with(form: FormState, toasts: Toasts, lang: Lang, scanned: &Scanned, filled: Key) {
+    let mut applied = domain::scan::Applied::default();
+    form.draft.update(|draft| applied = scanned.apply_to(draft));
+    form.forget_errors(&applied.filled);
+    form.scanned.set(applied.filled.clone());
+    let in_more = [LeadField::Notes, LeadField::Province, LeadField::City];
+    if applied.filled.iter().any(|f| in_more.contains(f)) || !applied.kept.is_empty() {
+        if let Some(more) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("more")) {
+            let _ = more.set_attribute("open", "");
+        }
+    }
+    let mut message = if applied.filled.is_empty() {
+        lang.text(Key::ScanNothingNew).to_owned()
+    } else {
+        fill(lang.text(filled), &[("fields", &field_names(lang, &applied.filled))])
+    };
+    let separator = if lang == Lang::Zh { "" } else { " " };
+    if !applied.kept.is_empty() {
+        message = format!("{message}{separator}{}", fill(lang.text(Key::ScanKept), &[("fields", &field_names(lang, &applied.kept))]));
+    }
+    let kind = if applied.left_out.is_empty() { ToastKind::Ok } else { ToastKind::Problem };
+    if !applied.left_out.is_empty() {
+        message = format!("{message}{separator}{}", lang.text(Key::ScanLeftOut));
+    }
+    toasts.show(kind, message);
+}
+
 /// The "扫码" button and its dialog, inside the lead form.
 #[component]
 pub fn ScanButton() -> impl IntoView {
@@ -130,34 +162,8 @@ pub fn ScanButton() -> impl IntoView {
             return;
         }
         close();
-        let mut applied = domain::scan::Applied::default();
-        form.draft.update(|draft| applied = scanned.apply_to(draft));
-        form.forget_errors(&applied.filled);
-        // Marked for the officer to check, until they edit the field or save.
-        form.scanned.set(applied.filled.clone());
+        fill_form_with(form, toasts, lang, &scanned, Key::ScanFilled);
         measure_filled();
-        if applied.filled.contains(&LeadField::Notes) || !applied.kept.is_empty() {
-            // The notes are inside "more": opened, so the officer sees what went there.
-            if let Some(more) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("more")) {
-                let _ = more.set_attribute("open", "");
-            }
-        }
-        // One toast (a newer one replaces the one before): what was filled, what was kept as
-        // typed, and what did not fit.
-        let mut message = if applied.filled.is_empty() {
-            lang.text(Key::ScanNothingNew).to_owned()
-        } else {
-            fill(lang.text(Key::ScanFilled), &[("fields", &field_names(lang, &applied.filled))])
-        };
-        let separator = if lang == Lang::Zh { "" } else { " " };
-        if !applied.kept.is_empty() {
-            message = format!("{message}{separator}{}", fill(lang.text(Key::ScanKept), &[("fields", &field_names(lang, &applied.kept))]));
-        }
-        let kind = if applied.left_out.is_empty() { ToastKind::Ok } else { ToastKind::Problem };
-        if !applied.left_out.is_empty() {
-            message = format!("{message}{separator}{}", lang.text(Key::ScanLeftOut));
-        }
-        toasts.show(kind, message);
     };
 
     let open = move |_| {

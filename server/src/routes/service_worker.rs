@@ -20,12 +20,13 @@ async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
 }
 
-fn render(build_id: &str, precache: &[String], lazy: &[String], routes: &[&str]) -> String {
+fn render(build_id: &str, precache: &[String], lazy: &[Vec<String>], routes: &[&str]) -> String {
     let list = |items: Vec<&str>| serde_json::to_string(&items).unwrap_or_else(|_| "[]".into());
+    let groups = serde_json::to_string(lazy).unwrap_or_else(|_| "[]".into());
     TEMPLATE
         .replace("__BUILD_ID__", build_id)
         .replace("__BUILD_HEADER__", super::BUILD_HEADER)
         .replace("__PRECACHE__", &list(precache.iter().map(String::as_str).collect()))
-        .replace("__LAZY__", &list(lazy.iter().map(String::as_str).collect()))
+        .replace("__LAZY__", &groups)
         .replace("__SHELL_ROUTES__", &list(routes.to_vec()))
 }

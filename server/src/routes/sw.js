@@ -6,9 +6,9 @@
 // - Fetch: offline routes and assets come from the cache first, so the app opens instantly with or
 //   without a network. A cached page is refreshed in the background, but only from a server that
 //   serves this same build: HTML of one build must never meet WASM of another.
-// - The QR code reader (LAZY) is not stored at install: the first time the app asks for it, it is
-//   fetched and kept like the rest. A build installed after a tablet has used it stores it at
-//   install, so scanning keeps working offline across upgrades.
+// - The QR code reader and the card reader (LAZY_GROUPS) are not stored at install: the first time
+//   the app asks for one, it is fetched and kept like the rest. A build installed after a tablet
+//   has used a group stores that group at install, so it keeps working offline across upgrades.
 // - Everything else (the API, manager pages) goes to the network untouched.
 
 const BUILD = '__BUILD_ID__';
@@ -16,22 +16,29 @@ const CACHE = 'zhaoshang-' + BUILD;
 const BUILD_HEADER = '__BUILD_HEADER__';
 const PRECACHE = __PRECACHE__;
 const SHELL_ROUTES = __SHELL_ROUTES__;
-const LAZY = __LAZY__;
+const LAZY_GROUPS = __LAZY__;
+const LAZY = LAZY_GROUPS.flat();
 
-// Whether an earlier build's cache holds the lazily loaded files (the officer has scanned).
+// The lazily loaded groups an earlier build's cache holds (the officer has scanned, or read a
+// card), by their first file.
 async function lazyUsed() {
-  const keys = await caches.keys();
-  for (const key of keys.filter((k) => k.startsWith('zhaoshang-') && k !== CACHE)) {
-    const cache = await caches.open(key);
-    if (await cache.match(LAZY[0])) return true;
+  const keys = (await caches.keys()).filter((k) => k.startsWith('zhaoshang-') && k !== CACHE);
+  const used = [];
+  for (const group of LAZY_GROUPS) {
+    for (const key of keys) {
+      if (await (await caches.open(key)).match(group[0])) {
+        used.push(...group);
+        break;
+      }
+    }
   }
-  return false;
+  return used;
 }
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     Promise.all([caches.open(CACHE), lazyUsed()])
-      .then(([cache, used]) => cache.addAll((used ? PRECACHE.concat(LAZY) : PRECACHE).map((url) => new Request(url, { cache: 'reload' }))))
+      .then(([cache, used]) => cache.addAll(PRECACHE.concat(used).map((url) => new Request(url, { cache: 'reload' }))))
       .then(() => self.skipWaiting()),
   );
 });
