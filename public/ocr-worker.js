@@ -109,55 +109,156 @@ function detInput(source, width, height) {
 }
 
 // Regions of the map above DET_THRESHOLD (4-connected), each as a box grown by the unclip ratio,
-// in the picture's pixels, with the region's mean score.
+// in the picture's pixels, with the region's mean score. Lines printed close together can touch
+// in the map: a region is cut where its rows thin out to a valley (a row holding under a tenth of
+// the region's widest row), so that each box holds one line.
 function boxesOf(map, w, h, sx, sy, width, height) {
-  const seen = new Uint8Array(w * h);
+  const label = new Int32Array(w * h);
   const stack = new Int32Array(w * h);
-  const boxes = [];
+  const regions = [];
   for (let start = 0; start < w * h; start++) {
-    if (seen[start] || map[start] <= DET_THRESHOLD) continue;
+    if (label[start] || map[start] <= DET_THRESHOLD) continue;
+    const id = regions.length + 1;
     let top = 0;
     stack[top++] = start;
-    seen[start] = 1;
-    let x0 = w, y0 = h, x1 = 0, y1 = 0, sum = 0, count = 0;
+    label[start] = id;
+    let x0 = w, y0 = h, x1 = 0, y1 = 0;
     while (top > 0) {
       const at = stack[--top];
       const x = at % w;
       const y = (at - x) / w;
-      sum += map[at];
-      count++;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      const next = [x > 0 ? at - 1 : -1, x < w - 1 ? at + 1 : -1, y > 0 ? at - w : -1, y < h - 1 ? at + w : -1];
-      for (const n of next) {
-        if (n >= 0 && !seen[n] && map[n] > DET_THRESHOLD) {
-          seen[n] = 1;
-          stack[top++] = n;
-        }
+      if (x > 0 && !label[at - 1] && map[at - 1] > DET_THRESHOLD) { label[at - 1] = id; stack[top++] = at - 1; }
+      if (x < w - 1 && !label[at + 1] && map[at + 1] > DET_THRESHOLD) { label[at + 1] = id; stack[top++] = at + 1; }
+      if (y > 0 && !label[at - w] && map[at - w] > DET_THRESHOLD) { label[at - w] = id; stack[top++] = at - w; }
+      if (y < h - 1 && !label[at + w] && map[at + w] > DET_THRESHOLD) { label[at + w] = id; stack[top++] = at + w; }
+    }
+    regions.push({ id, x0, y0, x1, y1 });
+  }
+  const boxes = [];
+  for (const region of regions) {
+    // Per row: the region's pixels, their extent and their scores.
+    const rows = [];
+    let widest = 0;
+    for (let y = region.y0; y <= region.y1; y++) {
+      let count = 0, sum = 0, left = w, right = -1;
+      for (let x = region.x0, at = y * w + region.x0; x <= region.x1; x++, at++) {
+        if (label[at] !== region.id) continue;
+        count++;
+        sum += map[at];
+        if (x < left) left = x;
+        if (x > right) right = x;
+      }
+      rows.push({ y, count, sum, left, right });
+      if (count > widest) widest = count;
+    }
+    let part = null;
+    const parts = [];
+    for (const row of rows) {
+      if (row.count > widest * 0.1) {
+        if (!part) part = { y0: row.y, y1: row.y };
+        part.y1 = row.y;
+      } else if (part) {
+        parts.push(part);
+        part = null;
       }
     }
-    const bw = x1 - x0 + 1;
-    const bh = y1 - y0 + 1;
-    const score = sum / count;
-    if (score < BOX_THRESHOLD || Math.min(bw, bh) < 3) continue;
-    const grow = (bw * bh * UNCLIP_RATIO) / (2 * (bw + bh));
-    const left = Math.max(0, (x0 - grow) * sx);
-    const topY = Math.max(0, (y0 - grow) * sy);
-    const right = Math.min(width, (x1 + 1 + grow) * sx);
-    const bottom = Math.min(height, (y1 + 1 + grow) * sy);
-    boxes.push({ left, top: topY, width: right - left, height: bottom - topY, score });
+    if (part) parts.push(part);
+    for (const { y0, y1 } of parts) {
+      const box = rotatedBox(map, label, region.id, w, region.x0, region.x1, y0, y1, sx, sy);
+      if (box) boxes.push(box);
+    }
   }
   // Reading order: top to bottom, then left to right within a row.
   boxes.sort((a, b) => (Math.abs(a.top - b.top) < Math.min(a.height, b.height) / 2 ? a.left - b.left : a.top - b.top));
   return boxes;
 }
 
+// The smallest box around a region's pixels turned by their main direction (a card photographed
+// a few degrees askew prints its lines askew: an upright box would take in the line above and
+// below), grown by the unclip ratio, in the picture's pixels: its corner `p0`, the text's
+// direction `u` (its length the box's width) and the line's height `v`. None for a region too
+// small or too faint.
+function rotatedBox(map, label, id, w, x0, x1, y0, y1, sx, sy) {
+  let n = 0, sum = 0, mx = 0, my = 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0, at = y * w + x0; x <= x1; x++, at++) {
+      if (label[at] !== id) continue;
+      n++;
+      sum += map[at];
+      mx += x;
+      my += y;
+    }
+  }
+  if (n < 9 || sum / n < BOX_THRESHOLD) return null;
+  mx /= n;
+  my /= n;
+  let xx = 0, yy = 0, xy = 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0, at = y * w + x0; x <= x1; x++, at++) {
+      if (label[at] !== id) continue;
+      xx += (x - mx) * (x - mx);
+      yy += (y - my) * (y - my);
+      xy += (x - mx) * (y - my);
+    }
+  }
+  let angle = 0.5 * Math.atan2(2 * xy, xx - yy);
+  // Cards are read upright: a direction far from level (a short, square region) is none.
+  if (Math.abs(angle) > Math.PI / 12) angle = 0;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0, at = y * w + x0; x <= x1; x++, at++) {
+      if (label[at] !== id) continue;
+      const u = (x - mx) * cos + (y - my) * sin;
+      const v = -(x - mx) * sin + (y - my) * cos;
+      if (u < u0) u0 = u;
+      if (u > u1) u1 = u;
+      if (v < v0) v0 = v;
+      if (v > v1) v1 = v;
+    }
+  }
+  const bw = u1 - u0 + 1;
+  const bh = v1 - v0 + 1;
+  if (Math.min(bw, bh) < 3) return null;
+  const grow = (bw * bh * UNCLIP_RATIO) / (2 * (bw + bh));
+  u0 -= grow + 0.5;
+  u1 += grow + 0.5;
+  v0 -= grow + 0.5;
+  v1 += grow + 0.5;
+  // Corners in the map, then in the picture.
+  const at = (u, v) => ({ x: (mx + u * cos - v * sin + 0.5) * sx, y: (my + u * sin + v * cos + 0.5) * sy });
+  const p0 = at(u0, v0);
+  const p1 = at(u1, v0);
+  const p3 = at(u0, v1);
+  const corners = [p0, p1, p3, at(u1, v1)];
+  const left = Math.min(...corners.map((c) => c.x));
+  const top = Math.min(...corners.map((c) => c.y));
+  return {
+    p0, u: { x: p1.x - p0.x, y: p1.y - p0.y }, v: { x: p3.x - p0.x, y: p3.y - p0.y },
+    left, top, width: Math.max(...corners.map((c) => c.x)) - left,
+    height: Math.hypot(p3.x - p0.x, p3.y - p0.y),
+    score: sum / n,
+  };
+}
+
 async function readBox(source, box) {
-  const w = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((REC_HEIGHT * box.width) / box.height)));
+  const length = Math.hypot(box.u.x, box.u.y);
+  const w = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((REC_HEIGHT * length) / box.height)));
   const [, g] = canvasOf(w, REC_HEIGHT);
-  g.drawImage(source, box.left, box.top, box.width, box.height, 0, 0, w, REC_HEIGHT);
+  // The box's picture turned level: canvas (a, b) shows the picture at p0 + a/w·u + b/h·v.
+  const ax = box.u.x / w, ay = box.u.y / w, bx = box.v.x / REC_HEIGHT, by = box.v.y / REC_HEIGHT;
+  const d = ax * by - bx * ay;
+  const [i11, i12, i21, i22] = [by / d, -bx / d, -ay / d, ax / d];
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, w, REC_HEIGHT);
+  g.setTransform(i11, i21, i12, i22, -(i11 * box.p0.x + i12 * box.p0.y), -(i21 * box.p0.x + i22 * box.p0.y));
+  g.drawImage(source, 0, 0);
+  g.setTransform(1, 0, 0, 1, 0, 0);
   const pixels = g.getImageData(0, 0, w, REC_HEIGHT).data;
   const plane = w * REC_HEIGHT;
   const data = new Float32Array(3 * plane);
@@ -202,7 +303,7 @@ async function read(image, width, height) {
   const lines = [];
   for (const box of boxes) {
     const { text, confidence } = await readBox(image, box);
-    if (text) lines.push({ text, left: box.left, top: box.top, width: box.width, height: box.height, confidence });
+    if (text) lines.push({ text, left: box.left, top: box.top, width: Math.hypot(box.u.x, box.u.y), height: box.height, confidence });
   }
   return { lines, ms: performance.now() - started };
 }
