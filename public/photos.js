@@ -18,6 +18,7 @@
 //                                  photo, read by the card reader (ocr-worker.js, loaded once);
 //                                  onProgress(loaded, total) while its models download; rejects
 //                                  with an Error named 'ReaderMissing' when they cannot be loaded
+//   zsPhotos.readLast()         -> what readCard read last, or null
 //     prepared = {id, sha256, size, type, width, height, url, ms}  (url shows it; ms: the time
 //                                  from the pixels to the compressed bytes)
 // Kept photos (each a lead's `front` or `back`; a newer one of a side replaces the older):
@@ -198,8 +199,13 @@
     }
     const bitmap = await createImageBitmap(held.blob);
     const { width, height } = bitmap;
-    return askOcr({ op: 'read', image: bitmap, width, height }, [bitmap]);
+    lastRead = await askOcr({ op: 'read', image: bitmap, width, height }, [bitmap]);
+    return lastRead;
   }
+
+  // What the reader read last (for the card set's benchmark, which keeps the lines it read).
+  let lastRead = null;
+  const readLast = () => lastRead;
 
   // ---- SHA-256 (the browser's own where it offers it: only on HTTPS and localhost) -------------
 
@@ -379,5 +385,5 @@
     URL.revokeObjectURL(url);
   }
 
-  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, readCard, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
+  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, readCard, readLast, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
 })();

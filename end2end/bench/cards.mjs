@@ -15,7 +15,9 @@
 // Goals (issue "Read a Chinese business card"): mobile and email >= 98% exact, company and name
 // >= 90%, title >= 80%; <= 2 s per card; models <= 15 MB downloaded once.
 //
-// Run (after scripts/build.sh): node end2end/bench/cards.mjs [--n 120]   (CI does not run it)
+// Run (after scripts/build.sh): node end2end/bench/cards.mjs [--n 120] [--save-lines]   (CI does not
+// run it). --save-lines writes the lines read off every card, with its truth, to
+// domain/src/scan/tests/card-lines.json, over which the extractor's native tests run.
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,13 +30,14 @@ import { addUser, launchOptions, percentile, startServer } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SET = path.join(ROOT, 'end2end', 'bench', 'cards', 'set.json');
+const LINES = path.join(ROOT, 'domain', 'src', 'scan', 'tests', 'card-lines.json');
 const SITE = process.env.ZS_SITE_ROOT ?? path.join(ROOT, 'target', 'site');
 const FIELDS = ['name', 'company', 'title', 'mobile', 'email'];
 const GOALS = { mobile: 0.98, email: 0.98, company: 0.9, name: 0.9, title: 0.8 };
 
 function args() {
   const at = (flag) => process.argv.indexOf(flag);
-  return { n: at('--n') > 0 ? Number(process.argv[at('--n') + 1]) : Infinity, makeSet: at('--make-set') > 0 };
+  return { n: at('--n') > 0 ? Number(process.argv[at('--n') + 1]) : Infinity, makeSet: at('--make-set') > 0, saveLines: at('--save-lines') > 0 };
 }
 
 // A small seeded generator (mulberry32), so the set is the same on every machine.
@@ -170,7 +173,7 @@ const normalise = {
 };
 
 async function main() {
-  const { n, makeSet: make } = args();
+  const { n, makeSet: make, saveLines } = args();
   if (make) {
     mkdirSync(path.dirname(SET), { recursive: true });
     writeFileSync(SET, `${JSON.stringify(makeSet(), null, 1)}\n`);
@@ -193,6 +196,7 @@ async function main() {
     if (process.env.ZS_DEBUG) page.on('console', (m) => console.log('console:', m.text()));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zs-cards-'));
     let first = null;
+    const lines = [];
     const correct = Object.fromEntries(FIELDS.map((f) => [f, 0]));
     const times = [];
     for (const card of cards) {
@@ -229,6 +233,8 @@ async function main() {
         email: document.querySelector('#f-email').value,
       }));
       const right = Object.fromEntries(FIELDS.map((f) => [f, normalise[f](form[f]) === normalise[f](card.truth[f])]));
+      const read = await page.evaluate(() => self.zsPhotos?.readLast());
+      lines.push({ id: card.id, truth: card.truth, lines: read ? read.lines : [] });
       if (first === null) {
         first = ms;
       } else if (ms !== null) {
@@ -240,6 +246,13 @@ async function main() {
       if (wrong.length) console.log(`card ${card.id}: ${wrong.map((f) => `${f} "${form[f]}" (true "${card.truth[f]}")`).join('; ')}`);
     }
     await browser.close();
+    if (saveLines) {
+      // The lines the reader read, with each card's truth: the extractor's native tests read them
+      // (domain/src/scan/tests/printed.rs).
+      const rounded = lines.map((c) => ({ ...c, lines: c.lines.map((l) => ({ text: l.text, left: Math.round(l.left), top: Math.round(l.top), width: Math.round(l.width), height: Math.round(l.height), confidence: Math.round(l.confidence * 1000) / 1000 })) }));
+      writeFileSync(LINES, `${JSON.stringify(rounded)}\n`);
+      console.log(`wrote ${LINES}`);
+    }
     const accuracy = Object.fromEntries(FIELDS.map((f) => [f, correct[f] / cards.length]));
     const models = ['det.onnx', 'rec.onnx'].reduce((sum, f) => sum + statSync(path.join(SITE, 'ocr', f)).size, 0);
     const modelsGzip = ['det.onnx', 'rec.onnx'].reduce((sum, f) => sum + zlib.gzipSync(readFileSync(path.join(SITE, 'ocr', f)), { level: 9 }).length, 0);

@@ -8,8 +8,8 @@
 //!
 //! - a line the reader was unsure of (confidence under [`SURE`]) gives no name, company or title;
 //! - the name is a line of two to four Chinese characters starting with a known surname, or, on a
-//!   card with no Chinese name, two or three capitalised words; the tallest such line, and none
-//!   when two of them are as tall;
+//!   card in Latin letters, two or three capitalised words; the tallest such line, and none when
+//!   two of them are as tall;
 //! - the company is a line ending with a legal form (有限公司, 集团, 公司, Co., Ltd., Inc., …);
 //!   the title a short line holding a known title (总经理, 总监, Director, …);
 //! - contacts are read by their labels (手机, 电话, Tel, 传真, Fax, 微信, …) and by their shape (a
@@ -887,7 +887,11 @@ fn place_organisation_and_people(free: &[(String, f32)], card: &mut Card) {
         let rival = found.iter().skip(1).any(|(other, h)| *other != first && *h >= height * 0.9);
         (!rival).then_some(first)
     };
-    if let Some(name) = pick(names.clone()).or_else(|| if names.is_empty() { pick(latin_names.clone()) } else { None }) {
+    // A Latin name only on a card in Latin letters: on a Chinese card it is the pinyin of a Chinese
+    // name the reader could not read (left empty rather than given in pinyin).
+    let chinese_card = free.iter().any(|(text, _)| text.chars().any(is_han));
+    let latin = if names.is_empty() && !chinese_card { pick(latin_names.clone()) } else { None };
+    if let Some(name) = pick(names.clone()).or(latin) {
         card.names.push(name);
     }
     // A Latin name beside a Chinese one is the same person's: kept in the notes.
