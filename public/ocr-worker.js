@@ -5,7 +5,10 @@
 //
 // Messages in: {id, op: 'load'} -> {id, ok, value: {ms}}: the runtime and both models ready;
 //              {id, op: 'read', image: ImageData|ImageBitmap, width, height}
-//                -> {id, ok, value: {lines: [{text, left, top, width, height, confidence}], ms}}
+//                -> {id, ok, value: {lines: [{text, left, top, width, height, confidence}],
+//                                    scanned, ms}}
+//              `scanned`: what the lines say for the form (domain::scan::read_printed, in the
+//              QR reader's WebAssembly, `scanner`, loaded here too).
 //              Progress while loading: {progress: {loaded, total}} (bytes of the models).
 //
 // The steps: the picture scaled so its longer side is at most DET_SIDE (sides multiples of 32),
@@ -14,7 +17,7 @@
 // recogniser's output decoded (CTC, greedy) with the model's character list.
 'use strict';
 
-importScripts('/ocr/ort.wasm.min.js');
+importScripts('/ocr/ort.wasm.min.js', '/scanner/scanner.js');
 
 const DET_SIDE = 960;
 const DET_THRESHOLD = 0.3;
@@ -73,6 +76,7 @@ function load() {
           return r.text();
         }),
       ]);
+      await wasm_bindgen({ module_or_path: '/scanner/scanner_bg.wasm' });
       const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
       det = await ort.InferenceSession.create(detBytes, options);
       rec = await ort.InferenceSession.create(recBytes, options);
@@ -305,7 +309,7 @@ async function read(image, width, height) {
     const { text, confidence } = await readBox(image, box);
     if (text) lines.push({ text, left: box.left, top: box.top, width: Math.hypot(box.u.x, box.u.y), height: box.height, confidence });
   }
-  return { lines, ms: performance.now() - started };
+  return { lines, scanned: wasm_bindgen.read_card_lines(lines), ms: performance.now() - started };
 }
 
 self.onmessage = (event) => {

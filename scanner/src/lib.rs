@@ -33,6 +33,16 @@ pub fn read_payload(bytes: &[u8]) -> JsValue {
     serde_wasm_bindgen::to_value(&domain::scan::parse(bytes)).unwrap_or(JsValue::NULL)
 }
 
+/// What a business card's printed text says: `domain::scan::read_printed` over the lines the card
+/// reader read (an array of `domain::scan::TextLine`), as a `domain::scan::Scanned` object. Run in
+/// the card reader's worker (`public/ocr-worker.js` loads this module too), so the capture
+/// screen's first download does not carry the extractor and its tables.
+#[wasm_bindgen]
+pub fn read_card_lines(lines: JsValue) -> JsValue {
+    let lines: Vec<domain::scan::TextLine> = serde_wasm_bindgen::from_value(lines).unwrap_or_default();
+    serde_wasm_bindgen::to_value(&domain::scan::read_printed(&lines)).unwrap_or(JsValue::NULL)
+}
+
 /// The bytes of the first QR code found in a grey image given pixel by pixel.
 pub fn decode_grey(width: usize, height: usize, pixel: impl FnMut(usize, usize) -> u8) -> Option<Vec<u8>> {
     let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, pixel);

@@ -33,6 +33,9 @@ pub const LAZY_ASSETS: [&[&str]; 2] = [
         "/ocr/det.onnx",
         "/ocr/rec.onnx",
         "/ocr/keys.txt",
+        // The extractor that places the text in fields runs in the QR reader's module.
+        "/scanner/scanner.js",
+        "/scanner/scanner_bg.wasm",
     ],
 ];
 

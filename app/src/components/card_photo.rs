@@ -10,8 +10,8 @@
 //!
 //! The front's printed text is read on the tablet (`public/ocr-worker.js`: PaddleOCR's models run
 //! by onnxruntime-web in a worker, downloaded once with a progress bar, then offline) and what it
-//! says fills the form's empty fields, marked for the officer to check
-//! (`domain::scan::read_printed`, then as a scanned code's values: `scan::fill_form_with`).
+//! says fills the form's empty fields, marked for the officer to check (`domain::scan::read_printed`
+//! in the worker, then as a scanned code's values: `scan::fill_form_with`).
 
 use domain::photo::Side;
 use leptos::prelude::*;
@@ -117,10 +117,11 @@ enum Camera {
     Problem(Key),
 }
 
-/// What `photos.js` hands back for a card it read.
+/// What `photos.js` hands back for a card it read: what its lines say for the form, placed in the
+/// reader's worker (`domain::scan::read_printed`).
 #[derive(Deserialize)]
 struct ReadCard {
-    lines: Vec<domain::scan::TextLine>,
+    scanned: domain::scan::Scanned,
 }
 
 /// The name of a JavaScript error.
@@ -216,8 +217,7 @@ pub fn CardPhotos() -> impl IntoView {
             close();
             match result.map(serde_wasm_bindgen::from_value::<ReadCard>) {
                 Ok(Ok(read)) => {
-                    let scanned = domain::scan::read_printed(&read.lines);
-                    fill_form_with(form, toasts, lang, &scanned, Key::PhotoFilled);
+                    fill_form_with(form, toasts, lang, &read.scanned, Key::PhotoFilled);
                     measure_read();
                 }
                 Err(error) if problem_name(&error) == "ReaderMissing" => {

@@ -17,7 +17,7 @@ const BUILD_HEADER = '__BUILD_HEADER__';
 const PRECACHE = __PRECACHE__;
 const SHELL_ROUTES = __SHELL_ROUTES__;
 const LAZY_GROUPS = __LAZY__;
-const LAZY = LAZY_GROUPS.flat();
+const LAZY = [...new Set(LAZY_GROUPS.flat())];
 
 // The lazily loaded groups an earlier build's cache holds (the officer has scanned, or read a
 // card), by their first file.
@@ -38,7 +38,8 @@ async function lazyUsed() {
 self.addEventListener('install', (event) => {
   event.waitUntil(
     Promise.all([caches.open(CACHE), lazyUsed()])
-      .then(([cache, used]) => cache.addAll(PRECACHE.concat(used).map((url) => new Request(url, { cache: 'reload' }))))
+      // (A file in two groups is asked for once: addAll refuses a list that names one twice.)
+      .then(([cache, used]) => cache.addAll([...new Set(PRECACHE.concat(used))].map((url) => new Request(url, { cache: 'reload' }))))
       .then(() => self.skipWaiting()),
   );
 });
