@@ -12,9 +12,10 @@
 //              Progress while loading: {progress: {loaded, total}} (bytes of the models).
 //
 // The steps: the picture scaled so its longer side is at most DET_SIDE (sides multiples of 32),
-// the detector's map of where text is, its regions above DET_THRESHOLD grown by DB's unclip
-// ratio into boxes, each box cut from the picture at the recogniser's height and read, and the
-// recogniser's output decoded (CTC, greedy) with the model's character list.
+// the detector's map of where text is, its regions above DET_THRESHOLD (cut where touching lines
+// thin out) boxed along each line's own direction and grown by DB's unclip ratio, each box cut
+// from the picture level at the recogniser's height and read, and the recogniser's output
+// decoded (CTC, greedy) with the model's character list.
 'use strict';
 
 importScripts('/ocr/ort.wasm.min.js', '/scanner/scanner.js');
