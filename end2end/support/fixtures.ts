@@ -1,5 +1,5 @@
 // Test fixtures: a fresh server per test, and helpers that act as an officer would.
-import { APIRequestContext, Browser, expect, Page, test as base } from '@playwright/test';
+import { APIRequestContext, Browser, chromium, expect, Page, test as base } from '@playwright/test';
 
 import { freePort, ServerProcess } from './server';
 
@@ -169,4 +169,26 @@ export async function journalOp(page: Page, op: Record<string, unknown>): Promis
       }),
     op,
   );
+}
+
+/** Debian's Chromium, headless, with no network traffic of its own. */
+export function launchChromium(args: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
+  });
+}
+
+/** A tablet in its own browser whose back camera shows `video` (Y4M), or that has no camera at
+ * all (`null`); tablet-sized, touch, in `locale`. */
+export async function cameraTablet(url: string, video: string | null, locale = 'zh-CN', viewport = { width: 1180, height: 820 }) {
+  const browser = await launchChromium(
+    video ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`] : [],
+  );
+  const context = await browser.newContext({
+    baseURL: url, viewport, hasTouch: true, isMobile: true, deviceScaleFactor: 2, locale, timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
+    permissions: video ? ['camera'] : [],
+  });
+  return { browser, page: await context.newPage() };
 }

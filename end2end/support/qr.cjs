@@ -74,19 +74,19 @@ function chunk(type, data) {
   return Buffer.concat([length, body, crc]);
 }
 
-/** Writes an 8-bit greyscale PNG photo of the code. */
-function writeQrPng(file, payload, { width = 800, height = 600, scale = 6 } = {}) {
-  const grey = greyImage(payload, width, height, scale);
-  const rows = Buffer.alloc((width + 1) * height);
+/** Writes an 8-bit PNG of `pixels`, `channels` bytes a pixel (1: greyscale, 3: RGB), row by row. */
+function writePng(file, width, height, channels, pixels) {
+  const stride = width * channels;
+  const rows = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    rows[y * (width + 1)] = 0;
-    Buffer.from(grey.buffer, y * width, width).copy(rows, y * (width + 1) + 1);
+    rows[y * (stride + 1)] = 0;
+    Buffer.from(pixels.buffer, pixels.byteOffset + y * stride, stride).copy(rows, y * (stride + 1) + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = 0; // greyscale
+  header[9] = channels === 3 ? 2 : 0; // RGB or greyscale
   fs.writeFileSync(file, Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
@@ -95,4 +95,9 @@ function writeQrPng(file, payload, { width = 800, height = 600, scale = 6 } = {}
   ]));
 }
 
-module.exports = { writeQrVideo, writeQrPng };
+/** Writes an 8-bit greyscale PNG photo of the code. */
+function writeQrPng(file, payload, { width = 800, height = 600, scale = 6 } = {}) {
+  writePng(file, width, height, 1, greyImage(payload, width, height, scale));
+}
+
+module.exports = { writeQrVideo, writeQrPng, writePng };

@@ -6,64 +6,20 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 
-import { Browser, chromium, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 
-import { appReady, expect, expectOnScreenAndUncovered, logInOnTablet, offlineReady, test, workspaceDesk } from '../support/fixtures';
+import { appReady, cameraTablet, expect, expectOnScreenAndUncovered, logInOnTablet, offlineReady, test, workspaceDesk } from '../support/fixtures';
 import { addUser } from '../support/server';
-import { writeQrVideo } from '../support/qr.cjs';
+import { writePng, writeQrVideo } from '../support/qr.cjs';
 
 const PASSWORD = 'a long enough password';
 const MAX_BYTES = 300 * 1024;
 
-/** A browser whose camera shows `video` (Y4M), or none at all; tablet-sized, touch. */
-async function tablet(url: string, video: string | null, locale = 'zh-CN', viewport = { width: 1180, height: 820 }) {
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ...(video ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`] : [])],
-  });
-  const context = await browser.newContext({
-    baseURL: url, viewport, hasTouch: true, isMobile: true, deviceScaleFactor: 2, locale, timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
-    permissions: video ? ['camera'] : [],
-  });
-  return { browser, page: await context.newPage() };
-}
-
-function crc32(bytes: Buffer): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
 
 /** A PNG of random colours (a photo no JPEG compresses well): the worst case for the size bound. */
 function writeNoisePng(file: string, width: number, height: number): void {
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  const noise = crypto.randomBytes(width * 3 * height);
-  for (let y = 0; y < height; y++) noise.copy(rows, y * (width * 3 + 1) + 1, y * width * 3, (y + 1) * width * 3);
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  fs.writeFileSync(file, Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0)),
-  ]));
+  writePng(file, width, height, 3, crypto.randomBytes(width * height * 3));
 }
 
 /** The photos the tablet keeps, as `photos.js` lists those waiting for the server. */
@@ -83,7 +39,7 @@ test('a card photographed offline is kept across a reload, uploads once the lead
   writeQrVideo(video, 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:周雨桐\r\nEND:VCARD', { width: 1280, height: 720, frames: 10 });
   const back = path.join(dir, 'back.png');
   writeNoisePng(back, 2400, 1500);
-  const { browser, page } = await tablet(server.url, video);
+  const { browser, page } = await cameraTablet(server.url, video);
   try {
     await logInOnTablet(page, 'li.wei', PASSWORD);
     await offlineReady(page);
@@ -169,7 +125,7 @@ test('without a camera the dialog says so on screen, in both languages, and a pi
   const picked = path.join(dir, 'card.png');
   writeNoisePng(picked, 900, 540);
   for (const [locale, viewport, name] of [['zh-CN', { width: 1180, height: 820 }, 'zh'], ['en', { width: 820, height: 1180 }, 'en']] as const) {
-    const { browser, page } = await tablet(server.url, null, locale, viewport);
+    const { browser, page } = await cameraTablet(server.url, null, locale, viewport);
     try {
       await page.goto('/');
       await appReady(page);

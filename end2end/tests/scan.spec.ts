@@ -6,9 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Browser, chromium } from '@playwright/test';
-
-import { appReady, expect, expectOnScreenAndUncovered, offlineReady, test } from '../support/fixtures';
+import { appReady, cameraTablet, expect, expectOnScreenAndUncovered, offlineReady, test } from '../support/fixtures';
 import { writeQrPng, writeQrVideo } from '../support/qr.cjs';
 
 const VCARD = [
@@ -19,20 +17,6 @@ const VCARD = [
 
 const MECARD = 'MECARD:N:陈,静;ORG:重庆两江新能源集团;TEL:13912345678;EMAIL:chenjing@ljny.com;NOTE:西博会新能源馆B12;;';
 
-/** A browser whose camera shows `video` (Y4M), or none at all; tablet-sized, touch, Chinese. */
-async function tablet(url: string, video: string | null, locale = 'zh-CN', viewport = { width: 1180, height: 820 }) {
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ...(video ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`] : [])],
-  });
-  const context = await browser.newContext({
-    baseURL: url, viewport, hasTouch: true, isMobile: true, deviceScaleFactor: 2, locale, timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow',
-    permissions: video ? ['camera'] : [],
-  });
-  return { browser, page: await context.newPage() };
-}
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'zs-scan-'));
@@ -42,7 +26,7 @@ test('a vCard QR code read by the back camera fills the form, is saved as checke
   const dir = tempDir();
   const video = path.join(dir, 'card.y4m');
   writeQrVideo(video, VCARD, { blankFrames: 5 });
-  const { browser, page } = await tablet(server.url, video);
+  const { browser, page } = await cameraTablet(server.url, video);
   try {
     await page.goto('/');
     await appReady(page);
@@ -96,7 +80,7 @@ test('the dialog shows the camera while it looks, and closing it stops the camer
   const video = path.join(dir, 'blank.y4m');
   writeQrVideo(video, VCARD, { blankFrames: 20, frames: 20 }); // the code never shows
   for (const [locale, viewport, name] of [['zh-CN', { width: 1180, height: 820 }, 'zh'], ['en', { width: 820, height: 1180 }, 'en']] as const) {
-    const { browser, page } = await tablet(server.url, video, locale, viewport);
+    const { browser, page } = await cameraTablet(server.url, video, locale, viewport);
     try {
       await page.goto('/');
       await appReady(page);
@@ -128,7 +112,7 @@ test('without a camera the officer is told so, and a photo of the code fills onl
   const dir = tempDir();
   const photo = path.join(dir, 'badge.png');
   writeQrPng(photo, MECARD);
-  const { browser, page } = await tablet(server.url, null);
+  const { browser, page } = await cameraTablet(server.url, null);
   try {
     await page.goto('/');
     await appReady(page);

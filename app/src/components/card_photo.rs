@@ -124,6 +124,13 @@ struct ReadCard {
     scanned: domain::scan::Scanned,
 }
 
+/// Stops the camera, if `photos.js` ever started it.
+fn stop_camera() {
+    if crate::lazy_script::loaded("zsPhotos") {
+        camera_close();
+    }
+}
+
 /// The name of a JavaScript error.
 fn problem_name(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
@@ -148,8 +155,7 @@ fn measure_read() {
 
 /// What the officer is told when the camera cannot be used, or a file read.
 fn problem_of(error: &JsValue) -> Key {
-    let name = js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
-    match name.as_str() {
+    match problem_name(error).as_str() {
         "NotAllowedError" | "SecurityError" => Key::PhotoDenied,
         "NotReadableError" | "AbortError" => Key::PhotoBusy,
         "NotAnImage" | "EncodingError" => Key::PhotoNotImage,
@@ -177,17 +183,13 @@ pub fn CardPhotos() -> impl IntoView {
     let video = NodeRef::<leptos::html::Video>::new();
     let close_button = NodeRef::<leptos::html::Button>::new();
     on_cleanup(move || {
-        if crate::lazy_script::loaded("zsPhotos") {
-            camera_close();
-        }
+        stop_camera();
         // What the form still shows (a photo taken and not kept is forgotten with the page).
         release_all(form.photos.try_get_untracked().unwrap_or_default());
     });
 
     let close = move || {
-        if crate::lazy_script::loaded("zsPhotos") {
-            camera_close();
-        }
+        stop_camera();
         state.set(Camera::Closed);
     };
 
@@ -288,9 +290,7 @@ pub fn CardPhotos() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
-        if crate::lazy_script::loaded("zsPhotos") {
-            camera_close();
-        }
+        stop_camera();
         mark_shot();
         state.set(Camera::Preparing);
         leptos::task::spawn_local(async move {
@@ -385,7 +385,7 @@ pub fn CardPhotos() -> impl IntoView {
             hidden=move || state.get() == Camera::Closed
             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close() }>
             <h2 id="card-photo-title">{title}</h2>
-            <div class="scan-view" class:hidden=move || !matches!(state.get(), Camera::Ready | Camera::Preparing)>
+            <div class="scan-view card-view" class:hidden=move || !matches!(state.get(), Camera::Ready | Camera::Preparing)>
                 <video node_ref=video muted=true playsinline=true aria-hidden="true"></video>
                 <div class="card-frame" aria-hidden="true"></div>
             </div>
