@@ -6,9 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Browser, chromium } from '@playwright/test';
-
-import { appReady, expect, expectOnScreenAndUncovered, logInOnTablet, offlineReady, test } from '../support/fixtures';
+import { appReady, cameraTablet, expect, expectOnScreenAndUncovered, launchChromium, logInOnTablet, offlineReady, test } from '../support/fixtures';
 import { drawCard, SAMPLE_CARD, writeY4m } from '../support/cards';
 import { addUser } from '../support/server';
 
@@ -17,24 +15,15 @@ const PASSWORD = 'a long enough password';
 test('a photographed card fills the form, offline too once the reader has loaded, and the officer corrects and saves', async ({ server }, testInfo) => {
   test.setTimeout(180_000);
   await addUser(server, 'li.wei', 'officer', PASSWORD);
-  const launch = (args: string[] = []) => chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
-  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-card-'));
   const video = path.join(dir, 'card.y4m');
-  const painter = await launch();
+  const painter = await launchChromium();
   writeY4m(video, await drawCard(painter, SAMPLE_CARD), 1280, 720);
   await painter.close();
 
-  const browser: Browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  const { browser, page } = await cameraTablet(server.url, video);
+  const context = page.context();
   try {
-    const context = await browser.newContext({
-      baseURL: server.url, viewport: { width: 1180, height: 820 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2, locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai', serviceWorkers: 'allow', permissions: ['camera'],
-    });
-    const page = await context.newPage();
     await logInOnTablet(page, 'li.wei', PASSWORD);
     await offlineReady(page);
 
@@ -84,6 +73,42 @@ test('a photographed card fills the form, offline too once the reader has loaded
     await appReady(page);
     await expect(page.getByTestId('lead-row')).toHaveCount(2);
     await expect(page.getByTestId('lead-row').first()).toContainText('欧阳晓明');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('in English on a portrait tablet the reading says what it does, and its toast and marks are on screen', async ({ server }, testInfo) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-card-'));
+  const video = path.join(dir, 'card.y4m');
+  const painter = await launchChromium();
+  writeY4m(video, await drawCard(painter, SAMPLE_CARD), 1280, 720);
+  await painter.close();
+  const { browser, page } = await cameraTablet(server.url, video, 'en', { width: 820, height: 1180 });
+  try {
+    await page.goto('/');
+    await appReady(page);
+    await page.getByTestId('lang-toggle').tap();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // The officer had typed the company's short name: it stays, the card's goes to the notes.
+    await page.fill('#f-company_name', '天府智造');
+    await page.getByTestId('card-photo').tap();
+    await expect(page.getByTestId('card-photo-shoot')).toBeEnabled({ timeout: 15_000 });
+    await expectOnScreenAndUncovered(page, page.getByTestId('card-photo-shoot'));
+    await page.screenshot({ path: testInfo.outputPath('card-camera-en.png') });
+    await page.getByTestId('card-photo-shoot').tap();
+    await expect(page.getByTestId('card-photo-status')).toContainText(/Downloading the card reader|Reading the card/);
+    await page.screenshot({ path: testInfo.outputPath('card-reading-en.png') });
+    await expect(page.locator('#f-contact_name')).toHaveValue('欧阳晓明', { timeout: 90_000 });
+    await expect(page.locator('#f-company_name')).toHaveValue('天府智造');
+    const toast = page.getByTestId('toast').last();
+    await expect(toast).toContainText('Read from the card');
+    await expect(toast).toContainText('kept');
+    await expectOnScreenAndUncovered(page, toast);
+    await expect(page.locator('#f-notes')).toHaveValue(/成都天府智造科技有限公司/);
+    await expect(page.locator('.field:has(#f-contact_name) [data-testid="scanned-mark"]')).toHaveText('filled in for you: check it');
+    await page.screenshot({ path: testInfo.outputPath('card-read-en.png') });
   } finally {
     await browser.close();
   }
