@@ -18,6 +18,9 @@
 //                                  photo, read by the card reader (ocr-worker.js, loaded once);
 //                                  onProgress(loaded, total) while its models download; rejects
 //                                  with an Error named 'ReaderMissing' when they cannot be loaded
+//   zsPhotos.warmReader()       -> starts loading the card reader in the background (the camera
+//                                  opening for a card's front: the models are ready by the
+//                                  shutter); a failure is readCard's to report
 //   zsPhotos.readLast()         -> what readCard read last, or null
 //     prepared = {id, sha256, size, type, width, height, url, ms}  (url shows it; ms: the time
 //                                  from the pixels to the compressed bytes)
@@ -203,6 +206,10 @@
     return lastRead;
   }
 
+  function warmReader() {
+    askOcr({ op: 'load' }).catch(() => {});
+  }
+
   // What the reader read last (for the card set's benchmark, which keeps the lines it read).
   let lastRead = null;
   const readLast = () => lastRead;
@@ -385,5 +392,5 @@
     URL.revokeObjectURL(url);
   }
 
-  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, readCard, readLast, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
+  globalThis.zsPhotos = { open, shoot, fromFile, close, discard, readCard, warmReader, readLast, keep, of, waiting, bytes, settle, remove, stats, release, MAX_BYTES };
 })();

@@ -40,6 +40,8 @@ extern "C" {
     fn discard(id: u32);
     #[wasm_bindgen(js_namespace = zsPhotos, js_name = readCard, catch)]
     async fn read_card(id: u32, on_progress: &js_sys::Function) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = zsPhotos, js_name = warmReader)]
+    fn warm_reader();
 }
 
 /// A photo in the form: one taken and not yet kept (`taken`, its id in `photos.js`), or one kept
@@ -131,6 +133,13 @@ fn stop_camera() {
     }
 }
 
+/// Whether the tablet is too short of space for the card reader's files (~30 MB the first time):
+/// a disk the app already warns is nearly full (the free space is measured up to
+/// `LOW_SPACE_BYTES`).
+fn space_short() -> bool {
+    crate::offline::settings::free_space().is_some_and(|space| space.free < crate::local_leads::LOW_SPACE_BYTES)
+}
+
 /// The name of a JavaScript error.
 fn problem_name(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
@@ -196,9 +205,7 @@ pub fn CardPhotos() -> impl IntoView {
     // The front's printed text into the form. The photo stays whatever happens.
     let read_front = move |id: u32| {
         let lang = i18n.lang.get_untracked();
-        // The reader's files (~30 MB the first time) need room: not on a disk the app already
-        // warns is nearly full (the free space is measured up to `LOW_SPACE_BYTES`).
-        if crate::offline::settings::free_space().is_some_and(|space| space.free < crate::local_leads::LOW_SPACE_BYTES) {
+        if space_short() {
             close();
             toasts.show(ToastKind::Problem, lang.text(Key::PhotoStorageShort).to_owned());
             return;
@@ -265,6 +272,11 @@ pub fn CardPhotos() -> impl IntoView {
             if photos::load().await.is_err() {
                 state.set(Camera::Problem(Key::PhotoMissing));
                 return;
+            }
+            // The reader loads while the officer aims (it takes about a second once its files
+            // are on the tablet), so that the card is read as soon as it is taken.
+            if for_side == Side::Front && !space_short() {
+                warm_reader();
             }
             let Some(element) = video.get_untracked() else { return };
             match camera_open(&element).await {
