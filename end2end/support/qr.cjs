@@ -74,7 +74,7 @@ function chunk(type, data) {
   return Buffer.concat([length, body, crc]);
 }
 
-/** Writes an 8-bit PNG of `pixels`, `channels` bytes a pixel (1: greyscale, 3: RGB), row by row. */
+/** Writes an 8-bit PNG of `pixels`, `channels` bytes a pixel (1: greyscale, 3: RGB, 4: RGBA), row by row. */
 function writePng(file, width, height, channels, pixels) {
   const stride = width * channels;
   const rows = Buffer.alloc((stride + 1) * height);
@@ -86,7 +86,7 @@ function writePng(file, width, height, channels, pixels) {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = channels === 3 ? 2 : 0; // RGB or greyscale
+  header[9] = { 1: 0, 3: 2, 4: 6 }[channels]; // greyscale, RGB or RGBA
   fs.writeFileSync(file, Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),

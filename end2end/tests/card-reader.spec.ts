@@ -8,6 +8,7 @@ import * as path from 'node:path';
 
 import { appReady, cameraTablet, expect, expectOnScreenAndUncovered, launchChromium, logInOnTablet, offlineReady, test } from '../support/fixtures';
 import { drawCard, SAMPLE_CARD, writeY4m } from '../support/cards';
+import { writePng } from '../support/qr.cjs';
 import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
@@ -112,4 +113,27 @@ test('in English on a portrait tablet the reading says what it does, and its toa
   } finally {
     await browser.close();
   }
+});
+
+test('a photo picked from the album while the camera is still failing to open is read all the same', async ({ page, server }) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-card-'));
+  const picked = path.join(dir, 'card.png');
+  const painter = await launchChromium();
+  writePng(picked, 1280, 720, 4, await drawCard(painter, SAMPLE_CARD));
+  await painter.close();
+  // A camera that answers late, and with a refusal (a permission prompt left open, a camera
+  // another app holds): the officer has picked the card from the album meanwhile.
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((_, reject) => setTimeout(() => reject(new DOMException('no camera', 'NotFoundError')), 1_000));
+  });
+  await page.goto('/');
+  await appReady(page);
+  await page.getByTestId('card-photo').tap();
+  await page.getByTestId('card-photo-file').setInputFiles(picked);
+  await expect(page.locator('#f-company_name')).toHaveValue('成都天府智造科技有限公司', { timeout: 90_000 });
+  await expect(page.locator('#f-contact_name')).toHaveValue('欧阳晓明');
+  await expect(page.getByTestId('card-photo-dialog')).toBeHidden();
+  await expect(page.getByTestId('card-photo-front')).toBeVisible();
 });

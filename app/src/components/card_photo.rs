@@ -279,10 +279,13 @@ pub fn CardPhotos() -> impl IntoView {
                 warm_reader();
             }
             let Some(element) = video.get_untracked() else { return };
+            // The officer may have picked a photo from the album meanwhile: then the camera's
+            // answer, whichever it is, changes nothing on screen.
             match camera_open(&element).await {
                 Ok(_) if state.get_untracked() == Camera::Opening => state.set(Camera::Ready),
                 Ok(_) => camera_close(),
-                Err(error) => state.set(Camera::Problem(problem_of(&error))),
+                Err(error) if state.get_untracked() == Camera::Opening => state.set(Camera::Problem(problem_of(&error))),
+                Err(_) => {}
             }
         });
     };
