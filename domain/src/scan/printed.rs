@@ -830,6 +830,25 @@ fn latin_name(text: &str) -> Option<String> {
     ((2..=3).contains(&words.len()) && words.iter().all(capitalised) && text.len() <= 40).then(|| words.join(" "))
 }
 
+/// A line in Latin letters the reader gave without its spaces (`JamesMartin`,
+/// `InvestmentDirector`, as it does with tightly set type) spaced again before each capital that
+/// follows a small letter; a line with a space in it, or with Chinese, as it is.
+fn respaced(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| c.is_whitespace() || is_han(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous = ' ';
+    for c in text.chars() {
+        if c.is_ascii_uppercase() && previous.is_ascii_lowercase() {
+            out.push(' ');
+        }
+        out.push(c);
+        previous = c;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Picks the company, the department, the title and the name among the lines left free.
 fn place_organisation_and_people(free: &[(String, f32)], card: &mut Card) {
     // The company: the surest ending; of those, the tallest line; Chinese before English. A second
@@ -850,6 +869,8 @@ fn place_organisation_and_people(free: &[(String, f32)], card: &mut Card) {
         if company_lines.contains(&text.as_str()) {
             continue;
         }
+        let spaced = respaced(text);
+        let text: &str = &spaced;
         if is_title(text) {
             // "张伟 总经理": a name before the title, on the same line.
             let (head, tail) = text.split_once(' ').unwrap_or(("", text));
@@ -857,7 +878,7 @@ fn place_organisation_and_people(free: &[(String, f32)], card: &mut Card) {
                 names.push((name, *height));
                 card.titles.push(tail.to_owned());
             } else {
-                card.titles.push(text.clone());
+                card.titles.push(text.to_owned());
             }
             continue;
         }

@@ -83,6 +83,25 @@ fn an_english_card_fills_its_latin_name_and_company() {
 }
 
 #[test]
+fn an_english_name_and_title_the_reader_gave_without_spaces_are_spaced_again() {
+    let scanned = read_printed(&card(&[
+        ("Pacific Technology Group Co., Ltd.", 30.0),
+        ("JamesMartin", 40.0),
+        ("InvestmentDirector", 20.0),
+        ("Mobile:+8619997329484", 16.0),
+        ("Email:james.martin@nordic-energy.de", 16.0),
+    ]));
+    assert_eq!(scanned.contact_name.as_deref(), Some("James Martin"));
+    assert_eq!(scanned.contact_title.as_deref(), Some("Investment Director"));
+    assert_eq!(scanned.company_name.as_deref(), Some("Pacific Technology Group Co., Ltd."));
+    assert_eq!(scanned.mobile.as_deref(), Some("19997329484"));
+    assert_eq!(scanned.email.as_deref(), Some("james.martin@nordic-energy.de"));
+    // A name printed with its space keeps its own capitals.
+    let spaced = read_printed(&card(&[("Ronald McDonald", 40.0), ("Sales Director", 20.0), ("ronald@example.com", 16.0)]));
+    assert_eq!(spaced.contact_name.as_deref(), Some("Ronald McDonald"));
+}
+
+#[test]
 fn labels_in_full_width_or_run_together_are_read_and_numbers_side_by_side_are_cut() {
     let scanned = read_printed(&card(&[
         ("资阳临空食品股份有限公司", 30.0),
