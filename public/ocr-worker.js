@@ -3,7 +3,8 @@
 // MIT) run by onnxruntime-web's WebAssembly build, all served from /ocr/ by this site and kept by
 // the service worker once loaded (nothing leaves the tablet).
 //
-// Messages in: {id, op: 'load'} -> {id, ok, value: {ms}}: the runtime and both models ready;
+// Messages in: {id, op: 'load', engine?} -> {id, ok, value: {ms}}: the runtime and both models
+//              ready (the engine: above);
 //              {id, op: 'read', image: ImageData|ImageBitmap, width, height}
 //                -> {id, ok, value: {lines: [{text, left, top, width, height, confidence}],
 //                                    scanned, ms}}
@@ -19,10 +20,12 @@
 'use strict';
 
 // The engine that runs the two models: onnxruntime-web, the product's, or tract compiled to
-// WebAssembly (`ocr-worker.js?engine=tract`, built by `scripts/build-ocr.sh --tract`), which only
-// the card benchmark's comparison of the two asks for (end2end/bench/cards.mjs --engines).
-const ENGINE = new URL(self.location.href).searchParams.get('engine') === 'tract' ? 'tract' : 'ort';
-importScripts(ENGINE === 'tract' ? '/ocr/tract/ocr_tract.js' : '/ocr/ort.wasm.min.js', '/scanner/scanner.js');
+// WebAssembly (`{op: 'load', engine: 'tract'}`, built by `scripts/build-ocr.sh --tract`), which
+// only the card benchmark's comparison of the two asks for (end2end/bench/cards.mjs --engines).
+// Chosen by the first load, not by the script's address: the service worker serves this script
+// by its path alone.
+let ENGINE = 'ort';
+importScripts('/scanner/scanner.js');
 
 const DET_SIDE = 960;
 const DET_THRESHOLD = 0.3;
@@ -36,10 +39,6 @@ const TRACT_REC_STEP = 64;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-if (ENGINE === 'ort') {
-  ort.env.wasm.wasmPaths = '/ocr/';
-  ort.env.wasm.numThreads = 1;
-}
 
 // A model of the engine's, loaded from its bytes (`height`: the input's fixed height, if any).
 async function model(bytes, height) {
@@ -86,10 +85,19 @@ async function fetchBytes(url, progress) {
   return bytes;
 }
 
-function load() {
+function load(engine) {
   if (!ready) {
     ready = (async () => {
       const started = performance.now();
+      // A script that cannot be fetched (offline before the reader was ever kept) rejects here.
+      if (engine === 'tract') {
+        ENGINE = 'tract';
+        if (typeof ocr_tract === 'undefined') importScripts('/ocr/tract/ocr_tract.js');
+      } else if (typeof ort === 'undefined') {
+        importScripts('/ocr/ort.wasm.min.js');
+        ort.env.wasm.wasmPaths = '/ocr/';
+        ort.env.wasm.numThreads = 1;
+      }
       let loaded = 0;
       const progress = (n) => {
         loaded += n;
@@ -341,7 +349,7 @@ async function read(image, width, height) {
 
 self.onmessage = (event) => {
   const { id, op } = event.data;
-  const work = op === 'load' ? load() : read(event.data.image, event.data.width, event.data.height);
+  const work = op === 'load' ? load(event.data.engine) : read(event.data.image, event.data.width, event.data.height);
   work.then(
     (value) => self.postMessage({ id, ok: true, value }),
     (error) => self.postMessage({ id, ok: false, error: { name: error.name || 'Error', message: String(error.message || error) } }),

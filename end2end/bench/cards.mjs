@@ -23,11 +23,11 @@
 //
 // --engines (after `scripts/build-ocr.sh --tract` too): the two engines that can run the models,
 // onnxruntime-web (the product's) and tract compiled to WebAssembly (bench/ocr-tract), on the same
-// cards: each in its own worker (`/ocr-worker.js?engine=…`, the same pre- and post-processing),
-// given the same photo, the engines' order alternating card by card. Per engine: the load (models
-// fetched and prepared), time per card in the worker (picture in, lines and fields out; the first
-// card apart, as tract makes its plans then), the fields read right, and how many cards' lines
-// the two read alike. Writes bench-results/ocr-engines.json.
+// cards: each in its own worker (`ocr-worker.js` loaded with `engine`; the same pre- and
+// post-processing), given the same photo, the engines' order alternating card by card. Per
+// engine: the load (models fetched and prepared), time per card in the worker (picture in, lines
+// and fields out; the first card apart, as tract makes its plans then), the fields read right,
+// and how many cards' lines the two read alike. Writes bench-results/ocr-engines.json.
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,7 +222,7 @@ async function compareEngines(page, cards) {
     self.zsEngines = {};
     const out = {};
     for (const engine of engines) {
-      const worker = new Worker(`/ocr-worker.js?engine=${engine}`);
+      const worker = new Worker('/ocr-worker.js');
       let next = 1;
       const waiting = new Map();
       worker.onmessage = (event) => {
@@ -238,7 +238,7 @@ async function compareEngines(page, cards) {
       });
       self.zsEngines[engine] = ask;
       const started = performance.now();
-      await ask({ op: 'load' });
+      await ask({ op: 'load', engine });
       out[engine] = performance.now() - started;
     }
     return out;

@@ -1,7 +1,7 @@
 //! The card reader's models run by tract (Sonos' ONNX runtime in pure Rust), compiled to
 //! WebAssembly with SIMD: the second engine of the card benchmark, measured against
-//! onnxruntime-web on the same cards and the same pre- and post-processing
-//! (`public/ocr-worker.js?engine=tract`, `end2end/bench/cards.mjs --engines`). The product ships
+//! onnxruntime-web on the same cards and the same pre- and post-processing (`public/ocr-worker.js`
+//! loaded with `engine: 'tract'`; `end2end/bench/cards.mjs --engines`). The product ships
 //! onnxruntime-web, the faster of the two on this machine (bench-results/ocr-engines.json); this
 //! crate stays so that the comparison can be run again.
 //!
