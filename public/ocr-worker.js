@@ -39,7 +39,6 @@ const TRACT_REC_STEP = 64;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-
 // A model of the engine's, loaded from its bytes (`height`: the input's fixed height, if any).
 async function model(bytes, height) {
   if (ENGINE === 'tract') return new ocr_tract.Model(bytes, height);
