@@ -3,8 +3,8 @@
 // MIT) run by onnxruntime-web's WebAssembly build, all served from /ocr/ by this site and kept by
 // the service worker once loaded (nothing leaves the tablet).
 //
-// Messages in: {id, op: 'load', engine?} -> {id, ok, value: {ms}}: the runtime and both models
-//              ready (the engine: above);
+// Messages in: {id, op: 'load', engine?} -> {id, ok, value: {ms, engine}}: the runtime and both
+//              models ready (the engine: above; the first load's stays);
 //              {id, op: 'read', image: ImageData|ImageBitmap, width, height}
 //                -> {id, ok, value: {lines: [{text, left, top, width, height, confidence}],
 //                                    scanned, ms}}
@@ -116,7 +116,7 @@ function load(engine) {
       rec = await model(recBytes, REC_HEIGHT);
       // Index 0 is CTC's blank; the list's characters follow, then the space.
       keys = ['', ...keyText.split(/\r?\n/).filter((k, i, all) => k !== '' || i < all.length - 1), ' '];
-      return { ms: performance.now() - started };
+      return { ms: performance.now() - started, engine: ENGINE };
     })();
     ready.catch(() => { ready = null; });
   }

@@ -238,7 +238,9 @@ async function compareEngines(page, cards) {
       });
       self.zsEngines[engine] = ask;
       const started = performance.now();
-      await ask({ op: 'load', engine });
+      const loaded = await ask({ op: 'load', engine });
+      // The worker says which engine it runs: a comparison of one engine with itself fails here.
+      if (loaded.engine !== engine) throw new Error(`asked for ${engine}, the worker runs ${loaded.engine}`);
       out[engine] = performance.now() - started;
     }
     return out;
@@ -258,14 +260,15 @@ async function compareEngines(page, cards) {
       }
       return out;
     }, { c: card, order });
-    if (JSON.stringify(read.ort.lines) === JSON.stringify(read.tract.lines)) alike++;
+    const same = JSON.stringify(read.ort.lines) === JSON.stringify(read.tract.lines);
+    if (same) alike++;
     for (const engine of ENGINES) {
       const r = read[engine];
       if (i === 0) per[engine].first_ms = r.ms;
       else per[engine].times.push(r.ms);
       for (const f of FIELDS) if (normalise[f](r.scanned?.[SCANNED[f]] ?? '') === normalise[f](card.truth[f])) per[engine].correct[f]++;
     }
-    console.log(`card ${card.id}: ${ENGINES.map((e) => `${e} ${read[e].ms.toFixed(0)} ms`).join(', ')}${JSON.stringify(read.ort.lines) === JSON.stringify(read.tract.lines) ? '' : ' (lines differ)'}`);
+    console.log(`card ${card.id}: ${ENGINES.map((e) => `${e} ${read[e].ms.toFixed(0)} ms`).join(', ')}${same ? '' : ' (lines differ)'}`);
   }
   const result = { benchmark: 'ocr-engines', date: new Date().toISOString(), cards: cards.length, cards_read_alike: alike, engines: {} };
   for (const engine of ENGINES) {
