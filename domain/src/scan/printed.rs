@@ -604,7 +604,30 @@ fn email_in(word: &str) -> Option<String> {
         && !domain.starts_with('.')
         && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         && domain.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
-    (ok_local && ok_domain).then(|| format!("{local}@{domain}"))
+    (ok_local && ok_domain).then(|| format!("{}@{domain}", digits_read_as_letters(local)))
+}
+
+/// `local` with the letters a reader takes for digits (`l` and `I` for 1, `O` and `o` for 0)
+/// read as digits where only a digit fits: after a digit, and before another digit or the end
+/// (`chen7l` is `chen71`, `wang1O5` is `wang105`); a word's letters (`li7long`) stay.
+fn digits_read_as_letters(local: &str) -> String {
+    let digit = |c: char| match c {
+        'l' | 'I' => Some('1'),
+        'O' | 'o' => Some('0'),
+        _ => None,
+    };
+    // Read left to right in place: the characters before `i` are already read (`7ll` is `711`),
+    // those after it not yet.
+    let mut chars: Vec<char> = local.chars().collect();
+    for i in 1..chars.len() {
+        let Some(d) = digit(chars[i]) else { continue };
+        // The next character that is not another such letter: a digit, the end or a separator.
+        let next = chars[i + 1..].iter().find(|&&c| digit(c).is_none());
+        if chars[i - 1].is_ascii_digit() && next.is_none_or(|c| c.is_ascii_digit() || "._%+-".contains(*c)) {
+            chars[i] = d;
+        }
+    }
+    chars.into_iter().collect()
 }
 
 /// Whether `word` is a web address: a link, `www.…`, or a bare domain name with a common ending.
