@@ -253,7 +253,8 @@ pub struct SyncPlan {
     pub settle: Vec<String>,
     /// Lead records to store whole (pulled leads, and new versions of records read whole).
     pub records: Vec<LeadRecord>,
-    /// New server versions of the other acknowledged leads: only that field of their record changes.
+    /// New server versions of the other acknowledged leads: only their version changes, kept apart
+    /// from their records.
     pub versions_only: BTreeMap<LeadId, u64>,
     /// Leads whose content on the tablet changed (to show; a withdrawn one leaves the list).
     pub changed: Vec<Lead>,

@@ -24,6 +24,11 @@
 //!   write that queues or removes one, in the same transaction. A database opened for the first
 //!   time at this version is prepared once ([`LeadStore::open`]): refused changes move to
 //!   `rejected`, the outbox is counted, and leads stored before the tablet had sync are queued.
+//! - 5: object store `versions` (key path `id`: `{id, version}`), the server's version of a lead
+//!   as a sync answer acknowledged it, so that applying an answer writes a number for each
+//!   acknowledged lead instead of its whole record. A lead's server version is the greater of its
+//!   record's and its entry's ([`with_version`]: the server's versions of a lead only grow); a
+//!   record written whole carries that greater one, and the entry goes with the lead.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,13 +47,14 @@ use wasm_bindgen::JsValue;
 use super::journal::{self, Held, JournalLine};
 use super::journal_client::{encode_sliced, Journal};
 use super::outbox::{changes_anything, plan, withdraw, Acknowledgement, NotWithdrawable, OutboxEntry, RoundState};
-use super::record::{read_record, LeadRecord, RECORD_SCHEMA};
+use super::record::{read_record, LeadRecord};
 use super::Slices;
 
 const DB_NAME: &str = "zhaoshang";
 /// The database version this build opens; see the module comment for what each version adds.
-pub const DB_VERSION: u32 = 4;
+pub const DB_VERSION: u32 = 5;
 const LEADS: &str = "leads";
+const VERSIONS: &str = "versions";
 const OUTBOX: &str = "outbox";
 const REJECTED: &str = "rejected";
 const META: &str = "meta";
@@ -252,6 +258,9 @@ async fn open_database() -> Result<Database, StoreError> {
                 outbox.create_index(BY_QUEUE, "queued_at".into()).build()?;
                 outbox.create_index(BY_LEAD, "change.lead.id".into()).build()?;
             }
+            if old < 5 {
+                db.create_object_store(VERSIONS).with_key_path("id".into()).build()?;
+            }
             Ok(())
         })
         .await
@@ -263,9 +272,22 @@ impl LeadStore {
     /// Read a page at a time, in slices: a tablet with 10,000 leads stays responsive meanwhile.
     pub async fn load_all(&self) -> Result<Loaded, StoreError> {
         let mut loaded = Loaded { records: Vec::new(), unreadable: 0 };
+        let versions: BTreeMap<String, u64> = self
+            .read_paged(VERSIONS, "id", |value| {
+                Some((js_sys::Reflect::get(&value, &"id".into()).ok()?.as_string()?, number_field(&value, "version")?))
+            })
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
         for record in self.read_paged(LEADS, "id", decode_record).await? {
             match record {
-                Ok(record) => loaded.records.push(record),
+                Ok(mut record) => {
+                    if let Some(version) = versions.get(&record.lead.id.to_string()) {
+                        record.server_version = record.server_version.max(*version);
+                    }
+                    loaded.records.push(record);
+                }
                 Err(error) => {
                     leptos::logging::warn!("skipping unreadable lead record: {error}");
                     loaded.unreadable += 1;
@@ -312,9 +334,9 @@ impl LeadStore {
             crate::perf::capture_step("zs-capture-journaled");
             return settle(committed, journaled).map(|()| entry.is_some());
         }
-        let tx = self.write_transaction(&[LEADS, OUTBOX, META])?;
+        let tx = self.write_transaction(&[LEADS, VERSIONS, OUTBOX, META])?;
         let leads = tx.object_store(LEADS)?;
-        let previous = read_record_by_id(&leads, lead.id).await?;
+        let previous = read_record_by_id(&leads, &tx.object_store(VERSIONS)?, lead.id).await?;
         if !changes_anything(previous.as_ref(), lead) {
             return Ok(false);
         }
@@ -364,9 +386,9 @@ impl LeadStore {
     /// earlier changes, queued and refused. Returns the lead as it was (for an undo), or why it
     /// cannot be withdrawn; `None` if there is no such lead.
     pub async fn withdraw(&self, id: LeadId, by: &str, reason: &str) -> Result<Option<Result<Lead, NotWithdrawable>>, StoreError> {
-        let tx = self.write_transaction(&[LEADS, OUTBOX, REJECTED, META])?;
+        let tx = self.write_transaction(&[LEADS, VERSIONS, OUTBOX, REJECTED, META])?;
         let (leads, outbox, rejected) = (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?);
-        let Some(previous) = read_record_by_id(&leads, id).await? else { return Ok(None) };
+        let Some(previous) = read_record_by_id(&leads, &tx.object_store(VERSIONS)?, id).await? else { return Ok(None) };
         let withdrawn = match withdraw(&previous, by, reason, domain::time::now()) {
             Ok(withdrawn) => withdrawn,
             Err(why) => return Ok(Some(Err(why))),
@@ -512,9 +534,14 @@ impl LeadStore {
         gone: &[LeadId],
         cursor: Option<u64>,
     ) -> Result<Applied, StoreError> {
-        let tx = self.transaction_with(&[LEADS, OUTBOX, REJECTED, META], TransactionDurability::Relaxed)?;
-        let (leads, outbox, rejected, meta) =
-            (tx.object_store(LEADS)?, tx.object_store(OUTBOX)?, tx.object_store(REJECTED)?, tx.object_store(META)?);
+        let tx = self.transaction_with(&[LEADS, VERSIONS, OUTBOX, REJECTED, META], TransactionDurability::Relaxed)?;
+        let (leads, versions, outbox, rejected, meta) = (
+            tx.object_store(LEADS)?,
+            tx.object_store(VERSIONS)?,
+            tx.object_store(OUTBOX)?,
+            tx.object_store(REJECTED)?,
+            tx.object_store(META)?,
+        );
         // Every read is asked for at once: the database answers them in order, without a round
         // trip each.
         let count = meta.get::<JsValue, _, _>(PENDING_KEY.to_owned()).primitive()?;
@@ -531,21 +558,32 @@ impl LeadStore {
         let pulled_ids: BTreeSet<LeadId> = pulled.iter().map(|s| s.lead.id).chain(gone.iter().copied()).collect();
         let mut full = Vec::new();
         for id in &pulled_ids {
-            full.push((*id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
+            let key = id.to_string();
+            full.push((*id, leads.get::<JsValue, _, _>(key.clone()).primitive()?, versions.get::<JsValue, _, _>(key).primitive()?));
         }
         let mut per_lead = Vec::new();
         let by_lead = outbox.index(BY_LEAD)?;
         for id in &pulled_ids {
             per_lead.push((*id, by_lead.count().with_query::<String, _>(id.to_string()).primitive()?));
         }
-        // Acknowledged leads, and the leads of sent withdrawals (one the server never had is
-        // answered without a version).
-        let withdrawals = sent.iter().filter(|e| e.change.lead.withdrawn.is_some()).map(|e| e.change.lead.id);
-        let acknowledged: BTreeSet<LeadId> =
-            ack.versions.keys().copied().chain(withdrawals).filter(|id| !pulled_ids.contains(id)).collect();
-        let mut bare = Vec::new();
-        for id in acknowledged {
-            bare.push((id, leads.get::<JsValue, _, _>(id.to_string()).primitive()?));
+        // The leads of sent withdrawals are read whole, with their queued changes counted: their
+        // records may go (one the server never had is answered without a version). The other
+        // acknowledged leads are not read at all: they are only given their new version.
+        let withdrawals: BTreeSet<LeadId> = sent
+            .iter()
+            .filter(|e| e.change.lead.withdrawn.is_some())
+            .map(|e| e.change.lead.id)
+            .filter(|id| !pulled_ids.contains(id))
+            .collect();
+        let mut withdrawn = Vec::new();
+        for id in &withdrawals {
+            let key = id.to_string();
+            withdrawn.push((
+                *id,
+                leads.get::<JsValue, _, _>(key.clone()).primitive()?,
+                versions.get::<JsValue, _, _>(key.clone()).primitive()?,
+                by_lead.count().with_query::<String, _>(key).primitive()?,
+            ));
         }
 
         let pending = number_of(count.await?).unwrap_or(0);
@@ -565,34 +603,27 @@ impl LeadStore {
             }
             span_keys = Some((low, high, in_span));
         }
-        for (id, request) in full {
-            if let Some(value) = request.await? {
-                state.local.insert(id, decode_record(value)?);
+        for (id, record, version) in full {
+            let (record, version) = (record.await?, version.await?);
+            if let Some(value) = record {
+                state.local.insert(id, with_version(decode_record(value)?, version));
             }
         }
         for (id, request) in per_lead {
             state.queued_per_lead.insert(id, request.await? as usize);
         }
-        // Records of acknowledged leads are only given their new version: kept as the browser
-        // returned them (a record of an older schema is read whole).
-        let mut records_as_stored = BTreeMap::new();
-        let mut withdrawn = Vec::new();
-        for (id, request) in bare {
-            let Some(value) = request.await? else { continue };
-            if is_withdrawn(&value) {
-                // Read whole, with its queued changes counted: its record may go.
-                withdrawn.push((id, by_lead.count().with_query::<String, _>(id.to_string()).primitive()?));
-                state.local.insert(id, decode_record(value)?);
-            } else if schema_of(&value) == Some(u64::from(RECORD_SCHEMA)) {
-                state.versions.insert(id, number_field(&value, "server_version").unwrap_or(0));
-                records_as_stored.insert(id, value);
-            } else {
-                state.local.insert(id, decode_record(value)?);
+        for (id, record, version, queued) in withdrawn {
+            let (record, version, queued) = (record.await?, version.await?, queued.await?);
+            if let Some(value) = record {
+                state.local.insert(id, with_version(decode_record(value)?, version));
+                state.queued_per_lead.insert(id, queued as usize);
             }
         }
-
-        for (id, request) in withdrawn {
-            state.queued_per_lead.insert(id, request.await? as usize);
+        // Written without reading what they held: a lead's versions only grow (the server answers
+        // its changes in the order they were queued, and a change sent again with the version it
+        // made or a later one), and readers take the greater of an entry and its record's.
+        for id in ack.versions.keys().filter(|id| !pulled_ids.contains(id) && !withdrawals.contains(id)) {
+            state.versions.insert(*id, 0);
         }
 
         let plan = plan(&state, ack, pulled);
@@ -629,12 +660,10 @@ impl LeadStore {
         }
         for id in &plan.purge {
             leads.delete(id.to_string()).primitive()?;
+            versions.delete(id.to_string()).primitive()?;
         }
         for (id, version) in &plan.versions_only {
-            if let Some(value) = records_as_stored.get(id) {
-                let _ = js_sys::Reflect::set(value, &"server_version".into(), &(*version as f64).into());
-                leads.put(value).primitive()?;
-            }
+            versions.put(version_entry(*id, *version)).primitive()?;
         }
         let pending = pending.saturating_sub(plan.dequeued() as u64);
         write_number(&meta, PENDING_KEY, pending)?;
@@ -842,13 +871,6 @@ async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
     }
 }
 
-/// Whether a stored record's lead is withdrawn, without decoding it.
-fn is_withdrawn(value: &JsValue) -> bool {
-    js_sys::Reflect::get(value, &"lead".into())
-        .and_then(|lead| js_sys::Reflect::get(&lead, &"withdrawn".into()))
-        .is_ok_and(|w| !w.is_undefined() && !w.is_null())
-}
-
 fn schema_of(value: &JsValue) -> Option<u64> {
     js_sys::Reflect::get(value, &"schema".into()).ok().and_then(|s| s.as_f64()).map(|s| s as u64)
 }
@@ -865,9 +887,29 @@ async fn read_all_records(store: &ObjectStore<'_>) -> Result<Vec<Result<LeadReco
         .collect())
 }
 
-async fn read_record_by_id(store: &ObjectStore<'_>, id: LeadId) -> Result<Option<LeadRecord>, StoreError> {
-    let value = store.get::<JsValue, _, _>(id.to_string()).primitive()?.await?;
-    value.map(decode_record).transpose()
+/// A lead's record, with its server version as `versions` holds it (see [`with_version`]).
+async fn read_record_by_id(leads: &ObjectStore<'_>, versions: &ObjectStore<'_>, id: LeadId) -> Result<Option<LeadRecord>, StoreError> {
+    let (value, version) =
+        (leads.get::<JsValue, _, _>(id.to_string()).primitive()?, versions.get::<JsValue, _, _>(id.to_string()).primitive()?);
+    let (value, version) = (value.await?, version.await?);
+    Ok(value.map(decode_record).transpose()?.map(|record| with_version(record, version)))
+}
+
+/// `record` with the server version of its lead's entry in `versions` (`{id, version}`), where
+/// that is newer than the record's own.
+fn with_version(mut record: LeadRecord, entry: Option<JsValue>) -> LeadRecord {
+    if let Some(version) = entry.and_then(|entry| number_field(&entry, "version")) {
+        record.server_version = record.server_version.max(version);
+    }
+    record
+}
+
+/// The `versions` entry giving a lead's server version.
+fn version_entry(id: LeadId, version: u64) -> JsValue {
+    let entry = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&entry, &"id".into(), &id.to_string().into());
+    let _ = js_sys::Reflect::set(&entry, &"version".into(), &(version as f64).into());
+    entry.into()
 }
 
 fn decode_record(value: JsValue) -> Result<LeadRecord, StoreError> {
