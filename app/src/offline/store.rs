@@ -151,6 +151,17 @@ pub struct Applied {
     pub pending: u64,
 }
 
+/// The head of the outbox, as [`LeadStore::outbox_head`] read it.
+#[derive(Default)]
+pub struct Head {
+    /// The queued changes, decoded, in queue order.
+    pub entries: Vec<OutboxEntry>,
+    /// Each change as the browser stored it, by change id: what the server is sent, as it is
+    /// (the same fields as the decoded change, through the same serde types on both ends), so
+    /// that a round does not encode again what it has just decoded.
+    pub stored: BTreeMap<String, JsValue>,
+}
+
 /// What reading every stored lead found.
 pub struct Loaded {
     pub records: Vec<LeadRecord>,
@@ -433,7 +444,7 @@ impl LeadStore {
 
     /// The oldest `max` changes waiting to be sent, in queue order, read through the queue's index
     /// (a queued change that cannot be read is skipped, and logged).
-    pub async fn outbox_head(&self, max: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+    pub async fn outbox_head(&self, max: usize) -> Result<Head, StoreError> {
         let values = {
             let tx = self.db.transaction(OUTBOX).build()?;
             let outbox = tx.object_store(OUTBOX)?;
@@ -442,10 +453,16 @@ impl LeadStore {
             values.collect::<Result<Vec<JsValue>, _>>()?
         };
         let mut slices = Slices::new();
-        let mut head = Vec::with_capacity(values.len());
+        let mut head = Head { entries: Vec::with_capacity(values.len()), stored: BTreeMap::new() };
         for value in values {
+            let change = js_sys::Reflect::get(&value, &"change".into());
             match serde_wasm_bindgen::from_value::<OutboxEntry>(value) {
-                Ok(entry) => head.push(entry),
+                Ok(entry) => {
+                    if let Ok(change) = change {
+                        head.stored.insert(entry.change_id.clone(), change);
+                    }
+                    head.entries.push(entry);
+                }
                 Err(error) => leptos::logging::warn!("skipping an unreadable queued change: {error}"),
             }
             slices.tick().await;

@@ -3,14 +3,18 @@
 //! answer to the store. It keeps nothing itself: a failure at any point leaves the outbox whole,
 //! and the next attempt starts over from what is stored.
 
+use std::collections::BTreeMap;
+
 use domain::device::DeviceReport;
 use domain::sync::request_size::{server_ms, RequestSize};
 use domain::sync::SyncResponse;
 use domain::Lead;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 use super::outbox::{acknowledge, next_batch, OutboxEntry};
+use super::store::Head;
 use super::{LeadStore, Slices, StoreError};
 use crate::perf::Span;
 
@@ -78,10 +82,10 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
     for _ in 0..MAX_ROUNDS {
         let span = Span::start("zs-sync-head");
         // One more than is sent: the first change left behind is the oldest still waiting.
-        let head = if pending > 0 { store.outbox_head(size.get() + 1).await? } else { Vec::new() };
-        let sent: Vec<OutboxEntry> = next_batch(&head, size.get()).into_iter().cloned().collect();
+        let head = if pending > 0 { store.outbox_head(size.get() + 1).await? } else { Head::default() };
+        let sent: Vec<OutboxEntry> = next_batch(&head.entries, size.get()).into_iter().cloned().collect();
         // (The batch is the first of the head's pending changes in queue order.)
-        let oldest_left = head.iter().filter(|e| e.is_pending()).nth(sent.len());
+        let oldest_left = head.entries.iter().filter(|e| e.is_pending()).nth(sent.len());
         let device = DeviceReport::new(
             pending.saturating_sub(sent.len()) as u64,
             oldest_left.and_then(|e| domain::time::rfc3339::parse(&e.queued_at)),
@@ -97,7 +101,7 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let cursor = store.cursor().await?;
         span.end();
         let span = Span::start("zs-sync-encode");
-        let body = request_json(device_id, cursor, &sent, &device).await?;
+        let body = request_json(device_id, cursor, &sent, &head.stored, &device).await?;
         span.end();
         let span = Span::start("zs-sync-post");
         let (response, took): (SyncResponse, _) = post_timed("/api/v1/sync", body).await?;
@@ -126,14 +130,28 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
     Ok(report)
 }
 
-/// The request's JSON, one change at a time, in slices.
-async fn request_json(device_id: &str, cursor: u64, sent: &[OutboxEntry], device: &DeviceReport) -> Result<String, SyncError> {
+/// The request's JSON: each change as the browser stored it (`stored`), or encoded again where
+/// it has none, in slices.
+async fn request_json(
+    device_id: &str,
+    cursor: u64,
+    sent: &[OutboxEntry],
+    stored: &BTreeMap<String, JsValue>,
+    device: &DeviceReport,
+) -> Result<String, SyncError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let changes = js_sys::Array::new();
     let mut slices = Slices::new();
     for entry in sent {
-        changes.push(&entry.change.serialize(&serializer).map_err(|e| SyncError::Server(0, e.to_string()))?);
-        slices.tick().await;
+        match stored.get(&entry.change_id) {
+            Some(change) => {
+                changes.push(change);
+            }
+            None => {
+                changes.push(&entry.change.serialize(&serializer).map_err(|e| SyncError::Server(0, e.to_string()))?);
+                slices.tick().await;
+            }
+        }
     }
     let body = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&body, &"protocol".into(), &domain::sync::PROTOCOL.into());
