@@ -81,15 +81,13 @@ test('a session that ended while offline keeps the outbox; after logging in agai
   await expect(page.getByTestId('sync-login')).toHaveCount(0);
 });
 
-test('a backlog of leads with long notes syncs in one go: a batch cut by its size does not end the sync', async ({ page, server, context, request }) => {
-  await addUser(server, 'li.wei', 'officer', PASSWORD);
-  await logIn(page, 'li.wei');
-  await offlineReady(page);
-  await context.setOffline(true);
-  // 300 leads with 2,000-character notes, queued as the app queues them: about 100 fit in one
-  // request's 1.5 MB, so every round after the first is cut by size, not by count.
-  const COUNT = 300;
-  await page.evaluate(async (count) => {
+/**
+ * Queues `count` leads straight into the tablet's IndexedDB as the app queues them (a record and
+ * an outbox entry each, time-ordered ids), `sameMs` of them at a time queued in one millisecond.
+ * Returns the change ids in queue order.
+ */
+async function seedBacklog(page: Page, count: number, options: { notes: string | null; sameMs: number }): Promise<string[]> {
+  return page.evaluate(async ({ count, notes, sameMs }) => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
       const open = indexedDB.open('zhaoshang');
       open.onsuccess = () => resolve(open.result);
@@ -106,12 +104,15 @@ test('a backlog of leads with long notes syncs in one go: a batch cut by its siz
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${hex(seq, 3)}-8${hex(seq, 3)}-${hex(seq, 12)}`;
     };
     const base = Date.parse('2026-11-20T02:00:00.000Z');
+    const changeIds: string[] = [];
     await new Promise((resolve, reject) => {
       const tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite');
       for (let i = 0; i < count; i++) {
-        const at = new Date(base + i * 1000).toISOString();
-        const id = v7(base + i * 1000, i);
-        const changeId = v7(base + i * 1000 + 1, i);
+        const ms = base + Math.floor(i / sameMs) * 1000;
+        const at = new Date(ms).toISOString();
+        const id = v7(ms, i);
+        const changeId = v7(ms + 1, i);
+        changeIds.push(changeId);
         const lead = {
           id, company_name: `长备注企业${i}有限公司`, credit_code: null, contact_name: '陈静', contact_title: null,
           mobile: `139${String(10_000_000 + i).slice(-8)}`, wechat: null, email: null,
@@ -120,7 +121,7 @@ test('a backlog of leads with long notes syncs in one go: a batch cut by its siz
           tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
           intent: 'warm', event: '第十九届西博会', referrer: null,
           consent: { text_version: '2026-11-v1', given_at: at },
-          notes: '客户关注冷链配套和土地指标，'.repeat(143).slice(0, 2000), next_follow_up: null,
+          notes, next_follow_up: null,
           captured_at: at, updated_at: at, captured_by: 'li.wei', device_id: device,
         };
         tx.objectStore('leads').put({ schema: 2, id, updated_at: at, lead, server_version: 0 });
@@ -131,7 +132,19 @@ test('a backlog of leads with long notes syncs in one go: a batch cut by its siz
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-  }, COUNT);
+    return changeIds;
+  }, { count, ...options });
+}
+
+test('a backlog of leads with long notes syncs in one go: a batch cut by its size does not end the sync', async ({ page, server, context, request }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await logIn(page, 'li.wei');
+  await offlineReady(page);
+  await context.setOffline(true);
+  // 300 leads with 2,000-character notes, queued as the app queues them: about 100 fit in one
+  // request's 1.5 MB, so every round after the first is cut by size, not by count.
+  const COUNT = 300;
+  await seedBacklog(page, COUNT, { notes: '客户关注冷链配套和土地指标，'.repeat(143).slice(0, 2000), sameMs: 1 });
   await page.reload();
   await appReady(page);
   await expect(pending(page)).toHaveAttribute('data-pending', String(COUNT));
@@ -143,6 +156,28 @@ test('a backlog of leads with long notes syncs in one go: a batch cut by its siz
   // The sync that just ended left nothing behind (the next one would start only 30 s later).
   expect(await pending(page).getAttribute('data-pending')).toBe('0');
   expect((await serverCompanies(request, server.url, 'li.wei', PASSWORD)).length).toBe(COUNT);
+});
+
+test('a backlog is sent once, in the order it was queued, though many changes were queued in one millisecond', async ({ page, server, context, request }) => {
+  await addUser(server, 'li.wei', 'officer', PASSWORD);
+  await logIn(page, 'li.wei');
+  await offlineReady(page);
+  await context.setOffline(true);
+  // 70 changes to a millisecond: the first request's 100 end inside the second millisecond, and
+  // the next round's head, read while a request is out, starts inside it too.
+  const queued = await seedBacklog(page, 450, { notes: null, sameMs: 70 });
+  await page.reload();
+  await appReady(page);
+  await expect(pending(page)).toHaveAttribute('data-pending', '450');
+
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/v1/sync') && r.method() === 'POST') sent.push(...r.postDataJSON().changes.map((c: { change_id: string }) => c.change_id));
+  });
+  await context.setOffline(false);
+  await expect(pending(page)).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
+  expect(sent).toEqual(queued);
+  expect((await serverCompanies(request, server.url, 'li.wei', PASSWORD)).length).toBe(450);
 });
 
 test('a pending count that disagrees with the outbox is put right by the next sync', async ({ page, server }) => {

@@ -445,11 +445,36 @@ impl LeadStore {
     /// The oldest `max` changes waiting to be sent, in queue order, read through the queue's index
     /// (a queued change that cannot be read is skipped, and logged).
     pub async fn outbox_head(&self, max: usize) -> Result<Head, StoreError> {
+        self.read_head(None, max).await
+    }
+
+    /// The oldest `max` changes waiting to be sent after `sent`, the batch a sync round took from
+    /// the head (in queue order) and has not had answered yet: what the next round sends, read
+    /// while this round's request is out.
+    pub async fn outbox_head_after(&self, sent: &[OutboxEntry], max: usize) -> Result<Head, StoreError> {
+        let Some(last) = sent.last() else { return self.outbox_head(max).await };
+        // Read from the last one's time on: the batch's changes queued in that same millisecond
+        // come again, and are left out.
+        let ties: BTreeSet<&str> = sent.iter().filter(|e| e.queued_at == last.queued_at).map(|e| e.change_id.as_str()).collect();
+        let mut head = self.read_head(Some(&last.queued_at), max + ties.len()).await?;
+        head.entries.retain(|e| !ties.contains(e.change_id.as_str()));
+        Ok(head)
+    }
+
+    /// The first `max` changes of the queue's index, from `from` (a `queued_at`) on if given.
+    async fn read_head(&self, from: Option<&str>, max: usize) -> Result<Head, StoreError> {
+        let max = max.min(u32::MAX as usize) as u32;
         let values = {
             let tx = self.db.transaction(OUTBOX).build()?;
             let outbox = tx.object_store(OUTBOX)?;
             let index = outbox.index(BY_QUEUE)?;
-            let values = index.get_all::<JsValue>().with_limit(max.min(u32::MAX as usize) as u32).primitive()?.await?;
+            let values = match from {
+                None => index.get_all::<JsValue>().with_limit(max).primitive()?.await?,
+                Some(from) => {
+                    let range = KeyRange::LowerBound(from.to_owned(), false);
+                    index.get_all::<JsValue>().with_query::<String, _>(range).with_limit(max).primitive()?.await?
+                }
+            };
             values.collect::<Result<Vec<JsValue>, _>>()?
         };
         let mut slices = Slices::new();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use domain::device::DeviceReport;
 use domain::sync::request_size::{server_ms, RequestSize};
-use domain::sync::SyncResponse;
+use domain::sync::{SyncResponse, MAX_CHANGES_PER_REQUEST};
 use domain::Lead;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -79,10 +79,17 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
     let mut total = pending;
     let mut report = Report::default();
     let mut size = RequestSize::default();
+    // The head the previous round read for this one while its request was out.
+    let mut read_ahead: Option<Head> = None;
     for _ in 0..MAX_ROUNDS {
         let span = Span::start("zs-sync-head");
-        // One more than is sent: the first change left behind is the oldest still waiting.
-        let head = if pending > 0 { store.outbox_head(size.get() + 1).await? } else { Head::default() };
+        // One more than is sent: the first change left behind is the oldest still waiting. A head
+        // read ahead that came out empty is read again: changes may have been queued since.
+        let head = match read_ahead.take() {
+            Some(head) if !head.entries.is_empty() => head,
+            _ if pending > 0 => store.outbox_head(size.get() + 1).await?,
+            _ => Head::default(),
+        };
         let sent: Vec<OutboxEntry> = next_batch(&head.entries, size.get()).into_iter().cloned().collect();
         // (The batch is the first of the head's pending changes in queue order.)
         let oldest_left = head.entries.iter().filter(|e| e.is_pending()).nth(sent.len());
@@ -104,7 +111,20 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         let body = request_json(device_id, cursor, &sent, &head.stored, &device).await?;
         span.end();
         let span = Span::start("zs-sync-post");
-        let (response, took): (SyncResponse, _) = post_timed("/api/v1/sync", body).await?;
+        // While the request is out, the next round's head is read: what follows this batch, as
+        // many as the next round may send (see `RequestSize::next`) and one more. A change the
+        // officer's delete drops meanwhile may still be sent (as it may while a request is out);
+        // its withdrawal follows it. A failed read is read again at the next round.
+        let ahead = async {
+            if pending > sent.len() {
+                store.outbox_head_after(&sent, (size.get() * 2).min(MAX_CHANGES_PER_REQUEST) + 1).await.ok()
+            } else {
+                None
+            }
+        };
+        let (posted, ahead) = futures::future::join(post_timed::<SyncResponse>("/api/v1/sync", body), ahead).await;
+        let (response, took) = posted?;
+        read_ahead = ahead;
         span.end();
         let span = Span::start("zs-sync-apply");
         let ack = acknowledge(&response.results);
