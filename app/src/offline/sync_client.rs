@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::outbox::{acknowledge, next_batch, Acknowledgement, OutboxEntry};
+use super::outbox::{acknowledge, next_batch, OutboxEntry};
 use super::store::Head;
 use super::{LeadStore, Slices, StoreError};
 use crate::perf::Span;
@@ -69,10 +69,6 @@ pub struct Report {
 /// more to send. Each round reads only the head of the outbox it sends, and hands the browser a
 /// turn while it serialises and applies (see [`Slices`]): an officer capturing meanwhile is not
 /// held up.
-///
-/// The rounds overlap: while a round's request is out, the next round's head is read, and the
-/// answer before it is applied. The answers are applied one after another in the order they came;
-/// the server has applied a round's changes before the next round is sent.
 pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMut(Progress)) -> Result<Report, SyncError> {
     crate::perf::clear_sync_measures();
     // What the tablet tells the server of itself (`domain::device`), measured once per sync.
@@ -83,52 +79,34 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
     let mut total = pending;
     let mut report = Report::default();
     let mut size = RequestSize::default();
-    let mut cursor = store.cursor().await?;
     // The head the previous round read for this one while its request was out.
     let mut read_ahead: Option<Head> = None;
-    // The previous round's answer, not applied yet.
-    let mut answered: Option<Answered> = None;
     for _ in 0..MAX_ROUNDS {
         let span = Span::start("zs-sync-head");
-        // Changes waiting beyond the batch whose answer is not applied yet.
-        let waiting = pending.saturating_sub(answered.as_ref().map_or(0, |a| a.sent.len()));
         // One more than is sent: the first change left behind is the oldest still waiting. A head
         // read ahead that came out empty is read again: changes may have been queued since.
-        let head = match (read_ahead.take(), &answered) {
-            (Some(head), _) if !head.entries.is_empty() => head,
-            (_, Some(last)) if waiting > 0 => store.outbox_head_after(&last.sent, size.get() + 1).await?,
-            (_, None) if waiting > 0 => store.outbox_head(size.get() + 1).await?,
+        let head = match read_ahead.take() {
+            Some(head) if !head.entries.is_empty() => head,
+            _ if pending > 0 => store.outbox_head(size.get() + 1).await?,
             _ => Head::default(),
         };
         let sent: Vec<OutboxEntry> = next_batch(&head.entries, size.get()).into_iter().cloned().collect();
-        span.end();
-        if let Some(last) = answered.as_ref().filter(|last| sent.is_empty() && !last.response.more) {
-            // Nothing to send and nothing more to pull: the last answer is applied alone, and the
-            // sync ends unless changes were queued meanwhile (and the last round sent some).
-            let sent_some = !last.sent.is_empty();
-            let applied = apply(store, answered.take(), &mut report, &mut refused).await?;
-            pending = applied.unwrap_or(pending);
-            total = total.max(report.sent + report.rejected + pending);
-            on_progress(Progress { sent: report.sent, total, pending });
-            if pending == 0 || !sent_some {
-                return Ok(report);
-            }
-            continue;
-        }
         // (The batch is the first of the head's pending changes in queue order.)
         let oldest_left = head.entries.iter().filter(|e| e.is_pending()).nth(sent.len());
         let device = DeviceReport::new(
-            waiting.saturating_sub(sent.len()) as u64,
+            pending.saturating_sub(sent.len()) as u64,
             oldest_left.and_then(|e| domain::time::rfc3339::parse(&e.queued_at)),
             refused,
             &build,
             storage,
         );
-        if sent.is_empty() && waiting > 0 && answered.is_none() {
+        if sent.is_empty() && pending > 0 {
             // The kept count and the outbox disagree (or every change left is unreadable): count
             // once, so the bar shows what is there (the round's answer reads the count again).
             store.recount_pending().await?;
         }
+        let cursor = store.cursor().await?;
+        span.end();
         let span = Span::start("zs-sync-encode");
         let body = request_json(device_id, cursor, &sent, &head.stored, &device).await?;
         span.end();
@@ -138,52 +116,38 @@ pub async fn sync(store: &LeadStore, device_id: &str, mut on_progress: impl FnMu
         // officer's delete drops meanwhile may still be sent (as it may while a request is out);
         // its withdrawal follows it. A failed read is read again at the next round.
         let ahead = async {
-            if waiting > sent.len() {
+            if pending > sent.len() {
                 store.outbox_head_after(&sent, (size.get() * 2).min(MAX_CHANGES_PER_REQUEST) + 1).await.ok()
             } else {
                 None
             }
         };
-        let posting = futures::future::join(post_timed::<SyncResponse>("/api/v1/sync", body), ahead);
-        let ((posted, ahead), applied) = futures::future::join(posting, apply(store, answered.take(), &mut report, &mut refused)).await;
-        span.end();
-        if let Some(left) = applied? {
-            pending = left;
-        }
+        let (posted, ahead) = futures::future::join(post_timed::<SyncResponse>("/api/v1/sync", body), ahead).await;
         let (response, took) = posted?;
         read_ahead = ahead;
-        cursor = response.cursor;
-        size = size.next(sent.len(), took);
+        span.end();
+        let span = Span::start("zs-sync-apply");
+        let ack = acknowledge(&response.results);
+        report.sent += ack.done.len();
+        report.rejected += ack.rejected.len();
+        refused += ack.rejected.len() as u64;
+        let applied = store.apply_sync(&sent, &ack, &response.changes, &response.gone, response.cursor).await?;
+        span.end();
+        report.pulled.extend(applied.changed);
+        report.handed_off.extend(applied.handed_off);
+        report.catalog = Some(response.reference.catalog);
+        report.reload = response.reload;
+        pending = applied.pending as usize;
         total = total.max(report.sent + report.rejected + pending);
         on_progress(Progress { sent: report.sent, total, pending });
-        answered = Some(Answered { ack: acknowledge(&response.results), sent, response });
+        // A batch cut short by its byte bound is no reason to stop: only an empty outbox is (or a
+        // round that found nothing to send, whatever the count says; the next sync looks again).
+        if !response.more && (pending == 0 || sent.is_empty()) {
+            break;
+        }
+        size = size.next(sent.len(), took);
     }
-    apply(store, answered, &mut report, &mut refused).await?;
     Ok(report)
-}
-
-/// A round's answer, with the batch it answers.
-struct Answered {
-    sent: Vec<OutboxEntry>,
-    ack: Acknowledgement,
-    response: SyncResponse,
-}
-
-/// Applies `answered` (if any) to the store and adds it to `report`; returns the pending count
-/// after it.
-async fn apply(store: &LeadStore, answered: Option<Answered>, report: &mut Report, refused: &mut u64) -> Result<Option<usize>, SyncError> {
-    let Some(Answered { sent, ack, response }) = answered else { return Ok(None) };
-    let span = Span::start("zs-sync-apply");
-    let applied = store.apply_sync(&sent, &ack, &response.changes, &response.gone, response.cursor).await?;
-    span.end();
-    report.sent += ack.done.len();
-    report.rejected += ack.rejected.len();
-    *refused += ack.rejected.len() as u64;
-    report.pulled.extend(applied.changed);
-    report.handed_off.extend(applied.handed_off);
-    report.catalog = Some(response.reference.catalog);
-    report.reload = response.reload;
-    Ok(Some(applied.pending as usize))
 }
 
 /// The request's JSON: each change as the browser stored it (`stored`), or encoded again where
