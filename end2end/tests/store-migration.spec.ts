@@ -8,6 +8,22 @@ import { addUser } from '../support/server';
 
 const PASSWORD = 'a long enough password';
 
+/** A lead as an earlier release stored it on the tablet (the lead inside a record or a change). */
+function storedLead(id: string, company: string) {
+  return {
+    id, company_name: company, credit_code: null, contact_name: '陈静', contact_title: null,
+    mobile: '13912345678', wechat: null, email: null,
+    origin: { kind: 'domestic', province: 'chongqing', city: null },
+    industry: 'food_beverage', industry_segment: null, intended_project: null, intended_investment: 20000,
+    tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
+    intent: 'warm', event: '第十九届西博会', referrer: null,
+    consent: { text_version: '2026-11-v1', given_at: '2026-11-20T02:00:00Z' },
+    notes: null, next_follow_up: null,
+    captured_at: '2026-11-20T02:00:00Z', updated_at: '2026-11-20T02:00:00Z',
+    captured_by: 'li.wei', device_id: 'tablet-1',
+  };
+}
+
 test('leads written by database version 1 are read after the upgrade to the current version', async ({ page }) => {
   // A page of the same origin that does not run the app, so the old database can be written first.
   await page.goto('/healthz');
@@ -95,7 +111,12 @@ test('a tablet updated with changes queued and refused keeps both: the queued on
   await addUser(server, 'li.wei', 'officer', PASSWORD);
   // Database version 3, as the previous release wrote it: refused changes sat in the outbox, marked.
   await page.goto('/healthz');
-  await page.evaluate(async () => {
+  const rows = [
+    ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a01', '01890a5d-ac96-774b-bcce-b302099a8001', storedLead('0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a01', '甲方食品有限公司'), null],
+    ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a02', '01890a5d-ac96-774b-bcce-b302099a8002', storedLead('0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a02', '乙方冷链有限公司'), null],
+    ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a03', '01890a5d-ac96-774b-bcce-b302099a8003', storedLead('0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a03', '丙方调味品有限公司'), { code: 'not_your_lead' }],
+  ] as const;
+  await page.evaluate(async (rows) => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
       const open = indexedDB.open('zhaoshang', 3);
       open.onupgradeneeded = () => {
@@ -110,27 +131,9 @@ test('a tablet updated with changes queued and refused keeps both: the queued on
     const attrs = ['company_name', 'credit_code', 'contact_name', 'contact_title', 'mobile', 'wechat', 'email', 'origin',
       'industry', 'industry_segment', 'intended_project', 'intended_investment', 'tier', 'intent', 'event', 'referrer',
       'consent', 'notes', 'next_follow_up', 'pipeline'];
-    const lead = (id: string, company: string) => ({
-      id, company_name: company, credit_code: null, contact_name: '陈静', contact_title: null,
-      mobile: '13912345678', wechat: null, email: null,
-      origin: { kind: 'domestic', province: 'chongqing', city: null },
-      industry: 'food_beverage', industry_segment: null, intended_project: null, intended_investment: 20000,
-      tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
-      intent: 'warm', event: '第十九届西博会', referrer: null,
-      consent: { text_version: '2026-11-v1', given_at: '2026-11-20T02:00:00Z' },
-      notes: null, next_follow_up: null,
-      captured_at: '2026-11-20T02:00:00Z', updated_at: '2026-11-20T02:00:00Z',
-      captured_by: 'li.wei', device_id: 'tablet-1',
-    });
-    const rows = [
-      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a01', '01890a5d-ac96-774b-bcce-b302099a8001', '甲方食品有限公司', null],
-      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a02', '01890a5d-ac96-774b-bcce-b302099a8002', '乙方冷链有限公司', null],
-      ['0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a03', '01890a5d-ac96-774b-bcce-b302099a8003', '丙方调味品有限公司', { code: 'not_your_lead' }],
-    ] as const;
     await new Promise((resolve, reject) => {
       const tx = db.transaction(['leads', 'outbox', 'meta'], 'readwrite');
-      rows.forEach(([id, changeId, company, rejected], i) => {
-        const value = lead(id, company);
+      rows.forEach(([id, changeId, value, rejected], i) => {
         tx.objectStore('leads').put({ schema: 2, id, updated_at: '2026-11-20T02:00:00.000Z', lead: value, server_version: 0 });
         tx.objectStore('outbox').put({
           change_id: changeId, queued_at: `2026-11-20T02:00:0${i}.000Z`,
@@ -142,7 +145,7 @@ test('a tablet updated with changes queued and refused keeps both: the queued on
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-  });
+  }, rows);
 
   await logInOnTablet(page, 'li.wei', PASSWORD);
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
@@ -187,7 +190,8 @@ async function storeValues(page: Page, store: string): Promise<any[]> {
 test('a lead synced before the update to database version 5 is edited on the version its record holds', async ({ page }) => {
   // Database version 4, as the previous release wrote it: the server's version in the record.
   await page.goto('/healthz');
-  await page.evaluate(async () => {
+  const id = '0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a41';
+  await page.evaluate(async ({ id, lead }) => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
       const open = indexedDB.open('zhaoshang', 4);
       open.onupgradeneeded = () => {
@@ -202,19 +206,6 @@ test('a lead synced before the update to database version 5 is edited on the ver
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    const id = '0b6c2a44-58b1-4d0b-9a53-4f5c6f7e8a41';
-    const lead = {
-      id, company_name: '资阳临空食品有限公司', credit_code: null, contact_name: '陈静', contact_title: null,
-      mobile: '13912345678', wechat: null, email: null,
-      origin: { kind: 'domestic', province: 'chongqing', city: null },
-      industry: 'food_beverage', industry_segment: null, intended_project: null, intended_investment: 20000,
-      tier: { fortune_global_500: false, china_top_500: false, china_private_top_500: false, industry_leader: false },
-      intent: 'warm', event: '第十九届西博会', referrer: null,
-      consent: { text_version: '2026-11-v1', given_at: '2026-11-20T02:00:00Z' },
-      notes: null, next_follow_up: null,
-      captured_at: '2026-11-20T02:00:00Z', updated_at: '2026-11-20T02:00:00Z',
-      captured_by: 'li.wei', device_id: 'tablet-1',
-    };
     await new Promise((resolve, reject) => {
       const tx = db.transaction(['leads', 'meta'], 'readwrite');
       tx.objectStore('leads').put({ schema: 2, id, updated_at: '2026-11-20T02:00:00.000Z', lead, server_version: 7 });
@@ -224,7 +215,7 @@ test('a lead synced before the update to database version 5 is edited on the ver
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-  });
+  }, { id, lead: storedLead(id, '资阳临空食品有限公司') });
 
   await page.goto('/leads');
   await appReady(page);

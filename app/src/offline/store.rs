@@ -285,7 +285,7 @@ impl LeadStore {
         let mut loaded = Loaded { records: Vec::new(), unreadable: 0 };
         let versions: BTreeMap<String, u64> = self
             .read_paged(VERSIONS, "id", |value| {
-                Some((js_sys::Reflect::get(&value, &"id".into()).ok()?.as_string()?, number_field(&value, "version")?))
+                Some((js_sys::Reflect::get(&value, &"id".into()).ok()?.as_string()?, entry_version(Some(value))?))
             })
             .await?
             .into_iter()
@@ -293,11 +293,9 @@ impl LeadStore {
             .collect();
         for record in self.read_paged(LEADS, "id", decode_record).await? {
             match record {
-                Ok(mut record) => {
-                    if let Some(version) = versions.get(&record.lead.id.to_string()) {
-                        record.server_version = record.server_version.max(*version);
-                    }
-                    loaded.records.push(record);
+                Ok(record) => {
+                    let version = versions.get(&record.lead.id.to_string()).copied();
+                    loaded.records.push(with_version(record, version));
                 }
                 Err(error) => {
                     leptos::logging::warn!("skipping unreadable lead record: {error}");
@@ -648,7 +646,7 @@ impl LeadStore {
         for (id, record, version) in full {
             let (record, version) = (record.await?, version.await?);
             if let Some(value) = record {
-                state.local.insert(id, with_version(decode_record(value)?, version));
+                state.local.insert(id, with_version(decode_record(value)?, entry_version(version)));
             }
         }
         for (id, request) in per_lead {
@@ -657,7 +655,7 @@ impl LeadStore {
         for (id, record, version, queued) in withdrawn {
             let (record, version, queued) = (record.await?, version.await?, queued.await?);
             if let Some(value) = record {
-                state.local.insert(id, with_version(decode_record(value)?, version));
+                state.local.insert(id, with_version(decode_record(value)?, entry_version(version)));
                 state.queued_per_lead.insert(id, queued as usize);
             }
         }
@@ -934,16 +932,19 @@ async fn read_record_by_id(leads: &ObjectStore<'_>, versions: &ObjectStore<'_>, 
     let (value, version) =
         (leads.get::<JsValue, _, _>(id.to_string()).primitive()?, versions.get::<JsValue, _, _>(id.to_string()).primitive()?);
     let (value, version) = (value.await?, version.await?);
-    Ok(value.map(decode_record).transpose()?.map(|record| with_version(record, version)))
+    Ok(value.map(decode_record).transpose()?.map(|record| with_version(record, entry_version(version))))
 }
 
-/// `record` with the server version of its lead's entry in `versions` (`{id, version}`), where
-/// that is newer than the record's own.
-fn with_version(mut record: LeadRecord, entry: Option<JsValue>) -> LeadRecord {
-    if let Some(version) = entry.and_then(|entry| number_field(&entry, "version")) {
-        record.server_version = record.server_version.max(version);
-    }
+/// `record` with its lead's server version from `versions`, where that is newer than the
+/// record's own.
+fn with_version(mut record: LeadRecord, version: Option<u64>) -> LeadRecord {
+    record.server_version = record.server_version.max(version.unwrap_or(0));
     record
+}
+
+/// The version an entry of `versions` (`{id, version}`) holds.
+fn entry_version(entry: Option<JsValue>) -> Option<u64> {
+    entry.and_then(|entry| number_field(&entry, "version"))
 }
 
 /// The `versions` entry giving a lead's server version.
